@@ -1,0 +1,56 @@
+# dramagen: `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip
+# The CPU build of torch (it lies on this machine's disk). GPU users: make install TORCH='torch==2.x' or
+# install the torch of their choice into .venv first (see README).
+TORCH  ?= torch==2.13.0
+EXTRAS ?= dev,server
+STAMP  := $(VENV)/.dramagen-installed
+MODEL  := smollm2-135m-instruct
+MODEL_STAMP := models/$(MODEL)/dramagen.json
+export GRADIO_ANALYTICS_ENABLED := False
+export HF_HUB_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: install model run test test-slow test-all bench clean distclean
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -c "import torch" 2>/dev/null || $(PIP) install --quiet "$(TORCH)"
+	$(PIP) install --quiet -e '.[$(EXTRAS)]'
+	touch $@
+
+$(MODEL_STAMP): | $(STAMP)
+	$(VENV)/bin/dramagen models pull $(MODEL)
+
+install: $(STAMP)
+
+model: $(MODEL_STAMP)
+
+run: $(MODEL_STAMP)
+	$(PY) app.py
+
+# the default suite: under 15 minutes on 2 cores
+test: $(MODEL_STAMP)
+	$(PY) -m pytest -m "not slow" -q
+
+# long tests on the real model (whole seasons)
+test-slow: $(MODEL_STAMP)
+	$(PY) -m pytest -m "slow" -q
+
+test-all: $(MODEL_STAMP)
+	$(PY) -m pytest -q
+
+bench: $(MODEL_STAMP)
+	$(PY) benchmarks/bench_generator.py
+
+clean:
+	rm -rf .pytest_cache .hypothesis build dist src/*.egg-info
+
+distclean: clean
+	rm -rf $(VENV) models/.pkgs models/$(MODEL)

@@ -1,0 +1,280 @@
+"""The transformers backend (default): CPU or GPU, batched, streaming, seeded."""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from .base import (
+    Completion,
+    GenerationParams,
+    Generator,
+    Prompt,
+    Timer,
+    as_messages,
+    cut_at_stop,
+    stop_prefix_len,
+)
+
+_LOAD_LOCK = threading.Lock()
+
+
+def pick_device(device: str = "auto") -> str:
+    import torch
+
+    if device != "auto":
+        return device
+    if torch.cuda.is_available():
+        return "cuda"
+    return "cpu"
+
+
+def pick_dtype(dtype: str, device: str):
+    import torch
+
+    if dtype == "auto":
+        # bf16 on GPUs that have it; fp32 on CPU (faster than bf16 on most CPUs for a 135M model)
+        if device.startswith("cuda") and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        return torch.float32
+    return {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
+            "float16": torch.float16, "fp16": torch.float16}[dtype]
+
+
+class _IdStreamer:
+    """A transformers streamer that hands generated token ids to a queue."""
+
+    def __init__(self) -> None:
+        self.q: queue.Queue = queue.Queue()
+        self._prompt_seen = False
+
+    def put(self, value) -> None:
+        if not self._prompt_seen:  # the first call carries the prompt
+            self._prompt_seen = True
+            return
+        self.q.put(value.reshape(-1).tolist())
+
+    def end(self) -> None:
+        self.q.put(None)
+
+
+class TransformersGenerator(Generator):
+    """Generates with a local Hugging Face model folder (safetensors)."""
+
+    def __init__(self, path: str | Path, name: str | None = None, device: str = "auto", dtype: str = "auto",
+                 threads: int | None = None, batch_size: int = 16, info: dict[str, Any] | None = None):
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        self.path = Path(path)
+        self.name = name or self.path.name
+        threads = threads or int(os.environ.get("DRAMAGEN_THREADS", "0")) or (os.cpu_count() or 1)
+        if torch.get_num_threads() != threads:
+            torch.set_num_threads(threads)
+        self.device = pick_device(device)
+        self.dtype = pick_dtype(dtype, self.device)
+        t0 = time.perf_counter()
+        with _LOAD_LOCK:
+            self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
+            self.model = AutoModelForCausalLM.from_pretrained(str(self.path), dtype=self.dtype).to(self.device)
+        self.model.eval()
+        self.load_seconds = time.perf_counter() - t0
+        tok = self.tokenizer
+        tok.padding_side = "left"
+        if tok.pad_token_id is None:
+            tok.pad_token = tok.eos_token
+        self.batch_size = batch_size
+        self._lock = threading.Lock()
+        self.info = {
+            "backend": "transformers",
+            "name": self.name,
+            "path": str(self.path),
+            "device": self.device,
+            "dtype": str(self.dtype).replace("torch.", ""),
+            "threads": torch.get_num_threads(),
+            "load_seconds": round(self.load_seconds, 3),
+            **(info or {}),
+        }
+
+    # -- prompts ---------------------------------------------------------------------------
+    def render(self, prompt: Prompt) -> str:
+        msgs = as_messages(prompt)
+        if msgs is None:
+            return prompt  # type: ignore[return-value]
+        return self.tokenizer.apply_chat_template([m.model_dump() for m in msgs], tokenize=False,
+                                                  add_generation_prompt=True)
+
+    def _gen_kwargs(self, params: GenerationParams) -> dict[str, Any]:
+        kw: dict[str, Any] = {
+            "max_new_tokens": params.max_new_tokens,
+            "repetition_penalty": params.repetition_penalty,
+            "pad_token_id": self.tokenizer.pad_token_id,
+        }
+        if params.greedy:
+            kw.update(do_sample=False, temperature=None, top_p=None, top_k=None)
+        else:
+            kw.update(do_sample=True, temperature=params.temperature, top_p=params.top_p, top_k=params.top_k or None)
+        if params.stop:
+            kw.update(stop_strings=list(params.stop), tokenizer=self.tokenizer)
+        return kw
+
+    def _seed(self, seed: int) -> None:
+        import torch
+
+        torch.manual_seed(seed)
+        if self.device.startswith("cuda"):
+            torch.cuda.manual_seed_all(seed)
+
+    # -- batched -----------------------------------------------------------------------------
+    def generate(self, prompts: Sequence[Prompt], params: GenerationParams | None = None,
+                 logprobs: bool = False) -> list[Completion]:
+        params = params or GenerationParams()
+        texts = [self.render(p) for p in prompts]
+        out: list[Completion] = []
+        with self._lock:
+            self._seed(params.seed)
+            per_batch = max(1, self.batch_size // params.n)
+            for start in range(0, len(texts), per_batch):
+                out.extend(self._generate_batch(texts[start:start + per_batch], start, params, logprobs))
+        return out
+
+    def _generate_batch(self, texts: list[str], offset: int, params: GenerationParams,
+                        logprobs: bool) -> list[Completion]:
+        import torch
+
+        tok = self.tokenizer
+        enc = tok(texts, return_tensors="pt", padding=True).to(self.device)
+        timer = Timer()
+        with torch.inference_mode():
+            res = self.model.generate(**enc, **self._gen_kwargs(params), num_return_sequences=params.n,
+                                      return_dict_in_generate=True, output_logits=logprobs)
+        elapsed = timer.elapsed
+        prompt_len = enc["input_ids"].shape[1]
+        new = res.sequences[:, prompt_len:]
+        lp = None
+        if logprobs and res.logits:
+            logits = torch.stack(res.logits, dim=1).float()  # (rows, steps, vocab)
+            lp = torch.log_softmax(logits, dim=-1).gather(-1, new[:, : logits.shape[1]].unsqueeze(-1)).squeeze(-1)
+        eos = set(self._eos_ids())
+        comps = []
+        for row in range(new.shape[0]):
+            ids = new[row].tolist()
+            n_tok = 0
+            hit_eos = False
+            for t in ids:
+                if t in eos:
+                    hit_eos = True
+                    break
+                n_tok += 1
+            gen_ids = ids[:n_tok]
+            text = tok.decode(gen_ids, skip_special_tokens=True)
+            text, stopped = cut_at_stop(text, params.stop)
+            if stopped:
+                finish = "stop"
+            elif hit_eos:
+                finish = "eos"
+            else:
+                finish = "length"
+            mean_lp = None
+            if lp is not None and n_tok:
+                mean_lp = float(lp[row, :n_tok].mean())
+            prompt_index = offset + row // params.n
+            comps.append(Completion(
+                text=text, prompt_index=prompt_index, candidate=row % params.n,
+                prompt_tokens=int(enc["attention_mask"][row // params.n].sum()),
+                completion_tokens=n_tok,
+                finish_reason=finish, logprob=mean_lp, seconds=elapsed,
+            ))
+        return comps
+
+    def _eos_ids(self) -> list[int]:
+        ids = self.model.generation_config.eos_token_id
+        if ids is None:
+            ids = self.tokenizer.eos_token_id
+        if isinstance(ids, int):
+            ids = [ids]
+        ids = list(ids or [])
+        if self.tokenizer.pad_token_id is not None:
+            ids.append(self.tokenizer.pad_token_id)
+        return ids
+
+    # -- streaming -----------------------------------------------------------------------------
+    def stream(self, prompt: Prompt, params: GenerationParams | None = None) -> Iterator[str]:
+        import torch
+
+        params = params or GenerationParams()
+        if params.n != 1:
+            params = params.model_copy(update={"n": 1})
+        tok = self.tokenizer
+        enc = tok([self.render(prompt)], return_tensors="pt", padding=True).to(self.device)
+        streamer = _IdStreamer()
+        errors: list[BaseException] = []
+        cancel = threading.Event()
+
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        class _Cancelled(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kwargs):
+                return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool, device=input_ids.device)
+
+        def run() -> None:
+            try:
+                with torch.inference_mode():
+                    self.model.generate(**enc, **self._gen_kwargs(params), streamer=streamer,
+                                        stopping_criteria=StoppingCriteriaList([_Cancelled()]))
+            except BaseException as e:  # handed to the consumer
+                errors.append(e)
+                streamer.end()
+
+        eos = set(self._eos_ids())
+        th = threading.Thread(target=run, daemon=True)
+        self._lock.acquire()
+        try:
+            self._seed(params.seed)
+            th.start()
+            ids: list[int] = []
+            sent = 0
+            done = False
+            while True:
+                item = streamer.q.get()
+                if item is None:
+                    break
+                if done:
+                    continue
+                for t in item:
+                    if t in eos:
+                        done = True
+                        break
+                    ids.append(t)
+                text = tok.decode(ids, skip_special_tokens=True)
+                text, stopped = cut_at_stop(text, params.stop)
+                if stopped:
+                    done = True
+                    safe = len(text)
+                else:
+                    safe = len(text) - stop_prefix_len(text, params.stop)
+                    while safe > sent and text[safe - 1] == "\ufffd":  # an incomplete UTF-8 sequence
+                        safe -= 1
+                if safe > sent:
+                    yield text[sent:safe]
+                    sent = safe
+            th.join()
+            if errors:
+                raise errors[0]
+            text = tok.decode(ids, skip_special_tokens=True)
+            text, _ = cut_at_stop(text, params.stop)
+            if len(text) > sent:
+                yield text[sent:]
+        finally:
+            # a consumer that stops early (closes the generator) cancels the generation
+            cancel.set()
+            if th.is_alive():
+                th.join()
+            self._lock.release()

@@ -1,0 +1,67 @@
+"""The llama.cpp backend (optional extra ``server``): the GGUF file run in-process."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import BackendError
+from .base import Completion, GenerationParams, Generator, Prompt, Timer, as_messages
+
+
+class LlamaCppGenerator(Generator):
+    def __init__(self, gguf_path: str | Path, name: str | None = None, n_ctx: int = 4096,
+                 threads: int | None = None, info: dict[str, Any] | None = None):
+        try:
+            from llama_cpp import Llama
+        except ImportError:
+            raise BackendError("model: the llamacpp backend needs llama-cpp-python: pip install -e '.[server]'") from None
+        self.path = Path(gguf_path)
+        self.name = name or self.path.stem
+        t = Timer()
+        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, verbose=False,
+                         n_threads=threads or int(os.environ.get("DRAMAGEN_THREADS", "0")) or os.cpu_count())
+        self._lock = threading.Lock()
+        self.info = {"backend": "llamacpp", "name": self.name, "path": str(self.path),
+                     "load_seconds": round(t.elapsed, 3), **(info or {})}
+
+    def _kw(self, params: GenerationParams, seed: int) -> dict[str, Any]:
+        return dict(max_tokens=params.max_new_tokens, temperature=params.temperature, top_p=params.top_p,
+                    top_k=params.top_k or 0, repeat_penalty=params.repetition_penalty,
+                    stop=list(params.stop) or None, seed=seed)
+
+    def _run(self, prompt: Prompt, params: GenerationParams, seed: int, stream: bool):
+        msgs = as_messages(prompt)
+        if msgs is None:
+            return self.llm.create_completion(prompt, stream=stream, **self._kw(params, seed))  # type: ignore[arg-type]
+        return self.llm.create_chat_completion([m.model_dump() for m in msgs], stream=stream,
+                                               **self._kw(params, seed))
+
+    def generate(self, prompts: Sequence[Prompt], params: GenerationParams | None = None) -> list[Completion]:
+        params = params or GenerationParams()
+        out = []
+        with self._lock:
+            for i, p in enumerate(prompts):
+                for c in range(params.n):
+                    t = Timer()
+                    r = self._run(p, params, params.seed + c, stream=False)
+                    ch = r["choices"][0]
+                    text = ch.get("text") if "text" in ch else ch["message"]["content"]
+                    usage = r.get("usage", {})
+                    out.append(Completion(text=text or "", prompt_index=i, candidate=c, seconds=t.elapsed,
+                                          prompt_tokens=usage.get("prompt_tokens", 0),
+                                          completion_tokens=usage.get("completion_tokens", 0),
+                                          finish_reason="length" if ch.get("finish_reason") == "length" else "stop"))
+        return out
+
+    def stream(self, prompt: Prompt, params: GenerationParams | None = None) -> Iterator[str]:
+        params = params or GenerationParams()
+        with self._lock:
+            for r in self._run(prompt, params, params.seed, stream=True):
+                ch = r["choices"][0]
+                piece = ch.get("text") if "text" in ch else (ch.get("delta") or {}).get("content")
+                if piece:
+                    yield piece

@@ -1,0 +1,25 @@
+import os
+import socket
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+
+import pytest  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def generator():
+    """The real default model (loaded once per test session)."""
+    from dramagen.llm import load_generator, resolve
+
+    spec = resolve(None)
+    if not spec.is_fetched():
+        pytest.fail(f"default model not fetched: run `dramagen models pull {spec.name}` (make test does)")
+    return load_generator()
