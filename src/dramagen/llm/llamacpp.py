@@ -19,6 +19,9 @@ class LlamaCppGenerator(Generator):
             from llama_cpp import Llama
         except ImportError:
             raise BackendError("model: the llamacpp backend needs llama-cpp-python: pip install -e '.[server]'") from None
+        from .llamacpp_support import disable_repack
+
+        disable_repack()
         self.path = Path(gguf_path)
         self.name = name or self.path.stem
         t = Timer()

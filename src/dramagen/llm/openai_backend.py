@@ -56,13 +56,11 @@ class OpenAIGenerator(Generator):
             base_url=self.base_url, api_key=self.api_key, model=self.model, timeout=self.timeout, max_retries=0,
             temperature=params.temperature, top_p=params.top_p, max_tokens=params.max_new_tokens,
         )
-        extra = {"seed": seed}
-        if params.repetition_penalty != 1.0:
-            extra["extra_body"] = {"repeat_penalty": params.repetition_penalty,
-                                   "repetition_penalty": params.repetition_penalty}
-        if chat:
-            return ChatOpenAI(**common, model_kwargs=extra)
-        return OpenAI(**common, model_kwargs=extra)
+        common["seed"] = seed
+        if params.repetition_penalty != 1.0:  # llama.cpp calls it repeat_penalty, vLLM repetition_penalty
+            common["extra_body"] = {"repeat_penalty": params.repetition_penalty,
+                                    "repetition_penalty": params.repetition_penalty}
+        return ChatOpenAI(**common) if chat else OpenAI(**common)
 
     def _one(self, prompt: Prompt, params: GenerationParams, index: int, cand: int) -> Completion:
         msgs = as_messages(prompt)

@@ -1,0 +1,60 @@
+"""The app, launched as a user would (python app.py), streams from the default model."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from .conftest import free_port
+
+pytestmark = pytest.mark.model
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("app") / "app.log", "wb")
+    env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
+    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("app did not start")
+    yield url
+    proc.terminate()
+    proc.wait(20)
+    log.close()
+
+
+def test_app_binds_loopback_and_streams(app_url):
+    from gradio_client import Client
+
+    assert app_url.startswith("http://127.0.0.1:")
+    client = Client(app_url, verbose=False)
+    job = client.submit("Story: Mara returns.\nCliffhanger (reveal):", "smollm2-135m-instruct", 24, 0.0, 1,
+                        api_name="/complete")
+    updates = list(job)
+    final = job.result()
+    assert final.strip() and len(updates) >= 2
+    assert all(final.startswith(u) for u in updates if u)  # text grows as it streams
+
+
+def test_empty_prompt_is_a_clear_error(app_url):
+    from gradio_client import Client
+
+    client = Client(app_url, verbose=False)
+    with pytest.raises(Exception, match="prompt: empty"):
+        client.predict("   ", "smollm2-135m-instruct", 8, 0.0, 1, api_name="/complete")

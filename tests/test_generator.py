@@ -1,0 +1,82 @@
+"""The Generator contract on the real default model (SmolLM2-135M-Instruct)."""
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.output_parsers import StrOutputParser
+from langchain_core.prompts import PromptTemplate
+
+from dramagen.llm import GenerationParams
+from dramagen.llm.langchain_adapter import ChatModelGenerator
+
+pytestmark = pytest.mark.model
+
+PROMPTS = [
+    "Story: Mara is rejected by Alpha Kai at the full moon.\nCliffhanger (reveal):",
+    "Story: A billionaire hides his fortune to test his bride.\nCliffhanger (danger):",
+    "The pack hall fell silent when",
+    "KAI (cold):",
+]
+
+
+def test_same_seed_same_text(generator):
+    p = GenerationParams(max_new_tokens=24, temperature=0.9, seed=11)
+    a = generator.generate(PROMPTS[:2], p)
+    b = generator.generate(PROMPTS[:2], p)
+    assert [c.text for c in a] == [c.text for c in b]
+    assert all(c.text.strip() for c in a)
+    c = generator.generate(PROMPTS[:2], p.model_copy(update={"seed": 12}))
+    assert [x.text for x in c] != [x.text for x in a]
+
+
+def test_stream_joins_to_non_streamed_text(generator):
+    for params in (GenerationParams(max_new_tokens=30, temperature=0.8, seed=3),
+                   GenerationParams(max_new_tokens=30, temperature=0.8, seed=3, stop=("\n",)),
+                   GenerationParams(max_new_tokens=30, temperature=0.0)):
+        chunks = list(generator.stream(PROMPTS[0], params))
+        assert len(chunks) > 1
+        assert "".join(chunks) == generator.generate([PROMPTS[0]], params)[0].text
+
+
+def test_greedy_batched_equals_one_by_one(generator):
+    p = GenerationParams(max_new_tokens=20, temperature=0.0, stop=("\n",))
+    batched = [c.text for c in generator.generate(PROMPTS, p)]
+    single = [generator.generate([x], p)[0].text for x in PROMPTS]
+    assert batched == single
+
+
+def test_n_candidates_stop_and_accounting(generator):
+    p = GenerationParams(max_new_tokens=32, temperature=1.0, seed=5, n=4, stop=("\n",))
+    out = generator.generate(PROMPTS[:2], p, logprobs=True)
+    assert [(c.prompt_index, c.candidate) for c in out] == [(i, j) for i in range(2) for j in range(4)]
+    for c in out:
+        assert "\n" not in c.text
+        assert c.finish_reason in ("stop", "eos", "length")
+        assert 0 < c.completion_tokens <= 32 and c.prompt_tokens > 5
+        assert c.logprob is not None and c.logprob < 0
+        assert c.seconds > 0
+
+
+def test_chat_messages_use_the_chat_template(generator):
+    msgs = [{"role": "user", "content": "Name one colour."}]
+    rendered = generator.render(msgs)
+    assert "<|im_start|>user" in rendered and rendered.rstrip().endswith("<|im_start|>assistant")
+    out = generator.generate([msgs], GenerationParams(max_new_tokens=12, temperature=0.0))[0]
+    assert out.text.strip()
+
+
+def test_generator_as_langchain_runnable(generator):
+    chain = PromptTemplate.from_template("Story: {story}\nCliffhanger (reveal):") | generator.as_runnable(
+        GenerationParams(max_new_tokens=16, temperature=0.0, stop=("\n",))) | StrOutputParser()
+    text = chain.invoke({"story": "Mara returns to the pack."})
+    direct = generator.generate(["Story: Mara returns to the pack.\nCliffhanger (reveal):"],
+                                GenerationParams(max_new_tokens=16, temperature=0.0, stop=("\n",)))[0].text
+    assert text == direct
+    assert "".join(chain.stream({"story": "Mara returns to the pack."})) == direct
+    assert chain.batch([{"story": "Mara returns to the pack."}] * 2) == [direct, direct]
+
+
+def test_langchain_chat_model_as_generator():
+    gen = ChatModelGenerator(FakeListChatModel(responses=["Kai reveals the mark.", "Mara runs."]))
+    out = gen.generate(["a", "b"])
+    assert [c.text for c in out] == ["Kai reveals the mark.", "Mara runs."]
+    assert "".join(gen.stream("c")) == "Kai reveals the mark."
