@@ -124,6 +124,126 @@ def complete(
                           f"total {time.perf_counter() - t0:.2f} s[/dim]")
 
 
+# -- tropes -----------------------------------------------------------------------------------
+tropes_app = typer.Typer(no_args_is_help=True, help="The trope catalogue (prompts/tropes/*.yaml).")
+app.add_typer(tropes_app, name="tropes")
+
+
+@tropes_app.command("list")
+def tropes_list() -> None:
+    """List the catalogue's tropes."""
+    from .tropes import list_tropes
+
+    t = Table("id", "name", "pitch")
+    t.columns[0].no_wrap = True
+    for tr in list_tropes():
+        t.add_row(tr.id, tr.name, tr.pitch)
+    console.print(t)
+
+
+@tropes_app.command("show")
+def tropes_show(trope_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Show one trope: pitch, roles, settings, signature beats, cliffhangers."""
+    from .tropes import get_trope
+
+    tr = get_trope(trope_id)
+    console.print(f"[bold]{tr.name}[/bold] ({tr.id})\n{tr.pitch}\n[dim]tone:[/dim] {tr.tone}")
+    roles = Table("role", "archetype", "names", title="Roles")
+    for r in tr.roles:
+        roles.add_row(r.role, r.archetype, ", ".join(r.names))
+    console.print(roles)
+    console.print("[bold]Settings:[/bold] " + "; ".join(s.heading for s in tr.settings))
+    beats = Table("at", "function", "beat", title="Signature beats")
+    for b in tr.signature_beats:
+        beats.add_row(f"{b.at:.2f}", b.function, b.beat)
+    console.print(beats)
+    console.print("[bold]Cliffhangers:[/bold] " + ", ".join(tr.cliffhangers))
+    if tr.content_notes:
+        console.print("[bold]Content notes:[/bold] " + ", ".join(tr.content_notes))
+
+
+# -- generate / check -------------------------------------------------------------------------
+@app.command()
+def generate(
+    trope: Optional[str] = typer.Option(None, "--trope", help="catalogue id (dramagen tropes list)"),
+    custom: Optional[str] = typer.Option(None, "--custom", help="free-text trope instead of --trope"),
+    episodes: int = typer.Option(60, "--episodes", help="10–100"),
+    length: float = typer.Option(75.0, "--length", help="target seconds per episode, 60–90"),
+    paywall: int = typer.Option(10, "--paywall", help="last free episode"),
+    seed: int = typer.Option(0, "--seed"),
+    model: Optional[str] = typer.Option(None, "--model", "-m"),
+    candidates: int = typer.Option(6, "--candidates", help="best-of-n candidates per slot, 1–32"),
+    pins: Optional[str] = typer.Option(None, "--pins", help="YAML/JSON file of pinned bible fields"),
+    title: Optional[str] = typer.Option(None, "--title", help="pin the series title"),
+    out: str = typer.Option(..., "--out", "-o", help="season folder"),
+    stop_after: str = typer.Option("beats", "--stop-after", help="bible | plan | beats"),
+    resume: bool = typer.Option(False, "--resume", help="continue a season in --out"),
+) -> None:
+    """Generate a season: bible.json, plan.json, episodes/epNNN/beats.json, season.md, manifest.json."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+        TimeRemainingColumn
+
+    from .errors import InputError
+    from .pipeline import STAGES, SeasonDir, generate_season, make_request, pins_from_file
+
+    if stop_after not in STAGES:
+        raise InputError("stop-after", stop_after, "one of " + ", ".join(STAGES))
+    outp = Path(out)
+    request = None
+    if trope or custom:
+        if trope and custom:
+            raise InputError("trope", trope, "either --trope or --custom, not both")
+        pinned = pins_from_file(Path(pins)) if pins else None
+        if title:
+            from .models import PinnedBible
+
+            pinned = (pinned or PinnedBible()).model_copy(update={"title": title})
+        request = make_request(trope=custom or trope, custom_trope=bool(custom), episodes=episodes, length=length,
+                               paywall=paywall, seed=seed, model=model, candidates=candidates, pins=pinned)
+    elif not (resume and SeasonDir(outp).exists()):
+        raise InputError("trope", None, "--trope ID or --custom TEXT (or --resume on an existing season)")
+
+    columns = (TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[msg]}"),
+               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    with Progress(*columns, console=err_console, transient=False) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int, msg: str) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total, msg="")
+            bar.update(tasks[stage], completed=done, total=total, msg=msg[:60])
+
+        state = generate_season(request, outp, stop_after=stop_after, resume=resume, progress=progress)  # type: ignore[arg-type]
+    console.print(f"[green]written[/green] {outp}/ : bible" + (", plan" if state.plan else "")
+                  + (f", {len(state.beats)} episodes of beats" if state.beats else ""))
+    if state.beats:
+        _print_check(outp)
+
+
+def _print_check(season_dir) -> bool:
+    from .check import check_dir, render_table
+
+    report = check_dir(season_dir)
+    console.print(render_table(report))
+    return report.ok
+
+
+@app.command()
+def check(season_dir: str = typer.Argument(..., help="a season folder")) -> None:
+    """Verify every structural rule (timing, tiling, hook, cliffhanger, paywall, names); exit 1 if any fails."""
+    from pathlib import Path
+
+    from .errors import SeasonDataError
+
+    p = Path(season_dir)
+    if not (p / "bible.json").exists():
+        raise SeasonDataError(f"season: {p} is not a season folder (no bible.json)")
+    if not _print_check(p):
+        raise typer.Exit(1)
+
+
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="bind address (127.0.0.1 unless told otherwise)"),
           port: int = typer.Option(7860), model: Optional[str] = typer.Option(None, "--model", "-m"),

@@ -35,7 +35,9 @@ def convert_gguf(gguf_path: Path, out_dir: Path, extra_info: dict[str, Any] | No
     import torch
     import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()
     gguf_path = Path(gguf_path)
     out_dir = Path(out_dir)
     t0 = time.perf_counter()

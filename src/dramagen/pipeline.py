@@ -1,0 +1,326 @@
+"""The chain that runs the stages for a season or one episode.
+
+Each stage is a langchain-core Runnable over a :class:`SeasonState`, so the CLI, the UI,
+the batch runner and the lab call the same chain:
+
+    bible_step | plan_step | beats_step
+
+Every finished artefact is written to the season folder at once (atomically), so a crash
+loses at most the episode being written, and running again with ``resume`` continues
+where it stopped and reproduces an uninterrupted run byte for byte (every slot's seed is
+derived from the run seed and the slot's place, never from what ran before it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import platform
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, Literal
+
+from langchain_core.runnables import Runnable, RunnableLambda
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from . import __version__
+from .errors import DramagenError, InputError
+from .models import (
+    EpisodeBeats,
+    PinnedBible,
+    RunManifest,
+    SeasonPlan,
+    SeasonRequest,
+    SeriesBible,
+    SlotStats,
+)
+from .season import SeasonDir, atomic_write_text
+from .tropes import Trope, custom_trope, get_trope
+
+Stage = Literal["bible", "plan", "beats"]
+STAGES: tuple[str, ...] = ("bible", "plan", "beats")
+
+#: progress(stage, done, total, message)
+ProgressFn = Callable[[str, int, int, str], None]
+
+_RANGES = {
+    "episodes": "an integer from 10 to 100",
+    "length": "a number of seconds from 60 to 90",
+    "paywall": "an episode number from 1 to the number of episodes",
+    "seed": "an integer from 0 to 2**32-1",
+    "candidates": "an integer from 1 to 32",
+    "trope": "a catalogue id (dramagen tropes list) or 1–2000 characters of free text",
+}
+
+
+def make_request(**kw: Any) -> SeasonRequest:
+    """A SeasonRequest, with pydantic errors turned into an InputError naming the field and range."""
+    try:
+        return SeasonRequest(**{k: v for k, v in kw.items() if v is not None})
+    except ValidationError as e:
+        err = e.errors()[0]
+        loc = [str(x) for x in err["loc"]]
+        field = ".".join(loc) or "request"
+        msg = err["msg"].removeprefix("Value error, ")
+        if not loc and msg.startswith("paywall"):
+            raise InputError("paywall", kw.get("paywall"), _RANGES["paywall"], msg.split("(")[0].strip()) from None
+        accepted = _RANGES.get(loc[0] if loc else "", msg)
+        if loc and loc[0] == "pins":
+            accepted = msg
+        raise InputError(field, err.get("input"), accepted) from None
+
+
+def resolve_trope(request: SeasonRequest) -> Trope:
+    return custom_trope(request.trope) if request.custom_trope else get_trope(request.trope)
+
+
+class SeasonState(BaseModel):
+    """What flows through the chain."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    request: SeasonRequest
+    trope: Any  # Trope
+    bible: SeriesBible | None = None
+    plan: SeasonPlan | None = None
+    beats: dict[int, EpisodeBeats] = {}
+    stats: dict[str, dict[str, SlotStats]] = {}  # part (bible, plan, ep001…) → slot kind → stats
+    seconds: dict[str, float] = {}
+
+
+@dataclasses.dataclass
+class Runner:
+    """Runs the stages with one generator, writing to ``out`` (or only in memory when None)."""
+
+    generator: Any
+    out: Path | None = None
+    progress: ProgressFn | None = None
+    on_text: Callable[[str, str], None] | None = None
+    timing: Any = None  # TimingSettings
+    episodes: Iterable[int] | None = None  # restrict the beats stage to these episodes
+    force: bool = False  # rewrite episodes that are already done
+
+    def __post_init__(self) -> None:
+        from .prompting import PromptLibrary, prompts_dir
+
+        self.prompts = PromptLibrary(prompts_dir())
+        self.season = SeasonDir(self.out) if self.out else None
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _ctx(self, request: SeasonRequest):
+        from .slots import WriteContext
+
+        return WriteContext(generator=self.generator, seed=request.seed, candidates=request.candidates,
+                            prompts=self.prompts, stats={}, params={}, on_text=self.on_text)
+
+    def _tick(self, stage: str, done: int, total: int, msg: str = "") -> None:
+        if self.progress:
+            self.progress(stage, done, total, msg)
+
+    def _save_manifest(self, state: SeasonState, ctx_params: dict | None = None) -> None:
+        if not self.season:
+            return
+        atomic_write_text(self.season.manifest_path, self.manifest(state, ctx_params).model_dump_json(indent=2) + "\n")
+
+    def manifest(self, state: SeasonState, ctx_params: dict | None = None) -> RunManifest:
+        totals: dict[str, SlotStats] = {}
+        for part in state.stats.values():
+            for kind, st in part.items():
+                totals.setdefault(kind, SlotStats()).add(st)
+        old = self.season.load_manifest() if self.season and self.season.manifest_path.exists() else None
+        params = dict(old.params) if old else {}
+        params.update(ctx_params or {})
+        prompts = dict(old.prompts) if old else {}
+        prompts.update(self.prompts.used)
+        stages = [s for s in STAGES if (s == "bible" and state.bible) or (s == "plan" and state.plan)
+                  or (s == "beats" and state.plan and len(state.beats) == len(state.plan.episodes))]
+        return RunManifest(
+            dramagen_version=__version__, request=state.request, model=dict(getattr(self.generator, "info", {})),
+            prompts=dict(sorted(prompts.items())), params=params, versions=_versions(), stats=dict(sorted(totals.items())),
+            stages_done=stages, episodes_done=sorted(state.beats), seconds={**(old.seconds if old else {}), **state.seconds},
+        )
+
+    # -- stages -------------------------------------------------------------------------------
+    def bible_step(self, state: SeasonState) -> SeasonState:
+        from .stages.bible import write_bible
+
+        if state.bible is None and self.season and self.season.has_bible():
+            state.bible = self.season.load_bible()
+            state.stats["bible"] = self.season.load_stats("bible.stats.json")
+        if state.bible is None:
+            self._tick("bible", 0, 1, "writing the series bible")
+            t = time.perf_counter()
+            ctx = self._ctx(state.request)
+            state.bible = write_bible(ctx, state.trope, state.request.pins)
+            state.stats["bible"] = ctx.stats
+            state.seconds["bible"] = round(time.perf_counter() - t, 2)
+            if self.season:
+                self.season.write_stats("bible.stats.json", ctx.stats)
+                self.season.write_model(self.season.bible_path, state.bible)
+                self._save_manifest(state, {f"bible.{k}": v for k, v in ctx.params.items()})
+        self._tick("bible", 1, 1, state.bible.title)
+        return state
+
+    def plan_step(self, state: SeasonState) -> SeasonState:
+        from .planner import plan_season
+        from .stages.plan import write_plan_text
+
+        if state.plan is None and self.season and self.season.has_plan():
+            state.plan = self.season.load_plan()
+            state.stats["plan"] = self.season.load_stats("plan.stats.json")
+        if state.plan is None:
+            req = state.request
+            self._tick("plan", 0, req.episodes, "planning the season")
+            t = time.perf_counter()
+            skeleton = plan_season(state.trope, state.bible, req.episodes, req.paywall, req.length, req.seed)
+            ctx = self._ctx(req)
+            state.plan = write_plan_text(ctx, skeleton, state.bible, state.trope)
+            state.stats["plan"] = ctx.stats
+            state.seconds["plan"] = round(time.perf_counter() - t, 2)
+            if self.season:
+                self.season.write_stats("plan.stats.json", ctx.stats)
+                self.season.write_model(self.season.plan_path, state.plan)
+                self._save_manifest(state, {f"plan.{k}": v for k, v in ctx.params.items()})
+        self._tick("plan", len(state.plan.episodes), len(state.plan.episodes), "season plan ready")
+        return state
+
+    def beats_step(self, state: SeasonState) -> SeasonState:
+        from .planner import layout_beats
+        from .stages.beats import write_beats
+
+        plan = state.plan
+        assert plan is not None and state.bible is not None
+        wanted = sorted(set(self.episodes)) if self.episodes is not None else [e.number for e in plan.episodes]
+        for n in wanted:
+            if not 1 <= n <= len(plan.episodes):
+                raise InputError("episode", n, f"an episode number from 1 to {len(plan.episodes)}")
+        if self.season:
+            for n in self.season.episodes_done():
+                if n not in state.beats and (n not in wanted or not self.force):
+                    state.beats[n] = self.season.load_beats(n)
+                    state.stats[f"ep{n:03d}"] = self.season.load_stats(f"episodes/ep{n:03d}/stats.json")
+        todo = [n for n in wanted if self.force or n not in state.beats]
+        total = len(wanted)
+        done = total - len(todo)
+        self._tick("beats", done, total, f"{done} episodes already written" if done else "writing beat sheets")
+        t0 = time.perf_counter()
+        params: dict = {}
+        for n in todo:
+            ep = plan.episode(n)
+            ctx = self._ctx(state.request)
+            skeleton = layout_beats(ep, state.bible, state.request.seed)
+            beats = write_beats(ctx, skeleton, ep, state.bible, state.trope, settings=self.timing)
+            state.beats[n] = beats
+            state.stats[f"ep{n:03d}"] = ctx.stats
+            params.update({f"beats.{k}": v for k, v in ctx.params.items()})
+            if self.season:
+                # stats first: beats.json marks the episode done
+                self.season.write_stats(f"episodes/ep{n:03d}/stats.json", ctx.stats)
+                self.season.write_model(self.season.beats_path(n), beats)
+                self._save_manifest(state, params)
+            done += 1
+            self._tick("beats", done, total, f"episode {n}: {ep.title} ({beats.runtime:.1f} s)")
+        if todo:
+            state.seconds["beats"] = round(state.seconds.get("beats", 0) + time.perf_counter() - t0, 2)
+        if self.season:
+            self._save_manifest(state, params)
+        return state
+
+    def finish(self, state: SeasonState) -> SeasonState:
+        if self.season and state.bible and state.plan:
+            from .export import render_season_md
+
+            atomic_write_text(self.season.path / "season.md", render_season_md(state.bible, state.plan, state.beats))
+            self._save_manifest(state)
+        return state
+
+    def chain(self, stop_after: Stage = "beats") -> Runnable:
+        steps = [RunnableLambda(self.bible_step, name="bible")]
+        if stop_after in ("plan", "beats"):
+            steps.append(RunnableLambda(self.plan_step, name="plan"))
+        if stop_after == "beats":
+            steps.append(RunnableLambda(self.beats_step, name="beats"))
+        steps.append(RunnableLambda(self.finish, name="finish"))
+        chain: Runnable = steps[0]
+        for s in steps[1:]:
+            chain = chain | s
+        return chain
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for pkg in ("torch", "transformers", "langchain-core", "pydantic", "jinja2"):
+        try:
+            out[pkg] = importlib.metadata.version(pkg)
+        except importlib.metadata.PackageNotFoundError:
+            pass
+    return out
+
+
+def open_season(out: Path, request: SeasonRequest | None, resume: bool) -> SeasonRequest:
+    """Check the output folder against the request; return the request to run."""
+    season = SeasonDir(out)
+    if out.exists() and not out.is_dir():
+        raise InputError("out", str(out), "a folder (this is a file)")
+    if season.exists():
+        old = season.load_request() if season.request_path.exists() else None
+        if not resume:
+            raise InputError("out", str(out), "a new or empty folder", "it holds a season already: add --resume "
+                             "to continue it, or choose another folder")
+        if old and request and old != request:
+            diff = [k for k in SeasonRequest.model_fields if getattr(old, k) != getattr(request, k)]
+            raise InputError(diff[0], getattr(request, diff[0]), f"{getattr(old, diff[0])!r} as in "
+                             f"{season.request_path} (a resumed season keeps its request)")
+        request = old or request
+    if request is None:
+        raise InputError("trope", None, _RANGES["trope"])
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(season.request_path, request.model_dump_json(indent=2) + "\n")
+    except OSError as e:
+        raise InputError("out", str(out), "a writable folder", str(e)) from None
+    return request
+
+
+def generate_season(request: SeasonRequest | None, out: Path | None, *, generator=None, stop_after: Stage = "beats",
+                    resume: bool = False, progress: ProgressFn | None = None,
+                    on_text: Callable[[str, str], None] | None = None) -> SeasonState:
+    """Generate (or resume) a season; each finished part is on disk at once when ``out`` is given."""
+    if stop_after not in STAGES:
+        raise InputError("stop_after", stop_after, "one of " + ", ".join(STAGES))
+    if out is not None:
+        request = open_season(Path(out), request, resume)
+    assert request is not None
+    trope = resolve_trope(request)
+    if generator is None:
+        from .llm import load_generator
+
+        generator = load_generator(request.model)
+    runner = Runner(generator=generator, out=Path(out) if out else None, progress=progress, on_text=on_text)
+    state = SeasonState(request=request, trope=trope)
+    try:
+        return runner.chain(stop_after).invoke(state)
+    except DramagenError:
+        raise
+
+
+def pins_from_file(path: Path) -> PinnedBible:
+    import json
+
+    import yaml
+
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if Path(path).suffix in (".yaml", ".yml") else json.loads(text)
+    except (OSError, ValueError, yaml.YAMLError) as e:
+        raise InputError("pins", str(path), "a readable YAML or JSON file", str(e).splitlines()[0]) from None
+    try:
+        return PinnedBible(**(data or {}))
+    except (ValidationError, TypeError) as e:
+        if isinstance(e, ValidationError):
+            err = e.errors()[0]
+            loc = ".".join(str(x) for x in err["loc"])
+            raise InputError(f"pins.{loc}" if loc else "pins", err.get("input"),
+                             err["msg"].removeprefix("Value error, ")) from None
+        raise InputError("pins", str(path), "a mapping of title, logline, characters, locations") from None

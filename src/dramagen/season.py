@@ -1,0 +1,156 @@
+"""A season on disk: a folder of JSON files (plus exports), written atomically.
+
+```
+SEASON/
+  request.json            what was asked (SeasonRequest)
+  bible.json              SeriesBible
+  plan.json               SeasonPlan
+  episodes/ep001/beats.json   EpisodeBeats (its presence marks the episode done)
+  episodes/ep001/stats.json   what the quality controls did for this episode
+  season.md               a readable summary
+  manifest.json           RunManifest: model, prompt hashes, parameters, seed, stats
+```
+Every file is written to a temporary name in the same folder, flushed and renamed, so a
+crash leaves either the old file or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InputError, SeasonDataError
+from .models import EpisodeBeats, RunManifest, SeasonPlan, SeasonRequest, SeriesBible, SlotStats
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def dump_model(model: BaseModel) -> str:
+    """Canonical JSON of a model: the same data gives the same bytes."""
+    return model.model_dump_json(indent=2) + "\n"
+
+
+def safe_join(root: Path, *parts: str) -> Path:
+    """``root/parts…`` refusing anything that would escape ``root`` (``..``, absolute paths, links out)."""
+    root = Path(root).resolve()
+    p = root.joinpath(*parts).resolve()
+    if p != root and root not in p.parents:
+        raise InputError("path", "/".join(parts), f"a path inside {root}")
+    return p
+
+
+class SeasonDir:
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    # paths
+    @property
+    def request_path(self) -> Path:
+        return self.path / "request.json"
+
+    @property
+    def bible_path(self) -> Path:
+        return self.path / "bible.json"
+
+    @property
+    def plan_path(self) -> Path:
+        return self.path / "plan.json"
+
+    @property
+    def manifest_path(self) -> Path:
+        return self.path / "manifest.json"
+
+    def episode_dir(self, number: int) -> Path:
+        return self.path / "episodes" / f"ep{number:03d}"
+
+    def beats_path(self, number: int) -> Path:
+        return self.episode_dir(number) / "beats.json"
+
+    # state
+    def exists(self) -> bool:
+        return self.request_path.exists() or self.bible_path.exists()
+
+    def has_bible(self) -> bool:
+        return self.bible_path.exists()
+
+    def has_plan(self) -> bool:
+        return self.plan_path.exists()
+
+    def episodes_done(self) -> list[int]:
+        root = self.path / "episodes"
+        if not root.exists():
+            return []
+        out = []
+        for d in sorted(root.glob("ep[0-9][0-9][0-9]")):
+            if (d / "beats.json").exists():
+                out.append(int(d.name[2:]))
+        return out
+
+    # reading
+    def _load(self, path: Path, model: type[BaseModel]):
+        if not path.exists():
+            raise SeasonDataError(f"season: {path} is missing")
+        try:
+            return model.model_validate_json(path.read_text(encoding="utf-8"))
+        except ValidationError as e:
+            err = e.errors()[0]
+            loc = ".".join(str(x) for x in err["loc"])
+            raise SeasonDataError(f"season: {path.name} is invalid at {loc or '(top)'}: {err['msg']}") from None
+        except ValueError as e:
+            raise SeasonDataError(f"season: {path.name} is not valid JSON: {e}") from None
+
+    def load_request(self) -> SeasonRequest:
+        return self._load(self.request_path, SeasonRequest)
+
+    def load_bible(self) -> SeriesBible:
+        return self._load(self.bible_path, SeriesBible)
+
+    def load_plan(self) -> SeasonPlan:
+        return self._load(self.plan_path, SeasonPlan)
+
+    def load_beats(self, number: int) -> EpisodeBeats:
+        return self._load(self.beats_path(number), EpisodeBeats)
+
+    def load_all_beats(self) -> dict[int, EpisodeBeats]:
+        return {n: self.load_beats(n) for n in self.episodes_done()}
+
+    def load_manifest(self) -> RunManifest | None:
+        return self._load(self.manifest_path, RunManifest) if self.manifest_path.exists() else None
+
+    def load_stats(self, name: str) -> dict[str, SlotStats]:
+        p = self.path / name
+        if not p.exists():
+            return {}
+        return {k: SlotStats(**v) for k, v in json.loads(p.read_text()).items()}
+
+    # writing
+    def write_model(self, path: Path, model: BaseModel) -> None:
+        atomic_write_text(path, dump_model(model))
+
+    def write_stats(self, rel: str, stats: dict[str, SlotStats]) -> None:
+        data = {k: v.model_dump() for k, v in sorted(stats.items())}
+        atomic_write_text(self.path / rel, json.dumps(data, indent=2, sort_keys=True) + "\n")
