@@ -35,9 +35,15 @@ model: $(MODEL_STAMP)
 run: $(MODEL_STAMP)
 	$(PY) app.py
 
+SCREENPLAYS := tests/.cache/afterwriting-1.17.3/brick_and_steel.fountain
+
+# real screenplays for the timing estimator's test (from the npm registry; never committed)
+$(SCREENPLAYS):
+	bash tests/fixtures/get_screenplay.sh
+
 # the default suite: under 15 minutes on 2 cores
-test: $(MODEL_STAMP)
-	$(PY) -m pytest -m "not slow" -q
+test: $(MODEL_STAMP) $(SCREENPLAYS)
+	DRAMAGEN_REQUIRE_SCREENPLAY=1 $(PY) -m pytest -m "not slow" -q
 
 # long tests on the real model (whole seasons)
 test-slow: $(MODEL_STAMP)

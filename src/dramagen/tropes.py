@@ -1,0 +1,593 @@
+"""The trope catalogue: what drives today's micro-drama market, as data.
+
+Each trope is one YAML file in ``prompts/tropes/<id>.yaml`` (see any of them for the
+shape). A trope gives the pipeline everything it needs before the model writes a word:
+archetypal roles with name pools (a cast without the model), typical locations, the
+signature beats of a season with their place in it, the cliffhanger types the genre
+favours, keywords to score the model's output for on-topic-ness, and worked examples
+for few-shot prompts.
+
+Public API: :data:`CLIFFHANGER_TYPES`, :func:`catalogue_dir`, :func:`load_catalogue`,
+:func:`list_tropes`, :func:`trope_ids`, :func:`get_trope`, :func:`custom_trope`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import os
+import random
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import InputError, PromptError, UnknownTropeError
+
+__all__ = [
+    "BEAT_FUNCTIONS",
+    "CLIFFHANGER_TYPES",
+    "GENRES",
+    "NON_ROMANCE_GENRES",
+    "SETTING_TIMES",
+    "SignatureBeat",
+    "Trope",
+    "TropeExample",
+    "TropeRole",
+    "TropeSetting",
+    "catalogue_dir",
+    "custom_trope",
+    "get_trope",
+    "list_tropes",
+    "load_catalogue",
+    "trope_ids",
+]
+
+#: The ten cliffhanger types of DESIGN §3 (same order as ``dramagen.models``).
+CLIFFHANGER_TYPES: tuple[str, ...] = ("reveal", "danger", "betrayal", "arrival", "decision", "confession",
+                                      "identity", "ultimatum", "accident", "choice")
+CliffhangerType = Literal["reveal", "danger", "betrayal", "arrival", "decision", "confession", "identity",
+                          "ultimatum", "accident", "choice"]
+
+#: What a signature beat does in the season's arc.
+BEAT_FUNCTIONS: tuple[str, ...] = ("hook", "setup", "escalation", "reversal", "twist", "midpoint", "dark_moment",
+                                   "climax", "resolution")
+BeatFunction = Literal["hook", "setup", "escalation", "reversal", "twist", "midpoint", "dark_moment", "climax",
+                       "resolution"]
+
+#: Times of day a setting may carry (the same as ``dramagen.models.Location``).
+SETTING_TIMES: tuple[str, ...] = ("DAY", "NIGHT", "DAWN", "DUSK", "MORNING", "EVENING", "CONTINUOUS")
+
+#: Primary genre of a trope (for grouping in the UI and the catalogue tests).
+GENRES: tuple[str, ...] = ("romance", "revenge", "fantasy", "family", "mystery", "sci-fi", "thriller", "drama")
+NON_ROMANCE_GENRES: frozenset[str] = frozenset({"mystery", "sci-fi", "thriller"})
+
+ENV_PROMPTS_DIR = "DRAMAGEN_PROMPTS_DIR"
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_ROLE_RE = re.compile(r"^[a-z][a-z_]*$")
+_PERSON_RE = re.compile(r"^[A-Z][A-Za-z'\-]*$")
+_SETTING_RE = re.compile(r"^[A-Z0-9][A-Z0-9 '&\-]*$")
+_KEYWORD_RE = re.compile(r"^[a-z][a-z'\-]*$")
+_WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
+_UWORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+MAX_CUSTOM_CHARS = 2000
+
+
+def _one_line(v: str) -> str:
+    return " ".join(str(v).split())
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class TropeRole(_Frozen):
+    """An archetypal role with a pool of fitting first names."""
+
+    role: str = Field(..., min_length=2, max_length=30,
+                      description="lead, love_interest, rival, antagonist, ally, mentor, family…")
+    archetype: str = Field(..., min_length=3, max_length=160, description="who this person is, in a phrase")
+    names: list[str] = Field(..., min_length=4, max_length=6, description="4–6 fitting first names")
+
+    @field_validator("role")
+    @classmethod
+    def _role(cls, v: str) -> str:
+        v = v.strip().lower().replace("-", "_").replace(" ", "_")
+        if not _ROLE_RE.match(v):
+            raise ValueError("a lowercase role word such as lead, love_interest, rival")
+        return v
+
+    @field_validator("archetype")
+    @classmethod
+    def _archetype(cls, v: str) -> str:
+        return _one_line(v)
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, v: list[str]) -> list[str]:
+        out = [str(n).strip() for n in v]
+        for n in out:
+            if not _PERSON_RE.match(n) or len(n) > 20:
+                raise ValueError(f"{n!r} is not a capitalised first name (letters, ' and - only)")
+        if len(set(out)) != len(out):
+            raise ValueError("names must be distinct")
+        return out
+
+
+class TropeSetting(_Frozen):
+    """A typical location, as it appears in a scene heading."""
+
+    name: str = Field(..., min_length=2, max_length=40, description="in capitals, e.g. PACK HALL")
+    interior: bool = True
+    time: str = Field("NIGHT", description="one of " + ", ".join(SETTING_TIMES))
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        v = _one_line(v)
+        if v != v.upper() or not _SETTING_RE.match(v):
+            raise ValueError("capital letters, digits, spaces, ' & - only, e.g. 'PACK HALL'")
+        return v
+
+    @field_validator("time")
+    @classmethod
+    def _time(cls, v: str) -> str:
+        v = str(v).strip().upper()
+        if v not in SETTING_TIMES:
+            raise ValueError("one of " + ", ".join(SETTING_TIMES))
+        return v
+
+    @property
+    def heading(self) -> str:
+        """The scene heading: ``INT. PACK HALL - NIGHT``."""
+        return f"{'INT' if self.interior else 'EXT'}. {self.name} - {self.time}"
+
+
+class SignatureBeat(_Frozen):
+    """A beat the genre's audience expects, placed in the season (0.0 = first episode)."""
+
+    at: float = Field(..., ge=0.0, le=1.0, description="fraction of the season, 0.0–1.0")
+    beat: str = Field(..., min_length=3, max_length=240)
+    function: BeatFunction
+
+    @field_validator("beat")
+    @classmethod
+    def _beat(cls, v: str) -> str:
+        return _one_line(v)
+
+
+class TropeExample(_Frozen):
+    """A worked example for few-shot prompts: a synopsis and the cliffhanger that ends it."""
+
+    story: str = Field(..., min_length=10, max_length=300, description="a one-line synopsis")
+    cliffhanger_type: CliffhangerType
+    cliffhanger: str = Field(..., min_length=10, max_length=160, description="one punchy line, 6–16 words")
+
+    @field_validator("story", "cliffhanger")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return _one_line(v)
+
+    @field_validator("cliffhanger")
+    @classmethod
+    def _words(cls, v: str) -> str:
+        n = len(_WORD_RE.findall(v))
+        if not 6 <= n <= 16:
+            raise ValueError(f"6–16 words, not {n}")
+        return v
+
+
+class Trope(_Frozen):
+    """A genre trope: the seed of a series bible."""
+
+    id: str = Field(..., min_length=2, max_length=60, description="kebab-case, the file's stem")
+    name: str = Field(..., min_length=2, max_length=80)
+    genre: str = Field("drama", description="one of " + ", ".join(GENRES))
+    pitch: str = Field(..., min_length=10, max_length=300, description="one line")
+    tone: str = Field(..., min_length=3, max_length=100, description="a few words")
+    content_notes: list[str] = Field(default_factory=list, max_length=12)
+    roles: list[TropeRole] = Field(..., min_length=3, max_length=6)
+    settings: list[TropeSetting] = Field(..., min_length=4, max_length=6)
+    signature_beats: list[SignatureBeat] = Field(..., min_length=6, max_length=10)
+    cliffhangers: list[CliffhangerType] = Field(..., min_length=3, max_length=10,
+                                                description="preferred cliffhanger types (3–6 in the catalogue)")
+    keywords: list[str] = Field(..., min_length=8, max_length=15)
+    examples: list[TropeExample] = Field(..., min_length=3, max_length=3)
+    custom: bool = Field(False, description="built from free text by custom_trope()")
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError("kebab-case: lowercase letters and digits joined by '-', e.g. 'hidden-heir'")
+        return v
+
+    @field_validator("name", "pitch", "tone")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return _one_line(v)
+
+    @field_validator("genre")
+    @classmethod
+    def _genre(cls, v: str) -> str:
+        v = str(v).strip().lower()
+        if v not in GENRES:
+            raise ValueError("one of " + ", ".join(GENRES))
+        return v
+
+    @field_validator("content_notes")
+    @classmethod
+    def _notes(cls, v: list[str]) -> list[str]:
+        out = [_one_line(n).lower() for n in v]
+        if any(not n for n in out):
+            raise ValueError("content notes must not be empty")
+        return out
+
+    @field_validator("cliffhangers")
+    @classmethod
+    def _cliffhangers(cls, v: list[str]) -> list[str]:
+        if len(set(v)) != len(v):
+            raise ValueError("cliffhanger types must be distinct")
+        return v
+
+    @field_validator("keywords")
+    @classmethod
+    def _keywords(cls, v: list[str]) -> list[str]:
+        out = [str(k).strip() for k in v]
+        for k in out:
+            if not _KEYWORD_RE.match(k):
+                raise ValueError(f"{k!r} is not one lowercase word")
+        if len(set(out)) != len(out):
+            raise ValueError("keywords must be distinct")
+        return out
+
+    @model_validator(mode="after")
+    def _coherent(self) -> Trope:
+        ats = [b.at for b in self.signature_beats]
+        if ats != sorted(ats):
+            raise ValueError("signature_beats: 'at' must be in increasing order, got " + ", ".join(map(str, ats)))
+        seen: dict[str, str] = {}
+        for r in self.roles:
+            for n in r.names:
+                if n in seen:
+                    raise ValueError(f"roles: name {n!r} is in both {seen[n]!r} and {r.role!r}")
+                seen[n] = r.role
+        if len({s.name for s in self.settings}) != len(self.settings):
+            raise ValueError("settings: names must be distinct")
+        names = self.all_names
+        for i, ex in enumerate(self.examples):
+            if not any(re.search(rf"\b{re.escape(n)}\b", ex.cliffhanger) for n in names):
+                raise ValueError(f"examples.{i}.cliffhanger: must name a character from the roles' names "
+                                 f"({', '.join(names[:6])}…)")
+        return self
+
+    # -- helpers -------------------------------------------------------------------------------------------
+
+    @property
+    def all_names(self) -> list[str]:
+        """Every name of every role's pool, in file order."""
+        return [n for r in self.roles for n in r.names]
+
+    @property
+    def is_romance(self) -> bool:
+        return self.genre not in NON_ROMANCE_GENRES
+
+    def role(self, role: str) -> TropeRole | None:
+        """The first role of that kind (``lead``, ``love_interest``…), or None."""
+        for r in self.roles:
+            if r.role == role:
+                return r
+        return None
+
+    def default_cast(self, seed: int = 0) -> list[tuple[TropeRole, str]]:
+        """One name per role, drawn from the pools with ``seed`` (deterministic)."""
+        rng = random.Random(f"{self.id}:{seed}")
+        return [(r, rng.choice(r.names)) for r in self.roles]
+
+    def examples_for(self, cliffhanger_type: str) -> list[TropeExample]:
+        """The examples, those of the given cliffhanger type first (for few-shot prompts)."""
+        return sorted(self.examples, key=lambda e: e.cliffhanger_type != cliffhanger_type)
+
+
+# -- the catalogue ---------------------------------------------------------------------------------------------
+
+
+def catalogue_dir() -> Path:
+    """Where the trope files are: ``$DRAMAGEN_PROMPTS_DIR/tropes`` if that variable is set,
+    else the repository's ``prompts/tropes``."""
+    env = os.environ.get(ENV_PROMPTS_DIR, "").strip()
+    if env:
+        return Path(env).expanduser() / "tropes"
+    return Path(__file__).resolve().parents[2] / "prompts" / "tropes"
+
+
+def _format_validation(err: ValidationError) -> str:
+    parts = []
+    for e in err.errors()[:5]:
+        loc = ".".join(str(p) for p in e.get("loc", ())) or "(file)"
+        msg = e.get("msg", "invalid")
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
+        parts.append(f"{loc}: {msg}")
+    more = len(err.errors()) - 5
+    if more > 0:
+        parts.append(f"(and {more} more)")
+    return "; ".join(parts)
+
+
+def load_trope_file(path: str | os.PathLike[str]) -> Trope:
+    """Read and validate one trope file. Errors name the file and the field."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise PromptError(f"trope file {p}: cannot be read ({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 1}" if where is not None else ""
+        raise PromptError(f"trope file {p}: not valid YAML{at} ({getattr(exc, 'problem', None) or exc})") from None
+    if not isinstance(data, dict):
+        raise PromptError(f"trope file {p}: expected a mapping of fields (id, name, pitch, …), "
+                          f"got {type(data).__name__}")
+    try:
+        trope = Trope.model_validate(data)
+    except ValidationError as exc:
+        raise PromptError(f"trope file {p}: {_format_validation(exc)}") from None
+    if trope.id != p.stem:
+        raise PromptError(f"trope file {p}: id: {trope.id!r} must equal the file name {p.stem!r}")
+    if trope.custom:
+        raise PromptError(f"trope file {p}: custom: must be false in the catalogue")
+    return trope
+
+
+@lru_cache(maxsize=8)
+def _load_cached(directory: str, stamp: tuple[tuple[str, int, int], ...]) -> dict[str, Trope]:
+    out: dict[str, Trope] = {}
+    for name, _, _ in stamp:
+        trope = load_trope_file(Path(directory) / name)
+        out[trope.id] = trope
+    return dict(sorted(out.items()))
+
+
+def load_catalogue(path: str | os.PathLike[str] | None = None) -> dict[str, Trope]:
+    """All tropes of a folder of ``*.yaml`` files (default :func:`catalogue_dir`), by id.
+
+    Cached; a file added, removed or edited is picked up on the next call. A missing
+    or empty folder, or any invalid file, raises :class:`PromptError` naming it.
+    """
+    directory = Path(path) if path is not None else catalogue_dir()
+    if not directory.is_dir():
+        raise PromptError(f"trope catalogue: folder {directory} not found "
+                          f"(set {ENV_PROMPTS_DIR} to a prompts folder that has tropes/)")
+    files = sorted(p for p in directory.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    if not files:
+        raise PromptError(f"trope catalogue: no *.yaml files in {directory}")
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return dict(_load_cached(str(directory.resolve()), stamp))
+
+
+def list_tropes(path: str | os.PathLike[str] | None = None) -> list[Trope]:
+    """Every catalogue trope, sorted by id."""
+    return list(load_catalogue(path).values())
+
+
+def trope_ids(path: str | os.PathLike[str] | None = None) -> list[str]:
+    """Every catalogue id, sorted."""
+    return list(load_catalogue(path))
+
+
+def _normalise_id(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.strip().lower()).strip("-")
+
+
+def _suggest(query: str, catalogue: dict[str, Trope], n: int = 3) -> list[str]:
+    """The ``n`` ids closest to ``query``: spelling (difflib) and shared words of id, name, keywords."""
+    q = _normalise_id(query)
+    qwords = [w for w in q.split("-") if len(w) >= 3]
+    scored: list[tuple[float, str]] = []
+    for tid, t in catalogue.items():
+        score = difflib.SequenceMatcher(None, q, tid).ratio()
+        score = max(score, difflib.SequenceMatcher(None, q, _normalise_id(t.name)).ratio())
+        title_words = set(tid.split("-")) | set(_normalise_id(t.name).split("-"))
+        keywords = set(t.keywords)
+        for w in qwords:
+            if w in title_words:
+                score += 1.0
+            elif len(w) >= 4 and any(t.startswith(w) or (len(t) >= 4 and w.startswith(t)) for t in title_words):
+                score += 0.9
+            elif difflib.get_close_matches(w, title_words, n=1, cutoff=0.8):
+                score += 0.7
+            elif w in keywords or difflib.get_close_matches(w, keywords, n=1, cutoff=0.85):
+                score += 0.4
+        scored.append((score, tid))
+    scored.sort(key=lambda x: (-x[0], x[1]))
+    return [tid for score, tid in scored[:n] if score >= 0.35]
+
+
+def get_trope(trope_id: str, path: str | os.PathLike[str] | None = None) -> Trope:
+    """The catalogue trope with that id (case, spaces and underscores forgiven:
+    ``"Hidden Heir"`` finds ``hidden-heir``), else :class:`UnknownTropeError` with the
+    three closest ids."""
+    if not isinstance(trope_id, str) or not trope_id.strip():
+        raise InputError("trope", trope_id, "a trope id from the catalogue (see: dramagen tropes list)")
+    catalogue = load_catalogue(path)
+    if trope_id in catalogue:
+        return catalogue[trope_id]
+    key = _normalise_id(trope_id)
+    if key in catalogue:
+        return catalogue[key]
+    for t in catalogue.values():
+        if _normalise_id(t.name) == key:
+            return t
+    raise UnknownTropeError(trope_id, _suggest(trope_id, catalogue))
+
+
+# -- custom tropes ---------------------------------------------------------------------------------------------
+
+_STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each even ever every few for from further get gets got had
+has have having he her here hers herself him himself his how i if in into is it its itself just let like made
+make makes many me more most much must my myself never no nor not now of off on once one only or other our ours
+out over own same she should since so some such than that the their theirs them themselves then there these
+they this those through to too under until up upon us very was we were what when where which while who whom
+whose why will with within without would you your yours yourself yourselves story drama series season episode
+episodes about who whose gets find finds found becomes become tries try trying must after before new old
+""".split())
+
+_GENERIC_KEYWORDS = ("secret", "love", "betrayal", "truth", "revenge", "family", "power", "danger", "lies",
+                     "heart", "past", "choice")
+
+# genre cue words → (genre, tone, content notes); the first set that matches wins
+_CUES: tuple[tuple[frozenset[str], str, str, tuple[str, ...]], ...] = (
+    (frozenset({"murder", "murdered", "killer", "detective", "corpse", "homicide", "investigation",
+                "suspect", "clue", "clues"}), "mystery", "tense, brooding, suspicious", ("violence", "death")),
+    (frozenset({"kidnap", "kidnapped", "kidnapping", "stalker", "stalked", "hostage", "abducted", "ransom",
+                "obsessed", "hunted"}), "thriller", "relentless, paranoid, pulse-pounding", ("abduction", "stalking")),
+    (frozenset({"android", "robot", "ai", "loop", "clone", "alien", "simulation", "timeline",
+                "cyborg", "virus", "spaceship"}), "sci-fi", "eerie, propulsive, high-concept", ()),
+    (frozenset({"werewolf", "vampire", "witch", "dragon", "curse", "cursed", "magic", "demon", "ghost",
+                "mate", "alpha", "fae"}), "fantasy", "dark, sensual, mythic", ("violence",)),
+    (frozenset({"revenge", "betrayed", "betrayal", "cheated", "cheating", "humiliated", "divorce", "ex",
+                "framed"}), "revenge", "cold, vengeful, triumphant", ("emotional abuse",)),
+    (frozenset({"billionaire", "ceo", "heir", "heiress", "contract", "marriage", "wedding", "prince",
+                "tycoon", "fiance", "husband", "wife"}), "romance", "glossy, swoony, dramatic", ()),
+)
+_EXTRA_NOTES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"cheat", "cheated", "cheating", "affair", "mistress", "unfaithful"}), "infidelity"),
+    (frozenset({"kill", "killed", "murder", "murdered", "blood", "gun", "shot", "stabbed", "fight"}), "violence"),
+    (frozenset({"drug", "drugs", "drugged", "overdose"}), "drugs"),
+    (frozenset({"pregnant", "pregnancy", "miscarriage", "baby"}), "pregnancy"),
+    (frozenset({"suicide"}), "suicide"),
+    (frozenset({"abuse", "abused", "abusive"}), "abuse"),
+)
+
+_CUSTOM_ROLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("lead", "underestimated heroine with a secret worth a fortune", ("Mara", "Elena", "Sofia", "Nina", "Ava")),
+    ("love_interest", "guarded, powerful man who notices her first", ("Kai", "Damien", "Lucas", "Adrian", "Ethan")),
+    ("rival", "polished rival who wants what the lead has", ("Vanessa", "Chloe", "Bianca", "Tiffany", "Serena")),
+    ("antagonist", "charming manipulator who set everything in motion", ("Victor", "Grant", "Marcus", "Julian",
+                                                                          "Derek")),
+    ("ally", "loyal best friend who knows too much", ("Jess", "Priya", "Rosa", "Tessa", "Mei")),
+)
+_CUSTOM_SETTINGS: tuple[tuple[str, bool, str], ...] = (
+    ("APARTMENT", True, "NIGHT"),
+    ("OFFICE", True, "DAY"),
+    ("RESTAURANT", True, "EVENING"),
+    ("CITY STREET", False, "NIGHT"),
+    ("ROOFTOP", False, "DUSK"),
+)
+_CUSTOM_BEATS: tuple[tuple[float, str, str], ...] = (
+    (0.0, "The inciting blow lands in the first seconds: {lead} is humiliated, exposed or endangered.", "hook"),
+    (0.1, "{lead}'s world, what she wants and the secret she hides are set in play.", "setup"),
+    (0.3, "{antagonist} raises the stakes; every win for {lead} costs her something.", "escalation"),
+    (0.5, "Midpoint reversal: the truth about {love_interest} turns the story inside out.", "midpoint"),
+    (0.6, "A twist: the ally was never what {lead} believed.", "twist"),
+    (0.75, "Dark moment: {lead} loses everything she fought for.", "dark_moment"),
+    (0.9, "Climax: {lead} turns the trap on {antagonist} in public.", "climax"),
+    (1.0, "Resolution: the new order, and one last hook for season two.", "resolution"),
+)
+
+
+def _custom_keywords(words: list[str]) -> list[str]:
+    counts = Counter(w for w in words if len(w) >= 3 and w not in _STOPWORDS and _KEYWORD_RE.match(w))
+    first = {w: i for i, w in reversed(list(enumerate(words)))}
+    ranked = sorted(counts, key=lambda w: (-counts[w], first[w]))
+    out = ranked[:15]
+    for g in _GENERIC_KEYWORDS:
+        if len(out) >= 8:
+            break
+        if g not in out:
+            out.append(g)
+    return out
+
+
+def _custom_name(text: str) -> str:
+    first = re.split(r"(?<=[.!?])\s|\n", text, maxsplit=1)[0]
+    words = _UWORD_RE.findall(first)[:6]
+    while words and words[-1].lower() in _STOPWORDS and len(words) > 1:
+        words.pop()
+    name = " ".join(w if w.isupper() and len(w) > 1 else w.capitalize() for w in words)
+    name = name[:80].strip()
+    return name if len(name) >= 3 else f"Custom Trope {name}".strip()
+
+
+def custom_trope(text: str) -> Trope:
+    """A usable trope built from free text (1–2000 characters after strip).
+
+    The name and keywords come from the text; roles with name pools, settings, an
+    8-beat arc and three examples are generic; all ten cliffhanger types are allowed.
+    Empty, whitespace-only or longer text raises ``InputError("trope", …)``.
+    """
+    accepted = f"1–{MAX_CUSTOM_CHARS} characters of free text"
+    if not isinstance(text, str):
+        raise InputError("trope", text, accepted)
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_CUSTOM_CHARS:
+        hint = "it is empty" if not stripped else f"it has {len(stripped)} characters"
+        raise InputError("trope", text, accepted, hint=hint)
+    if not _UWORD_RE.search(stripped):
+        raise InputError("trope", text, accepted, hint="it has no words")
+
+    one_line = _one_line(stripped)
+    words = [w.lower().replace("’", "'") for w in _UWORD_RE.findall(one_line)]
+    wordset = set(words)
+    name = _custom_name(stripped)
+    slug = _normalise_id(name)[:40].strip("-")
+    digest = hashlib.sha1(one_line.encode("utf-8")).hexdigest()[:6]
+    trope_id = f"custom-{slug}-{digest}" if slug else f"custom-{digest}"
+
+    tone = "heightened, emotional, cliffhanger-driven"
+    notes: list[str] = []
+    genre = "drama"
+    for cues, cue_genre, cue_tone, cue_notes in _CUES:
+        if wordset & cues:
+            tone, genre = cue_tone, cue_genre
+            notes.extend(cue_notes)
+            break
+    for cues, note in _EXTRA_NOTES:
+        if wordset & cues and note not in notes:
+            notes.append(note)
+
+    sentence = re.split(r"(?<=[.!?])\s", one_line, maxsplit=1)[0]
+    pitch = sentence if len(sentence) >= 10 else f"A micro drama: {one_line}"
+    if len(pitch) > 300:
+        pitch = pitch[:297].rstrip() + "…"
+
+    roles = [TropeRole(role=r, archetype=a, names=list(n)) for r, a, n in _CUSTOM_ROLES]
+    lead, love, rival, antagonist = roles[0].names[0], roles[1].names[0], roles[2].names[0], roles[3].names[0]
+    fill = {"lead": lead, "love_interest": love, "antagonist": antagonist}
+    beats = [SignatureBeat(at=at, beat=b.format(**fill), function=f) for at, b, f in _CUSTOM_BEATS]
+    story = pitch if len(pitch) <= 200 else pitch[:197].rstrip() + "…"
+    examples = [
+        TropeExample(story=f"{story} {lead} finally corners the person who ruined her.",
+                     cliffhanger_type="reveal",
+                     cliffhanger=f"{lead} pulls off the mask: the stranger is her own missing brother."),
+        TropeExample(story=f"{story} {rival} crashes the night {lead} was meant to win.",
+                     cliffhanger_type="betrayal",
+                     cliffhanger=f"{rival} hands {antagonist} the key to {lead}'s apartment."),
+        TropeExample(story=f"{story} {love} learns what {lead} has been hiding.",
+                     cliffhanger_type="ultimatum",
+                     cliffhanger=f"{love} slides the ring back: tell the truth by midnight, or we're done."),
+    ]
+    return Trope(
+        id=trope_id[:60].strip("-"),
+        name=name,
+        genre=genre,
+        pitch=pitch,
+        tone=tone,
+        content_notes=notes,
+        roles=roles,
+        settings=[TropeSetting(name=n, interior=i, time=t) for n, i, t in _CUSTOM_SETTINGS],
+        signature_beats=beats,
+        cliffhangers=list(CLIFFHANGER_TYPES),
+        keywords=_custom_keywords(words),
+        examples=examples,
+        custom=True,
+    )
