@@ -269,3 +269,122 @@ class RunManifest(Model):
     stages_done: list[str] = Field(default_factory=list)
     episodes_done: list[int] = Field(default_factory=list)
     seconds: dict[str, float] = Field(default_factory=dict, description="wall time per stage (not reproducible)")
+
+
+# -- scripts (issue: episode scripts, shooting scripts, storyboards, exports) ------------------------
+ElementKind = Literal["action", "character", "parenthetical", "dialogue", "transition"]
+ShotSize = Literal["ECU", "CU", "MCU", "MS", "WS", "EWS"]
+ShotAngle = Literal["eye level", "high", "low", "overhead", "dutch", "over the shoulder", "pov"]
+ShotMove = Literal["static", "push in", "pull out", "pan", "tilt", "tracking", "handheld", "whip pan", "crane"]
+
+
+class ScriptElement(Model):
+    """One screenplay paragraph inside a scene (the heading is the scene's)."""
+
+    kind: ElementKind
+    text: str = Field(..., min_length=1, max_length=600)
+    beat: int | None = Field(None, description="index of the beat it was written from")
+
+
+class Scene(Model):
+    number: int = Field(..., ge=1)
+    location: str = Field(..., description="a bible location name")
+    interior: bool = True
+    time: str = "NIGHT"
+    elements: list[ScriptElement] = Field(default_factory=list)
+
+    @property
+    def heading(self) -> str:
+        return f"{'INT' if self.interior else 'EXT'}. {self.location} - {self.time}"
+
+    @property
+    def characters(self) -> list[str]:
+        """Cues (in order of first line) of the characters who speak in the scene."""
+        seen: list[str] = []
+        for el in self.elements:
+            if el.kind == "character":
+                cue = el.text.split("(")[0].strip()
+                if cue not in seen:
+                    seen.append(cue)
+        return seen
+
+
+class EpisodeScript(Model):
+    episode: int = Field(..., ge=1)
+    title: str = ""
+    target_seconds: float = Field(..., ge=MIN_SECONDS, le=MAX_SECONDS)
+    estimated_seconds: float = 0.0
+    scenes: list[Scene] = Field(..., min_length=1)
+
+    def elements(self) -> list[tuple[str, str]]:
+        """The whole script as (kind, text) pairs for the timing estimator (headings included)."""
+        out: list[tuple[str, str]] = []
+        for sc in self.scenes:
+            out.append(("heading", sc.heading))
+            out.extend((el.kind, el.text) for el in sc.elements)
+        return out
+
+
+class Shot(Model):
+    number: int = Field(..., ge=1, description="shot number within the episode")
+    scene: int = Field(..., ge=1)
+    size: ShotSize
+    angle: ShotAngle = "eye level"
+    movement: ShotMove = "static"
+    subject: str = Field(..., description="who or what the frame holds")
+    characters: list[str] = Field(default_factory=list, description="bible names in frame")
+    action: str = ""
+    line: str = Field("", description="the line spoken over the shot, if any")
+    speaker: str = ""
+    duration: float = Field(..., gt=0)
+    notes: str = Field("", description="9:16 framing: stacked two-shot, caption safe area…")
+
+
+class ShootingScene(Model):
+    number: int = Field(..., ge=1)
+    heading: str
+    location: str
+    interior: bool = True
+    time: str = "NIGHT"
+    cast: list[str] = Field(default_factory=list)
+    props: list[str] = Field(default_factory=list)
+    wardrobe: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+    shots: list[Shot] = Field(default_factory=list)
+
+
+class ShootingScript(Model):
+    episode: int = Field(..., ge=1)
+    title: str = ""
+    scenes: list[ShootingScene] = Field(..., min_length=1)
+
+    @property
+    def shots(self) -> list[Shot]:
+        return [s for sc in self.scenes for s in sc.shots]
+
+
+class StripItem(Model):
+    episode: int
+    scene: int
+    heading: str
+    cast: list[str] = Field(default_factory=list)
+    seconds: float = 0.0
+    shots: int = 0
+
+
+class ShootDay(Model):
+    day: int = Field(..., ge=1)
+    location: str
+    interior: bool = True
+    time: str = "NIGHT"
+    items: list[StripItem] = Field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return round(sum(i.seconds for i in self.items), 2)
+
+
+class Stripboard(Model):
+    """A season breakdown: scenes grouped by location and cast into a suggested shooting order."""
+
+    days: list[ShootDay] = Field(default_factory=list)
