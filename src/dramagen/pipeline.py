@@ -289,6 +289,8 @@ def generate_season(request: SeasonRequest | None, out: Path | None, *, generato
     """Generate (or resume) a season; each finished part is on disk at once when ``out`` is given."""
     if stop_after not in STAGES:
         raise InputError("stop_after", stop_after, "one of " + ", ".join(STAGES))
+    if request is not None:
+        resolve_trope(request)  # an unknown trope fails before anything is written
     if out is not None:
         request = open_season(Path(out), request, resume)
     assert request is not None
