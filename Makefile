@@ -7,7 +7,7 @@ PIP    := $(PY) -m pip
 # The CPU build of torch (it lies on this machine's disk). GPU users: make install TORCH='torch==2.x' or
 # install the torch of their choice into .venv first (see README).
 TORCH  ?= torch==2.13.0
-EXTRAS ?= dev,server
+EXTRAS ?= dev,server,ray
 STAMP  := $(VENV)/.dramagen-installed
 MODEL  := smollm2-135m-instruct
 MODEL_STAMP := models/$(MODEL)/dramagen.json

@@ -245,6 +245,79 @@ def check(season_dir: str = typer.Argument(..., help="a season folder")) -> None
 
 
 @app.command()
+def batch(
+    requests: str = typer.Argument(..., help="REQUESTS file (.yaml, .jsonl, .csv), or `status`"),
+    status_dir: Optional[str] = typer.Argument(None, metavar="[DIR]", help="with `status`: the batch folder"),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="batch folder: one season folder per row"),
+    workers: int = typer.Option(1, "--workers", "-w", help="processes on this machine (cores are shared out)"),
+    ray: Optional[str] = typer.Option(None, "--ray", help="run on a Ray cluster: ADDRESS, `auto`, or `local`"),
+    resume: bool = typer.Option(True, "--resume/--no-resume", help="skip what is done (the default)"),
+) -> None:
+    """Generate many seasons from a request file; `dramagen batch status DIR` reports progress."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .batch import load_requests, run_batch, status
+    from .errors import InputError
+
+    if requests == "status":
+        if not status_dir:
+            raise InputError("dir", None, "dramagen batch status DIR")
+        rows = status(Path(status_dir))
+        t = Table("season", "state", "episodes", "error")
+        for r in rows:
+            t.add_row(r["season"], r["state"], f"{r['episodes_done']}/{r['episodes']}", (r["error"] or "")[:80])
+        console.print(t)
+        counts = {k: sum(1 for r in rows if r["state"] == k) for k in ("done", "failed", "remaining")}
+        console.print(f"done {counts['done']} · failed {counts['failed']} · remaining {counts['remaining']}")
+        return
+    if not out:
+        raise InputError("out", None, "--out DIR, the batch folder")
+    if workers < 1 or workers > 64:
+        raise InputError("workers", workers, "an integer from 1 to 64")
+    rows, errors = load_requests(Path(requests))
+    for e in errors:
+        err_console.print(f"[yellow]row {e.row}:[/yellow] {e.message} (skipped)", highlight=False)
+    if not rows:
+        raise InputError("requests", requests, "at least one valid season request")
+    if not resume:
+        from .season import SeasonDir
+
+        busy = [r.name for r in rows if SeasonDir(Path(out) / r.name).exists()]
+        if busy:
+            raise InputError("out", out, "folders without seasons (or --resume)", f"already there: {', '.join(busy)}")
+    with Progress(TextColumn("[bold]{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+                  TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), console=err_console) as bar:
+        overall = bar.add_task("all seasons", total=len(rows), msg="")
+        per: dict[str, int] = {}
+        totals = {r.name: r.request.episodes for r in rows}
+
+        def on_event(e: dict) -> None:
+            name = e.get("season", "")
+            if e["event"] in ("start", "episode") and name not in per:
+                per[name] = bar.add_task(name[:28], total=totals.get(name, 1), msg="")
+            if e["event"] == "episode":
+                bar.update(per[name], completed=e["done"], total=e["total"])
+            if e["event"] in ("done", "failed"):
+                bar.advance(overall)
+                if name in per:
+                    bar.update(per[name], msg=e["event"], completed=e.get("episodes", 0))
+
+        results = run_batch(rows, Path(out), workers=workers, ray_address=ray, on_event=on_event)
+    t = Table("season", "result", "episodes", "seconds", "error")
+    for r in results:
+        t.add_row(r["season"], r["event"], str(r.get("episodes", "")), str(r.get("seconds", "")),
+                  (r.get("error") or "")[:80])
+    console.print(t)
+    failed = sum(1 for r in results if r["event"] == "failed")
+    console.print(f"{len(results) - failed} done, {failed} failed, {len(errors)} invalid rows; "
+                  f"log: {Path(out) / 'events.jsonl'}")
+    if failed or errors:
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="bind address (127.0.0.1 unless told otherwise)"),
           port: int = typer.Option(7860), model: Optional[str] = typer.Option(None, "--model", "-m"),
           auth: Optional[str] = typer.Option(None, help="user:pass")) -> None:

@@ -1,0 +1,346 @@
+"""Batch seasons from a request file: resumable, parallel on one machine, or on a Ray cluster.
+
+``REQUESTS`` is YAML (a list of mappings, or ``{seasons: [...]}``), JSON Lines or CSV, one
+season request per row: trope (or custom), episodes, length, paywall, seed, model,
+candidates, title / logline / characters / locations (pinned bible fields), formats,
+and an optional ``name`` (the season's folder under DIR).
+
+Each season is generated with :func:`dramagen.pipeline.generate_season` into its own
+folder; every finished episode is on disk at once, so running the same command again
+(or with ``--resume``) skips what is done. A season that fails keeps its error in
+``DIR/NAME/error.json`` and the others go on. ``DIR/events.jsonl`` logs every event.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .errors import DramagenError, InputError
+from .models import SeasonRequest
+from .season import SeasonDir, atomic_write_text
+
+REQUEST_KEYS = {"name", "trope", "custom", "custom_trope", "episodes", "length", "paywall", "seed", "model",
+                "candidates", "title", "logline", "characters", "locations", "pins", "formats", "stop_after"}
+
+
+@dataclass
+class BatchRow:
+    row: int  # 1-based row number in the file (data rows)
+    name: str
+    request: SeasonRequest
+    formats: list[str] = field(default_factory=list)
+    stop_after: str = "beats"
+
+
+@dataclass
+class RowError:
+    row: int
+    message: str
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "season"
+
+
+def read_rows(path: Path) -> list[dict[str, Any]]:
+    """The raw rows of a request file (YAML, JSON Lines or CSV)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as e:
+        raise InputError("requests", str(path), "a readable YAML, JSON Lines or CSV file", str(e)) from None
+    suffix = path.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            raise InputError("requests", str(path), "valid YAML", str(e).splitlines()[0]) from None
+        if isinstance(data, dict):
+            data = data.get("seasons")
+        if not isinstance(data, list):
+            raise InputError("requests", str(path), "a YAML list of season requests (or a mapping with `seasons:`)")
+        return [r if isinstance(r, dict) else {"__invalid__": r} for r in data]
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        rows = []
+        for i, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError as e:
+                obj = {"__invalid__": f"line {i}: not JSON ({e.msg})"}
+            rows.append(obj if isinstance(obj, dict) else {"__invalid__": f"line {i}: not a JSON object"})
+        return rows
+    if suffix == ".csv":
+        reader = csv.DictReader(io.StringIO(text))
+        return [{k.strip(): (v.strip() if isinstance(v, str) else v) for k, v in r.items() if k and v not in ("", None)}
+                for r in reader]
+    raise InputError("requests", str(path), "a .yaml, .yml, .jsonl or .csv file")
+
+
+def _listish(v: Any) -> list[str]:
+    if v is None:
+        return []
+    if isinstance(v, str):
+        return [x.strip() for x in re.split(r"[;,]", v) if x.strip()]
+    return [str(x) for x in v]
+
+
+def parse_row(i: int, raw: dict[str, Any]) -> BatchRow:
+    if "__invalid__" in raw:
+        raise ValueError(str(raw["__invalid__"]))
+    unknown = sorted(set(raw) - REQUEST_KEYS)
+    if unknown:
+        raise ValueError(f"unknown column(s) {', '.join(unknown)}; accepted: {', '.join(sorted(REQUEST_KEYS))}")
+    r = dict(raw)
+    custom = r.pop("custom", None)
+    pins: dict[str, Any] = dict(r.pop("pins", None) or {})
+    for k in ("title", "logline", "characters", "locations"):
+        if k in r:
+            v = r.pop(k)
+            if isinstance(v, str) and k in ("characters", "locations"):
+                try:
+                    v = json.loads(v)
+                except json.JSONDecodeError:
+                    raise ValueError(f"{k}: expected a JSON list in the CSV cell") from None
+            pins[k] = v
+    formats = _listish(r.pop("formats", None))
+    stop_after = str(r.pop("stop_after", "beats"))
+    name = r.pop("name", None)
+    if custom:
+        r["trope"], r["custom_trope"] = custom, True
+    if "trope" not in r:
+        raise ValueError("trope: missing (a catalogue id, or `custom` free text)")
+    from .pipeline import STAGES, make_request, resolve_trope
+
+    if stop_after not in STAGES:
+        raise ValueError(f"stop_after: {stop_after!r}; accepted: {', '.join(STAGES)}")
+    try:
+        req = make_request(**r, pins=pins or None)
+    except (TypeError, ValidationError) as e:
+        raise ValueError(str(e)) from None
+    resolve_trope(req)
+    name = _slug(str(name)) if name else f"{i:03d}-{_slug(req.trope if not req.custom_trope else 'custom')}-s{req.seed}"
+    return BatchRow(row=i, name=name, request=req, formats=formats, stop_after=stop_after)
+
+
+def load_requests(path: Path) -> tuple[list[BatchRow], list[RowError]]:
+    rows, errors = [], []
+    for i, raw in enumerate(read_rows(path), 1):
+        try:
+            rows.append(parse_row(i, raw))
+        except (ValueError, DramagenError) as e:
+            errors.append(RowError(i, str(e)))
+    return rows, errors
+
+
+def preflight(rows: list[BatchRow], out: Path) -> None:
+    """Refuse before any work: duplicate folders, an unwritable DIR, unknown models."""
+    seen: dict[str, int] = {}
+    for r in rows:
+        if r.name in seen:
+            raise InputError("name", r.name, "a distinct output folder per season",
+                             f"rows {seen[r.name]} and {r.row} would both write {out / r.name}")
+        seen[r.name] = r.row
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / f".write-test-{os.getpid()}"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as e:
+        raise InputError("out", str(out), "a writable folder", e.strerror or str(e)) from None
+    from .llm import resolve
+
+    for m in sorted({r.request.model for r in rows if r.request.model}):
+        resolve(m)
+    if any(not r.request.model for r in rows):
+        resolve(None)
+
+
+# -- running one season ---------------------------------------------------------------------------
+_GEN = None
+
+
+def _init_worker(threads: int, model: str | None) -> None:
+    """A worker process: its share of the cores, and the model loaded once."""
+    global _GEN
+    import torch
+
+    os.environ["DRAMAGEN_THREADS"] = str(threads)
+    os.environ["OMP_NUM_THREADS"] = str(threads)
+    torch.set_num_threads(threads)
+    from .llm import load_generator
+
+    _GEN = load_generator(model, threads=threads)
+
+
+def _log(out: Path, event: dict) -> None:
+    line = json.dumps({"time": round(time.time(), 3), **event}, sort_keys=True) + "\n"
+    with open(out / "events.jsonl", "a", encoding="utf-8") as f:
+        f.write(line)
+        f.flush()
+
+
+def run_one(row: BatchRow, out: Path, generator=None, events: Callable[[dict], None] | None = None) -> dict:
+    """Generate (or finish) one season; never raises for the season's own failures."""
+    from .pipeline import generate_season
+    from .season import SeasonDir
+
+    gen = generator or _GEN
+    folder = out / row.name
+    season = SeasonDir(folder)
+    t0 = time.perf_counter()
+    emit = events or (lambda e: _log(out, e))
+    emit({"season": row.name, "event": "start", "row": row.row})
+    try:
+        if gen is None or (row.request.model and getattr(gen, "name", None) != row.request.model):
+            from .llm import load_generator
+
+            gen = load_generator(row.request.model)
+
+        def progress(stage: str, done: int, total: int, msg: str) -> None:
+            if stage == "beats" and done and msg.startswith("episode"):
+                emit({"season": row.name, "event": "episode", "done": done, "total": total})
+
+        generate_season(row.request, folder, generator=gen, resume=True, stop_after=row.stop_after,  # type: ignore[arg-type]
+                        progress=progress)
+        if row.formats:
+            from .export.season_export import export_season
+
+            export_season(folder, set(row.formats))
+        (folder / "error.json").unlink(missing_ok=True)
+        res = {"season": row.name, "event": "done", "episodes": len(season.episodes_done()),
+               "seconds": round(time.perf_counter() - t0, 1)}
+    except Exception as e:  # a failed season keeps its error and the batch goes on
+        err = {"season": row.name, "row": row.row, "error": f"{type(e).__name__}: {e}",
+               "traceback": traceback.format_exc(limit=8)}
+        folder.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(folder / "error.json", json.dumps(err, indent=2) + "\n")
+        res = {"season": row.name, "event": "failed", "error": err["error"],
+               "episodes": len(season.episodes_done()), "seconds": round(time.perf_counter() - t0, 1)}
+    emit(res)
+    return res
+
+
+def _worker_run(row: BatchRow, out: str, queue=None) -> dict:
+    emit = (lambda e: (queue.put(e), _log(Path(out), e))) if queue is not None else None
+    return run_one(row, Path(out), events=emit)
+
+
+# -- the batch ---------------------------------------------------------------------------------------
+def run_batch(rows: list[BatchRow], out: Path, workers: int = 1, ray_address: str | None = None,
+              on_event: Callable[[dict], None] | None = None, generator=None) -> list[dict]:
+    out = Path(out)
+    preflight(rows, out)
+    if ray_address:
+        return _run_ray(rows, out, workers, ray_address, on_event)
+    if workers <= 1:
+        res = []
+        for r in rows:
+            def emit(e, _out=out):
+                _log(_out, e)
+                if on_event:
+                    on_event(e)
+            res.append(run_one(r, out, generator=generator, events=emit))
+        return res
+    import multiprocessing as mp
+
+    cores = os.cpu_count() or 1
+    threads = max(1, cores // workers)
+    ctx = mp.get_context("spawn")
+    models = {r.request.model for r in rows}
+    model = next(iter(models)) if len(models) == 1 else None
+    with ctx.Manager() as manager:
+        q = manager.Queue()
+        results = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(threads, model)) as ex:
+            futs = [ex.submit(_worker_run, r, str(out), q) for r in rows]
+            pending = set(futs)
+            while pending:
+                while not q.empty():
+                    e = q.get()
+                    if on_event:
+                        on_event(e)
+                done = {f for f in pending if f.done()}
+                pending -= done
+                time.sleep(0.2)
+            while not q.empty():
+                if on_event:
+                    on_event(q.get())
+            for f in as_completed(futs):
+                results.append(f.result())
+    order = {r.name: i for i, r in enumerate(rows)}
+    return sorted(results, key=lambda x: order[x["season"]])
+
+
+def _run_ray(rows: list[BatchRow], out: Path, workers: int, address: str,
+             on_event: Callable[[dict], None] | None) -> list[dict]:
+    try:
+        import ray
+    except ImportError:
+        raise InputError("ray", address, "a Ray installation: pip install -e '.[ray]'") from None
+    if not ray.is_initialized():
+        if address == "local":
+            ray.init(num_cpus=max(workers, 1), include_dashboard=False, log_to_driver=False)
+        else:
+            ray.init(address=address, log_to_driver=False)
+    cores = os.cpu_count() or 1
+    threads = max(1, cores // max(workers, 1))
+
+    @ray.remote(num_cpus=1)
+    class SeasonWorker:
+        def __init__(self, threads: int, model: str | None):
+            _init_worker(threads, model)
+
+        def run(self, row: BatchRow, out: str) -> dict:
+            return run_one(row, Path(out), events=lambda e: _log(Path(out), e))
+
+    models = {r.request.model for r in rows}
+    model = next(iter(models)) if len(models) == 1 else None
+    pool = ray.util.ActorPool([SeasonWorker.remote(threads, model) for _ in range(max(workers, 1))])
+    results = []
+    for res in pool.map_unordered(lambda a, r: a.run.remote(r, str(out)), rows):
+        if on_event:
+            on_event(res)
+        results.append(res)
+    order = {r.name: i for i, r in enumerate(rows)}
+    return sorted(results, key=lambda x: order[x["season"]])
+
+
+def status(out: Path) -> list[dict]:
+    """done / failed / remaining per season folder under ``out``."""
+    out = Path(out)
+    if not out.is_dir():
+        raise InputError("dir", str(out), "a batch output folder")
+    rows = []
+    for d in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        s = SeasonDir(d)
+        if not s.exists():
+            continue
+        try:
+            req = s.load_request()
+            total = req.episodes
+        except DramagenError:
+            total = 0
+        done = len(s.episodes_done())
+        err = None
+        if (d / "error.json").exists():
+            err = json.loads((d / "error.json").read_text()).get("error")
+        state = "failed" if err else ("done" if total and done >= total else "remaining")
+        rows.append({"season": d.name, "state": state, "episodes_done": done, "episodes": total, "error": err})
+    return rows
