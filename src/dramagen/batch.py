@@ -43,7 +43,7 @@ class BatchRow:
     name: str
     request: SeasonRequest
     formats: list[str] = field(default_factory=list)
-    stop_after: str = "beats"
+    stop_after: str = "shooting"
 
 
 @dataclass
@@ -119,7 +119,7 @@ def parse_row(i: int, raw: dict[str, Any]) -> BatchRow:
                     raise ValueError(f"{k}: expected a JSON list in the CSV cell") from None
             pins[k] = v
     formats = _listish(r.pop("formats", None))
-    stop_after = str(r.pop("stop_after", "beats"))
+    stop_after = str(r.pop("stop_after", "shooting"))
     name = r.pop("name", None)
     if custom:
         r["trope"], r["custom_trope"] = custom, True

@@ -176,10 +176,10 @@ def generate(
     pins: Optional[str] = typer.Option(None, "--pins", help="YAML/JSON file of pinned bible fields"),
     title: Optional[str] = typer.Option(None, "--title", help="pin the series title"),
     out: str = typer.Option(..., "--out", "-o", help="season folder"),
-    stop_after: str = typer.Option("beats", "--stop-after", help="bible | plan | beats"),
+    stop_after: str = typer.Option("shooting", "--stop-after", help="bible | plan | beats | script | shooting"),
     resume: bool = typer.Option(False, "--resume", help="continue a season in --out"),
 ) -> None:
-    """Generate a season: bible.json, plan.json, episodes/epNNN/beats.json, season.md, manifest.json."""
+    """Generate a season: bible.json, plan.json, episodes/epNNN/{beats,script,shooting}.json, season.md, manifest.json."""
     from pathlib import Path
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
@@ -217,17 +217,37 @@ def generate(
 
         state = generate_season(request, outp, stop_after=stop_after, resume=resume, progress=progress)  # type: ignore[arg-type]
     console.print(f"[green]written[/green] {outp}/ : bible" + (", plan" if state.plan else "")
-                  + (f", {len(state.beats)} episodes of beats" if state.beats else ""))
+                  + (f", {len(state.beats)} episodes of beats" if state.beats else "")
+                  + (f", {len(state.scripts)} scripts" if state.scripts else "")
+                  + (f", {len(state.shootings)} shooting scripts" if state.shootings else ""))
     if state.beats:
         _print_check(outp)
 
 
 def _print_check(season_dir) -> bool:
     from .check import check_dir, render_table
+    from .season import SeasonDir
+    from .stages.script import script_issues
 
     report = check_dir(season_dir)
     console.print(render_table(report))
-    return report.ok
+    season = SeasonDir(season_dir)
+    done = season.episodes_done("script")
+    ok = report.ok
+    if done:
+        bible, plan = season.load_bible(), season.load_plan()
+        t = Table("episode", "script", "runtime", "issues", title="Scripts")
+        bad = 0
+        for n in done:
+            script = season.load_script(n)
+            issues = script_issues(script, bible, plan.episode(n), beats=season.load_beats(n))
+            bad += bool(issues)
+            t.add_row(str(n), "[red]FAIL[/red]" if issues else "[green]ok[/green]",
+                      f"{script.estimated_seconds:.1f} s", "; ".join(issues[:2]))
+        console.print(t)
+        console.print(f"scripts: {len(done) - bad}/{len(done)} pass")
+        ok = ok and bad == 0
+    return ok
 
 
 @app.command()
@@ -242,6 +262,39 @@ def check(season_dir: str = typer.Argument(..., help="a season folder")) -> None
         raise SeasonDataError(f"season: {p} is not a season folder (no bible.json)")
     if not _print_check(p):
         raise typer.Exit(1)
+
+
+@app.command("import")
+def import_(
+    fountain_file: str = typer.Argument(..., help="a (hand-edited) Fountain file"),
+    season_dir: str = typer.Option(..., "--season", "-s", help="the season folder"),
+    episode: int = typer.Option(..., "--episode", "-e", help="episode number"),
+) -> None:
+    """Re-import an edited Fountain script into a season (the rest of the season is untouched)."""
+    from pathlib import Path
+
+    from .errors import InputError
+    from .fountain import from_fountain, to_fountain
+    from .season import SeasonDir, atomic_write_text
+    from .stages.script import script_issues
+
+    season = SeasonDir(season_dir)
+    bible, plan = season.load_bible(), season.load_plan()
+    if not 1 <= episode <= len(plan.episodes):
+        raise InputError("episode", episode, f"an episode number from 1 to {len(plan.episodes)}")
+    try:
+        text = Path(fountain_file).read_text(encoding="utf-8")
+    except OSError as e:
+        raise InputError("fountain_file", fountain_file, "a readable Fountain file", e.strerror or str(e)) from None
+    ep = plan.episode(episode)
+    script = from_fountain(text, bible, episode, ep.target_seconds)  # raises with the line number
+    season.write_model(season.script_path(episode), script)
+    atomic_write_text(season.episode_dir(episode) / "script.fountain", to_fountain(script, bible, ep))
+    season.shooting_path(episode).unlink(missing_ok=True)  # stale: rebuilt by generate --resume
+    issues = script_issues(script, bible, ep)
+    console.print(f"imported episode {episode}: {len(script.scenes)} scenes, {script.estimated_seconds:.1f} s")
+    for i in issues:
+        console.print(f"[yellow]check:[/yellow] {i}", highlight=False)
 
 
 @app.command()

@@ -3,7 +3,7 @@
 Each stage is a langchain-core Runnable over a :class:`SeasonState`, so the CLI, the UI,
 the batch runner and the lab call the same chain:
 
-    bible_step | plan_step | beats_step
+    bible_step | plan_step | episodes_step (beats → script → shooting, episode by episode)
 
 Every finished artefact is written to the season folder at once (atomically), so a crash
 loses at most the episode being written, and running again with ``resume`` continues
@@ -28,18 +28,21 @@ from . import __version__
 from .errors import DramagenError, InputError
 from .models import (
     EpisodeBeats,
+    EpisodeScript,
     PinnedBible,
     RunManifest,
     SeasonPlan,
     SeasonRequest,
     SeriesBible,
+    ShootingScript,
     SlotStats,
 )
 from .season import SeasonDir, atomic_write_text
 from .tropes import Trope, custom_trope, get_trope
 
-Stage = Literal["bible", "plan", "beats"]
-STAGES: tuple[str, ...] = ("bible", "plan", "beats")
+Stage = Literal["bible", "plan", "beats", "script", "shooting"]
+STAGES: tuple[str, ...] = ("bible", "plan", "beats", "script", "shooting")
+EPISODE_STAGES: tuple[str, ...] = ("beats", "script", "shooting")
 
 #: progress(stage, done, total, message)
 ProgressFn = Callable[[str, int, int, str], None]
@@ -85,6 +88,8 @@ class SeasonState(BaseModel):
     bible: SeriesBible | None = None
     plan: SeasonPlan | None = None
     beats: dict[int, EpisodeBeats] = {}
+    scripts: dict[int, EpisodeScript] = {}
+    shootings: dict[int, ShootingScript] = {}
     stats: dict[str, dict[str, SlotStats]] = {}  # part (bible, plan, ep001…) → slot kind → stats
     seconds: dict[str, float] = {}
 
@@ -133,8 +138,10 @@ class Runner:
         params.update(ctx_params or {})
         prompts = dict(old.prompts) if old else {}
         prompts.update(self.prompts.used)
+        n_eps = len(state.plan.episodes) if state.plan else -1
         stages = [s for s in STAGES if (s == "bible" and state.bible) or (s == "plan" and state.plan)
-                  or (s == "beats" and state.plan and len(state.beats) == len(state.plan.episodes))]
+                  or (s == "beats" and len(state.beats) == n_eps) or (s == "script" and len(state.scripts) == n_eps)
+                  or (s == "shooting" and len(state.shootings) == n_eps)]
         return RunManifest(
             dramagen_version=__version__, request=state.request, model=dict(getattr(self.generator, "info", {})),
             prompts=dict(sorted(prompts.items())), params=params, versions=_versions(), stats=dict(sorted(totals.items())),
@@ -185,44 +192,73 @@ class Runner:
         self._tick("plan", len(state.plan.episodes), len(state.plan.episodes), "season plan ready")
         return state
 
-    def beats_step(self, state: SeasonState) -> SeasonState:
+    def episodes_step(self, state: SeasonState, upto: str = "beats") -> SeasonState:
+        """Beats, then script, then shooting script, episode by episode (each written at once)."""
+        from .fountain import to_fountain
         from .planner import layout_beats
+        from .shooting import shooting_script
         from .stages.beats import write_beats
+        from .stages.script import write_script
 
-        plan = state.plan
-        assert plan is not None and state.bible is not None
+        plan, bible = state.plan, state.bible
+        assert plan is not None and bible is not None
+        levels = EPISODE_STAGES[: EPISODE_STAGES.index(upto) + 1]
+        last = levels[-1]
         wanted = sorted(set(self.episodes)) if self.episodes is not None else [e.number for e in plan.episodes]
         for n in wanted:
             if not 1 <= n <= len(plan.episodes):
                 raise InputError("episode", n, f"an episode number from 1 to {len(plan.episodes)}")
-        if self.season:
-            for n in self.season.episodes_done():
-                if n not in state.beats and (n not in wanted or not self.force):
-                    state.beats[n] = self.season.load_beats(n)
-                    state.stats[f"ep{n:03d}"] = self.season.load_stats(f"episodes/ep{n:03d}/stats.json")
-        todo = [n for n in wanted if self.force or n not in state.beats]
+        store = {"beats": state.beats, "script": state.scripts, "shooting": state.shootings}
+        if self.season:  # what is on disk already
+            loaders = {"beats": self.season.load_beats, "script": self.season.load_script,
+                       "shooting": self.season.load_shooting}
+            for level in levels:
+                for n in self.season.episodes_done(level):
+                    if n not in store[level] and (n not in wanted or not self.force):
+                        store[level][n] = loaders[level](n)
+                        if level == "beats":
+                            state.stats[f"ep{n:03d}"] = self.season.load_stats(f"episodes/ep{n:03d}/stats.json")
+        todo = [n for n in wanted if self.force or n not in store[last]]
         total = len(wanted)
         done = total - len(todo)
-        self._tick("beats", done, total, f"{done} episodes already written" if done else "writing beat sheets")
+        self._tick(upto, done, total, f"{done} episodes already written" if done else f"writing episodes ({upto})")
         t0 = time.perf_counter()
         params: dict = {}
+        draft_date = "1 " + time.strftime("%B %Y", time.gmtime(0))  # fixed: the same seed gives the same bytes
         for n in todo:
             ep = plan.episode(n)
             ctx = self._ctx(state.request)
-            skeleton = layout_beats(ep, state.bible, state.request.seed)
-            beats = write_beats(ctx, skeleton, ep, state.bible, state.trope, settings=self.timing)
-            state.beats[n] = beats
+            prev_stats = state.stats.get(f"ep{n:03d}", {}) if not self.force else {}
+            ctx.stats.update({k: v.model_copy() for k, v in prev_stats.items()})
+            if self.force or n not in state.beats:
+                skeleton = layout_beats(ep, bible, state.request.seed)
+                state.beats[n] = write_beats(ctx, skeleton, ep, bible, state.trope, settings=self.timing)
+                state.scripts.pop(n, None)
+                state.shootings.pop(n, None)
+            if "script" in levels and n not in state.scripts:
+                state.scripts[n] = write_script(ctx, state.beats[n], ep, bible, state.trope, settings=self.timing)
+                state.shootings.pop(n, None)
+            if "shooting" in levels and n not in state.shootings:
+                state.shootings[n] = shooting_script(state.scripts[n], bible, seed=state.request.seed,
+                                                     settings=self.timing)
             state.stats[f"ep{n:03d}"] = ctx.stats
-            params.update({f"beats.{k}": v for k, v in ctx.params.items()})
+            params.update({f"episode.{k}": v for k, v in ctx.params.items()})
             if self.season:
-                # stats first: beats.json marks the episode done
+                # stats first; the last stage's file marks the episode done
                 self.season.write_stats(f"episodes/ep{n:03d}/stats.json", ctx.stats)
-                self.season.write_model(self.season.beats_path(n), beats)
+                self.season.write_model(self.season.beats_path(n), state.beats[n])
+                if n in state.scripts:
+                    atomic_write_text(self.season.episode_dir(n) / "script.fountain",
+                                      to_fountain(state.scripts[n], bible, ep, draft_date=draft_date))
+                    self.season.write_model(self.season.script_path(n), state.scripts[n])
+                if n in state.shootings:
+                    self.season.write_model(self.season.shooting_path(n), state.shootings[n])
                 self._save_manifest(state, params)
             done += 1
-            self._tick("beats", done, total, f"episode {n}: {ep.title} ({beats.runtime:.1f} s)")
+            rt = state.scripts[n].estimated_seconds if n in state.scripts else state.beats[n].runtime
+            self._tick(upto, done, total, f"episode {n}: {ep.title} ({rt:.1f} s)")
         if todo:
-            state.seconds["beats"] = round(state.seconds.get("beats", 0) + time.perf_counter() - t0, 2)
+            state.seconds["episodes"] = round(state.seconds.get("episodes", 0) + time.perf_counter() - t0, 2)
         if self.season:
             self._save_manifest(state, params)
         return state
@@ -232,15 +268,19 @@ class Runner:
             from .export import render_season_md
 
             atomic_write_text(self.season.path / "season.md", render_season_md(state.bible, state.plan, state.beats))
+            if state.shootings and len(state.shootings) == len(state.plan.episodes):
+                from .shooting import stripboard
+
+                self.season.write_model(self.season.path / "stripboard.json", stripboard(state.shootings, state.bible))
             self._save_manifest(state)
         return state
 
-    def chain(self, stop_after: Stage = "beats") -> Runnable:
+    def chain(self, stop_after: Stage = "shooting") -> Runnable:
         steps = [RunnableLambda(self.bible_step, name="bible")]
-        if stop_after in ("plan", "beats"):
+        if stop_after != "bible":
             steps.append(RunnableLambda(self.plan_step, name="plan"))
-        if stop_after == "beats":
-            steps.append(RunnableLambda(self.beats_step, name="beats"))
+        if stop_after in EPISODE_STAGES:
+            steps.append(RunnableLambda(lambda st: self.episodes_step(st, stop_after), name=f"episodes:{stop_after}"))
         steps.append(RunnableLambda(self.finish, name="finish"))
         chain: Runnable = steps[0]
         for s in steps[1:]:
@@ -283,7 +323,7 @@ def open_season(out: Path, request: SeasonRequest | None, resume: bool) -> Seaso
     return request
 
 
-def generate_season(request: SeasonRequest | None, out: Path | None, *, generator=None, stop_after: Stage = "beats",
+def generate_season(request: SeasonRequest | None, out: Path | None, *, generator=None, stop_after: Stage = "shooting",
                     resume: bool = False, progress: ProgressFn | None = None,
                     on_text: Callable[[str, str], None] | None = None) -> SeasonState:
     """Generate (or resume) a season; each finished part is on disk at once when ``out`` is given."""

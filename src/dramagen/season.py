@@ -6,7 +6,10 @@ SEASON/
   bible.json              SeriesBible
   plan.json               SeasonPlan
   episodes/ep001/beats.json   EpisodeBeats (its presence marks the episode done)
+  episodes/ep001/script.json  EpisodeScript (+ script.fountain)
+  episodes/ep001/shooting.json ShootingScript (shot list)
   episodes/ep001/stats.json   what the quality controls did for this episode
+  stripboard.json         the season's scenes grouped into shoot days
   season.md               a readable summary
   manifest.json           RunManifest: model, prompt hashes, parameters, seed, stats
 ```
@@ -24,7 +27,16 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from .errors import InputError, SeasonDataError
-from .models import EpisodeBeats, RunManifest, SeasonPlan, SeasonRequest, SeriesBible, SlotStats
+from .models import (
+    EpisodeBeats,
+    EpisodeScript,
+    RunManifest,
+    SeasonPlan,
+    SeasonRequest,
+    SeriesBible,
+    ShootingScript,
+    SlotStats,
+)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
@@ -90,6 +102,15 @@ class SeasonDir:
     def beats_path(self, number: int) -> Path:
         return self.episode_dir(number) / "beats.json"
 
+    def script_path(self, number: int) -> Path:
+        return self.episode_dir(number) / "script.json"
+
+    def shooting_path(self, number: int) -> Path:
+        return self.episode_dir(number) / "shooting.json"
+
+    def stage_path(self, stage: str, number: int) -> Path:
+        return self.episode_dir(number) / f"{stage}.json"
+
     # state
     def exists(self) -> bool:
         return self.request_path.exists() or self.bible_path.exists()
@@ -100,13 +121,14 @@ class SeasonDir:
     def has_plan(self) -> bool:
         return self.plan_path.exists()
 
-    def episodes_done(self) -> list[int]:
+    def episodes_done(self, stage: str = "beats") -> list[int]:
+        """Episodes whose ``stage`` file (beats, script, shooting) is written."""
         root = self.path / "episodes"
         if not root.exists():
             return []
         out = []
         for d in sorted(root.glob("ep[0-9][0-9][0-9]")):
-            if (d / "beats.json").exists():
+            if (d / f"{stage}.json").exists():
                 out.append(int(d.name[2:]))
         return out
 
@@ -134,6 +156,12 @@ class SeasonDir:
 
     def load_beats(self, number: int) -> EpisodeBeats:
         return self._load(self.beats_path(number), EpisodeBeats)
+
+    def load_script(self, number: int) -> EpisodeScript:
+        return self._load(self.script_path(number), EpisodeScript)
+
+    def load_shooting(self, number: int) -> ShootingScript:
+        return self._load(self.shooting_path(number), ShootingScript)
 
     def load_all_beats(self) -> dict[int, EpisodeBeats]:
         return {n: self.load_beats(n) for n in self.episodes_done()}
