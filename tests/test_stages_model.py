@@ -1,0 +1,137 @@
+"""The writing stages on the real default model: bible, plan text, beats (a few minutes on 2 cores)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from dramagen.models import Character, Location, PinnedBible
+from dramagen.planner import layout_beats, plan_season
+from dramagen.slots import WriteContext, fix_names
+from dramagen.stages.beats import HOOK_MAX_SECONDS, runtime_of, write_beats
+from dramagen.stages.bible import write_bible
+from dramagen.stages.plan import write_plan_text
+from dramagen.timing import fits
+from dramagen.tropes import get_trope
+
+pytestmark = pytest.mark.model
+
+SEED = 11
+
+
+@pytest.fixture(scope="module")
+def wolf():
+    return get_trope("werewolf-rejected-mate")
+
+
+@pytest.fixture(scope="module")
+def season(generator, wolf):
+    ctx = WriteContext(generator=generator, seed=SEED)
+    pins = PinnedBible(title="Silver Moon Rising",
+                       characters=[Character(name="Aria Vale", age=23, role="lead", secret="she is the last silver wolf")],
+                       locations=[Location(name="PACK HALL", interior=True, time="NIGHT",
+                                           description="stone hall lit by torches")])
+    bible = write_bible(ctx, wolf, pins)
+    plan = plan_season(wolf, bible, 10, 5, 75, SEED)
+    t0 = time.perf_counter()
+    plan = write_plan_text(ctx, plan, bible, wolf)
+    plan_seconds = time.perf_counter() - t0
+    return ctx, pins, bible, plan, plan_seconds
+
+
+def _names_ok(text: str, bible) -> bool:
+    fixed, repaired, unknown, present = fix_names(text, bible.names)
+    return fixed == text and not unknown
+
+
+def test_bible_respects_pins_and_trope(season, wolf):
+    ctx, pins, bible, _, _ = season
+    assert bible.title == "Silver Moon Rising"
+    aria = bible.characters[0]
+    assert (aria.name, aria.age, aria.role, aria.secret) == ("Aria Vale", 23, "lead", "she is the last silver wolf")
+    assert aria.want and aria.look  # the empty pinned fields are written
+    assert bible.locations[0].description == "stone hall lit by torches"
+    assert 3 <= len(bible.characters) <= 6 and len(bible.characters) == 4
+    assert 3 <= len(bible.locations) <= 5
+    roles = [c.role for c in bible.characters]
+    assert roles == ["lead", "love_interest", "rival", "antagonist"]
+    pools = {r.role: r.names for r in wolf.roles}
+    for c in bible.characters[1:]:
+        assert c.name in pools[c.role]
+    settings = {s.name for s in wolf.settings}
+    assert {loc.name for loc in bible.locations[1:]} <= settings
+    for c in bible.characters:
+        for text in (c.want, c.secret, c.look):
+            assert text and "\n" not in text and len(text.split()) <= 20
+    assert bible.logline and "\n" not in bible.logline
+    st = ctx.stats
+    assert "bible.title" not in st  # pinned: not written
+    assert st["bible.secret"].slots == 3  # the pinned secret was not written
+
+
+def test_bible_second_trope_and_determinism(generator):
+    heir = get_trope("hidden-heir")
+    a = write_bible(WriteContext(generator=generator, seed=5, candidates=3), heir, characters=3, locations=3)
+    assert len(a.characters) == 3 and len(a.locations) == 3
+    assert [c.role for c in a.characters] == [r.role for r in heir.roles[:3]]
+    assert a.title and a.logline and all(c.want and c.secret and c.look for c in a.characters)
+    b = write_bible(WriteContext(generator=generator, seed=5, candidates=3), heir, characters=3, locations=3)
+    assert a == b
+
+
+def test_plan_text(season):
+    ctx, _, bible, plan, seconds = season
+    print(f"\nplan text: {seconds:.1f} s for 10 episodes; stats:",
+          {k: v.model_dump() for k, v in ctx.stats.items() if k.startswith("plan.")})
+    for ep in plan.episodes:
+        assert ep.title and 1 <= len(ep.title.split()) <= 6, ep.title
+        assert ep.synopsis and "\n" not in ep.synopsis
+        assert ep.cliffhanger and "\n" not in ep.cliffhanger and len(ep.cliffhanger.split()) <= 18
+        assert _names_ok(ep.synopsis, bible), ep.synopsis
+        assert _names_ok(ep.cliffhanger, bible), ep.cliffhanger
+        assert any(first in ep.cliffhanger for first in (c.name.split()[0] for c in bible.characters)), ep.cliffhanger
+    st = ctx.stats["plan.synopsis"]
+    assert st.slots == 10 and st.fallback <= 5
+
+
+def test_plan_text_groups_are_independent(generator, season, wolf):
+    """Asking for episode 7 alone gives the same text as the whole season run."""
+    _, _, bible, plan, _ = season
+    empty = plan.model_copy(update={"episodes": [e.model_copy(update={"title": "", "synopsis": "", "cliffhanger": ""})
+                                                 for e in plan.episodes]})
+    only = write_plan_text(WriteContext(generator=generator, seed=SEED), empty, bible, wolf, episodes=[7])
+    assert only.episode(7) == plan.episode(7)
+    assert only.episode(2).synopsis == ""
+
+
+def test_beats_fit_and_are_deterministic(generator, season, wolf):
+    ctx, _, bible, plan, _ = season
+    times = []
+    sheets = []
+    for n in (1, 2):
+        ep = plan.episode(n)
+        skeleton = layout_beats(ep, bible, SEED)
+        t0 = time.perf_counter()
+        sheet = write_beats(ctx, skeleton, ep, bible, wolf, previous=plan.episode(n - 1) if n > 1 else None)
+        times.append(time.perf_counter() - t0)
+        sheets.append(sheet)
+        rt = runtime_of(sheet.beats, bible)
+        assert abs(sheet.runtime - rt) < 0.05
+        assert fits(sheet.runtime, ep.target_seconds, 0.10), sheet.runtime
+        hook = sheet.beats[0]
+        assert hook.kind == "hook" and hook.duration <= HOOK_MAX_SECONDS + 1e-6
+        last = sheet.beats[-1]
+        assert last.kind == "cliffhanger"
+        assert last.action == ep.cliffhanger or (last.lines and last.lines[-1].text == ep.cliffhanger)
+        assert [b.index for b in sheet.beats] == [b.index for b in skeleton.beats]
+        assert sheet.beats[0].start == 0 and all(a.end == b.start for a, b in zip(sheet.beats, sheet.beats[1:]))
+        for b in sheet.beats:
+            assert len(b.lines) <= 4
+            for ln in b.lines:
+                assert ln.character in b.characters and ln.text and "\n" not in ln.text
+    print(f"\nbeats: {[round(t, 1) for t in times]} s per episode; stats:",
+          {k: v.model_dump() for k, v in ctx.stats.items() if k.startswith("beats.")})
+    again = write_beats(WriteContext(generator=generator, seed=SEED), layout_beats(plan.episode(2), bible, SEED),
+                        plan.episode(2), bible, wolf, previous=plan.episode(1))
+    assert again == sheets[1]
