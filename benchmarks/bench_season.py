@@ -31,6 +31,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--candidates", type=int, default=6)
     ap.add_argument("--model", default=None)
+    ap.add_argument("--stop-after", default="shooting", help="bible | plan | beats | script | shooting")
     ap.add_argument("--season", default=None, help="keep the season here (default: a temporary folder)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     args = ap.parse_args()
@@ -54,20 +55,20 @@ def main() -> None:
 
     def progress(stage, done, total, msg):
         now = time.perf_counter()
-        if stage == "beats" and done:
+        if stage in ("beats", "script", "shooting") and done:
             print(f"  beats {done}/{total} (+{now - last[0]:.1f} s) {msg}", flush=True)
         last[0] = now
 
     t = time.perf_counter()
-    state = generate_season(req, season, generator=gen, progress=progress)
+    state = generate_season(req, season, generator=gen, progress=progress, stop_after=args.stop_after)
     wall = time.perf_counter() - t
     report = check_dir(season)
     manifest = json.loads((season / "manifest.json").read_text())
     result = {
         "benchmark": "season", "date": dt.datetime.now().isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]), "machine": machine(),
-        "request": req.model_dump(mode="json"), "model": gen.info, "model_load_s": round(load_s, 2),
-        "wall_s": round(wall, 1), "stage_s": state.seconds, "per_episode_s": round(state.seconds.get("beats", 0) / args.episodes, 2),
+        "request": req.model_dump(mode="json"), "stop_after": args.stop_after, "model": gen.info, "model_load_s": round(load_s, 2),
+        "wall_s": round(wall, 1), "stage_s": state.seconds, "per_episode_s": round(state.seconds.get("episodes", 0) / args.episodes, 2),
         "check": {"ok": report.ok, "episodes": report.episodes, "passed": report.passed, "failed": report.failed,
                   "rules_failed": dict(report.rules())},
         "stats": manifest.get("stats", {}),
@@ -75,9 +76,9 @@ def main() -> None:
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"season-{args.episodes}ep-{dt.date.today().isoformat()}-{gen.info.get('device', 'x')}.json"
+    path = out / f"season-{args.episodes}ep-{args.stop_after}-{dt.date.today().isoformat()}-{gen.info.get('device', 'x')}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{args.episodes} episodes of {args.trope} in {wall:.1f} s wall ({result['per_episode_s']} s/episode beats); "
+    print(f"{args.episodes} episodes of {args.trope} in {wall:.1f} s wall ({result['per_episode_s']} s/episode up to {args.stop_after}); "
           f"check: {report.passed}/{report.episodes} episodes pass")
     print(f"written: {path.relative_to(ROOT)}")
     if tmp:
