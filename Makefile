@@ -15,7 +15,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install model run test test-slow test-all bench clean distclean
+.PHONY: install model run test test-slow test-all bench clean distclean system-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -41,8 +41,12 @@ SCREENPLAYS := tests/.cache/afterwriting-1.17.3/brick_and_steel.fountain
 $(SCREENPLAYS):
 	bash tests/fixtures/get_screenplay.sh
 
+# Debian tools the tests use: pdftotext/pdftoppm (PDF checks), chromium (browser tests)
+system-deps:
+	@command -v pdftotext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
+
 # the default suite: under 15 minutes on 2 cores
-test: $(MODEL_STAMP) $(SCREENPLAYS)
+test: $(MODEL_STAMP) $(SCREENPLAYS) system-deps
 	DRAMAGEN_REQUIRE_SCREENPLAY=1 $(PY) -m pytest -m "not slow" -q
 
 # long tests on the real model (whole seasons)

@@ -337,6 +337,9 @@ def test_write_beats_fits_hook_and_cliffhanger(lib):
     assert [b.index for b in again.beats] == [b.index for b in sheet.beats]
     with pytest.raises(Exception):
         rewrite_beat(ctx, sheet, 99, ep, bible, trope)
+    # another take of the episode (the UI's "regenerate") is another, still fitted, sheet
+    other = write_beats(ctx, layout_beats(ep, bible, 4), ep, bible, trope, variant=1)
+    assert other != sheet and fits(other.runtime, 75, 0.10) and other.beats[-1].action == ep.cliffhanger
 
 
 def _generic_script(prompt: str, seed: int) -> list[str]:

@@ -470,25 +470,28 @@ def _previous_line(previous: EpisodePlan | str | None) -> str | None:
 
 
 def write_beats(ctx: WriteContext, skeleton: EpisodeBeats, plan_ep: EpisodePlan, bible: SeriesBible, trope: Any,
-                settings: TimingSettings | None = None, *, previous: EpisodePlan | str | None = None) -> EpisodeBeats:
+                settings: TimingSettings | None = None, *, previous: EpisodePlan | str | None = None,
+                variant: int = 0) -> EpisodeBeats:
     """Fill the skeleton's beats (one batched model call) and fit the episode to its target length.
 
     ``previous`` (the previous episode's plan or its cliffhanger line) lets the hook pick
-    up where the last episode stopped. The result depends only on ``ctx.seed``, the
-    inputs and the episode number.
+    up where the last episode stopped. ``variant`` > 0 gives another take (the UI's
+    "regenerate"); 0 is the season's own text. The result depends only on ``ctx.seed``,
+    the inputs, the episode number and ``variant``.
     """
     w = _Writer(ctx, skeleton, plan_ep, bible, trope, settings, _previous_line(previous))
-    drafts = w.drafts(list(skeleton.beats), None, ("beats", plan_ep.number))
+    purpose = ("beats", plan_ep.number) + ((variant,) if variant else ())
+    drafts = w.drafts(list(skeleton.beats), None, purpose)
     return w.finish(w.fit(drafts))
 
 
 def rewrite_beat(ctx: WriteContext, beats: EpisodeBeats, index: int, plan_ep: EpisodePlan, bible: SeriesBible,
                  trope: Any, settings: TimingSettings | None = None, *,
-                 previous: EpisodePlan | str | None = None) -> EpisodeBeats:
+                 previous: EpisodePlan | str | None = None, variant: int = 0) -> EpisodeBeats:
     """Write beat ``index`` (its ``Beat.index``, 1-based) again with a new seed, then refit.
 
-    The seed is derived from the beat's current text, so each rewrite gives a new take
-    while the same sheet always gives the same rewrite. The other beats keep their text;
+    The seed is derived from the beat's current text (and ``variant``), so each rewrite
+    gives a new take while the same sheet always gives the same rewrite. The other beats keep their text;
     the fit loop prefers to adjust the rewritten beat and only then adds or drops lines
     elsewhere.
     """
@@ -503,7 +506,7 @@ def rewrite_beat(ctx: WriteContext, beats: EpisodeBeats, index: int, plan_ep: Ep
     # the budget of each beat: its share of the target, as planned
     n = len(beats.beats)
     skel = [b.model_copy(update={"action": "", "lines": []}) for b in beats.beats]
-    drafts = w.drafts(skel, {pos}, ("beats", plan_ep.number, "rewrite", index, tag), keep=list(beats.beats))
+    drafts = w.drafts(skel, {pos}, ("beats", plan_ep.number, "rewrite", index, tag, variant), keep=list(beats.beats))
     for d in drafts:
         d.budget = float(beats.target_seconds) / n
     return w.finish(w.fit(drafts, prefer={pos}))

@@ -1,0 +1,235 @@
+"""Export a season folder: screenplays, shot lists, storyboards, publishing packs, a zip.
+
+```
+SEASON/exports/
+  ep001/
+    ep001-the-rejection.fountain        fountain   (dramagen.fountain.to_fountain)
+    ep001-the-rejection.pdf             pdf        industry screenplay format (screenplain)
+    ep001-the-rejection.fdx             fdx        Final Draft
+    ep001-the-rejection.html            html       screenplay.html.j2 around screenplain's HTML
+    ep001-the-rejection.json            json       plan entry, beats, script, shooting script
+    ep001-the-rejection-shotlist.csv    csv
+    ep001-the-rejection-storyboard-p1.png, …-storyboard.pdf   storyboard
+    ep001-the-rejection-publish.json, …-publish.md            publish
+  ep002/ …
+  shotlist.csv                          csv: the whole season's shots
+  <series-title>.zip                    zip: what this export wrote, one folder per episode
+```
+
+Exported episodes are those with at least one of beats.json, script.json or
+shooting.json. Screenplay formats need script.json, csv and storyboard need
+shooting.json; an episode without the file is skipped for that format (a format no
+episode can give is an error). ``zip`` alone means every other format, zipped.
+
+Every file is written atomically (temporary name, then rename) and every path is
+confined to the output folder; ``..`` in ``out_dir`` is refused, as is a zip member
+name that would leave its folder. Templates are rendered in the Jinja2 sandbox; a
+user's template folder (``templates_dir``) is searched before the built-in one.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import DramagenError, InputError, SeasonDataError
+from ..models import EpisodePlan, EpisodeScript, SeriesBible, ShootingScript
+from ..season import SeasonDir, atomic_write_bytes, atomic_write_text, safe_join
+from ..storyboard import episode_stem, slug, write_storyboard
+from . import templates
+from .publish import publish_pack, render_publish_md
+from .screenplay import default_css, fountain_to_fdx, fountain_to_html, fountain_to_pdf
+from .shotlist import shotlist_csv
+
+FORMATS: tuple[str, ...] = ("fountain", "pdf", "fdx", "html", "json", "csv", "storyboard", "publish", "zip")
+SCRIPT_FORMATS = frozenset({"fountain", "pdf", "fdx", "html"})
+SHOOTING_FORMATS = frozenset({"csv", "storyboard"})
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member dates: the same files give the same zip
+
+#: progress(stage, done, total, message), as the pipeline's
+ProgressFn = Callable[[str, int, int, str], None]
+
+
+def parse_formats(formats: str | Iterable[str]) -> set[str]:
+    """``"pdf,fdx"`` or ``{"pdf", "fdx"}`` → a set of format names; anything else → InputError."""
+    raw = formats
+    if isinstance(formats, str):
+        items = [f.strip().lower() for f in formats.split(",")]
+    else:
+        try:
+            items = [str(f).strip().lower() for f in formats]
+        except TypeError:
+            raise InputError("format", raw, f"a comma-separated subset of {', '.join(FORMATS)}") from None
+    items = [i for i in items if i]
+    bad = [i for i in items if i not in FORMATS]
+    if bad or not items:
+        value = ",".join(bad) if bad else raw
+        raise InputError("format", value, f"a comma-separated subset of {', '.join(FORMATS)}")
+    return set(items)
+
+
+def _out_root(season: Path, out_dir: str | Path | None) -> Path:
+    if out_dir is None:
+        return safe_join(season, "exports")
+    p = Path(out_dir).expanduser()
+    if ".." in p.parts:
+        raise InputError("out_dir", str(out_dir), "a folder path without '..' (absolute, or relative to the "
+                                                   "current folder)")
+    return p.resolve()
+
+
+def _arcname(path: Path, root: Path) -> str:
+    """The zip member name of ``path`` (inside ``root``): relative, POSIX, no ``..``."""
+    rel = Path(path).resolve().relative_to(root.resolve())  # ValueError if outside
+    name = PurePosixPath(*rel.parts).as_posix()
+    if not name or name.startswith("/") or ".." in PurePosixPath(name).parts or "\\" in name:
+        raise InputError("zip member", name, "a relative path inside the export folder")
+    return name
+
+
+def _zip_bytes(files: list[Path], root: Path) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for p in sorted(set(files), key=lambda x: _arcname(x, root)):
+            info = zipfile.ZipInfo(_arcname(p, root), date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, p.read_bytes())
+    return buf.getvalue()
+
+
+def _draft_date(path: Path) -> str:
+    """The script file's date: a stable draft date for the title page (re-exports are identical)."""
+    ts = path.stat().st_mtime
+    return datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc).date().isoformat()
+
+
+def _to_fountain(script: EpisodeScript, bible: SeriesBible, plan_ep: EpisodePlan | None, draft_date: str) -> str:
+    from ..fountain import to_fountain
+
+    return to_fountain(script, bible, plan_ep, title_page=True, draft_date=draft_date)
+
+
+def _trope(bible: SeriesBible) -> Any:
+    try:
+        from ..tropes import get_trope
+
+        return get_trope(bible.trope_id)
+    except (DramagenError, ValueError, OSError):
+        return None
+
+
+def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir: str | Path | None = None,
+                  templates_dir: str | Path | None = None, progress: ProgressFn | None = None, *,
+                  episodes: Iterable[int] | None = None) -> list[Path]:
+    """Write the season's exports (see the module doc); returns the files written, in order.
+
+    ``formats`` ⊆ :data:`FORMATS` (a set, or a comma-separated string); ``out_dir``
+    defaults to ``SEASON/exports``; ``templates_dir`` is searched for templates before the
+    built-in ones; ``episodes`` restricts the export to those episode numbers.
+    """
+    fmts = parse_formats(formats)
+    if fmts == {"zip"}:
+        fmts = set(FORMATS)
+    sd = SeasonDir(season_dir)
+    if not sd.path.is_dir():
+        raise SeasonDataError(f"season: {sd.path} is not a folder")
+    bible = sd.load_bible()
+    plan = sd.load_plan()
+    user_dirs: tuple = ()
+    if templates_dir is not None:
+        td = Path(templates_dir).expanduser()
+        if not td.is_dir():
+            raise InputError("templates_dir", str(templates_dir), "an existing folder of Jinja2 templates")
+        user_dirs = (td,)
+    lib = templates(*user_dirs)
+    root = _out_root(sd.path, out_dir)
+
+    numbers = sorted(set(sd.episodes_done("beats")) | set(sd.episodes_done("script"))
+                     | set(sd.episodes_done("shooting")))
+    numbers = [n for n in numbers if 1 <= n <= len(plan.episodes)]
+    if episodes is not None:
+        wanted = set(episodes)
+        unknown = sorted(wanted - set(range(1, len(plan.episodes) + 1)))
+        if unknown:
+            raise InputError("episodes", unknown, f"episode numbers from 1 to {len(plan.episodes)}")
+        numbers = [n for n in numbers if n in wanted]
+    if not numbers:
+        raise SeasonDataError(f"season: {sd.path} has no written episode to export (run the episodes stage first)")
+    with_script = [n for n in numbers if sd.script_path(n).exists()]
+    with_shooting = [n for n in numbers if sd.shooting_path(n).exists()]
+    if fmts & SCRIPT_FORMATS and not with_script and fmts - {"zip"} <= SCRIPT_FORMATS:
+        raise SeasonDataError(f"season: no episode has script.json yet; {', '.join(sorted(fmts & SCRIPT_FORMATS))} "
+                              "need the script stage")
+    if fmts & SHOOTING_FORMATS and not with_shooting and fmts - {"zip"} <= SHOOTING_FORMATS:
+        raise SeasonDataError(f"season: no episode has shooting.json yet; {', '.join(sorted(fmts & SHOOTING_FORMATS))} "
+                              "need the shooting stage")
+
+    trope = _trope(bible) if "publish" in fmts else None
+    css = default_css() if "html" in fmts else ""
+    written: list[Path] = []
+    shootings: list[ShootingScript] = []
+    total = len(numbers) + (1 if "zip" in fmts else 0)
+
+    def tick(done: int, msg: str) -> None:
+        if progress:
+            progress("export", done, total, msg)
+
+    def put(path: Path, data: str | bytes) -> None:
+        if isinstance(data, str):
+            atomic_write_text(path, data)
+        else:
+            atomic_write_bytes(path, data)
+        written.append(path)
+
+    for i, n in enumerate(numbers):
+        plan_ep = plan.episode(n)
+        script = sd.load_script(n) if n in with_script else None
+        shooting = sd.load_shooting(n) if n in with_shooting else None
+        title = plan_ep.title or (script.title if script else "") or (shooting.title if shooting else "")
+        stem = episode_stem(n, title)
+        ep_dir = safe_join(root, f"ep{n:03d}")
+        tick(i, f"episode {n}: {title or stem}")
+        if script is not None and fmts & SCRIPT_FORMATS:
+            text = _to_fountain(script, bible, plan_ep, _draft_date(sd.script_path(n)))
+            if "fountain" in fmts:
+                put(safe_join(ep_dir, f"{stem}.fountain"), text)
+            if "pdf" in fmts:
+                put(safe_join(ep_dir, f"{stem}.pdf"), fountain_to_pdf(text))
+            if "fdx" in fmts:
+                put(safe_join(ep_dir, f"{stem}.fdx"), fountain_to_fdx(text))
+            if "html" in fmts:
+                html = lib.render("screenplay.html.j2", bible=bible, plan=plan_ep, script=script, number=n,
+                                  title=title, css=css, body=fountain_to_html(text, bare=True)).text
+                put(safe_join(ep_dir, f"{stem}.html"), html)
+        if "json" in fmts:
+            beats = sd.load_beats(n) if sd.beats_path(n).exists() else None
+            data = {"series": bible.title, "episode": n, "plan": plan_ep.model_dump(mode="json"),
+                    "beats": beats.model_dump(mode="json") if beats else None,
+                    "script": script.model_dump(mode="json") if script else None,
+                    "shooting": shooting.model_dump(mode="json") if shooting else None}
+            put(safe_join(ep_dir, f"{stem}.json"), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        if shooting is not None:
+            shootings.append(shooting)
+            if "csv" in fmts:
+                put(safe_join(ep_dir, f"{stem}-shotlist.csv"), shotlist_csv(shooting))
+            if "storyboard" in fmts:
+                written.extend(write_storyboard(shooting, bible, plan_ep, ep_dir, stem=stem))
+        if "publish" in fmts:
+            pack = publish_pack(bible, plan_ep, script, trope)
+            put(safe_join(ep_dir, f"{stem}-publish.json"), json.dumps(pack, indent=2, ensure_ascii=False) + "\n")
+            put(safe_join(ep_dir, f"{stem}-publish.md"), render_publish_md(pack, lib))
+    if "csv" in fmts and shootings:
+        put(safe_join(root, "shotlist.csv"), shotlist_csv(shootings))
+    if "zip" in fmts:
+        tick(len(numbers), "zip")
+        members = [p for p in written if p.suffix != ".zip"]
+        name = (slug(bible.title) or "season") + ".zip"
+        put(safe_join(root, name), _zip_bytes(members, root))
+    tick(total, f"{len(written)} files in {root}")
+    return written
