@@ -264,6 +264,34 @@ def check(season_dir: str = typer.Argument(..., help="a season folder")) -> None
         raise typer.Exit(1)
 
 
+@app.command("export")
+def export_(
+    season_dir: str = typer.Argument(..., help="a season folder"),
+    formats: str = typer.Option("fountain,pdf,fdx,html,json,csv,storyboard,publish,zip", "--format", "-f",
+                                help="comma-separated: fountain,pdf,fdx,html,json,csv,storyboard,publish,zip"),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="default: SEASON/exports"),
+    templates: Optional[str] = typer.Option(None, "--templates", help="a folder of your own export templates"),
+) -> None:
+    """Export a season: screenplays, shot lists, storyboards, publishing packs, a season zip."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from .export.season_export import export_season, parse_formats
+
+    fmts = parse_formats(formats)
+    with Progress(TextColumn("export"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[msg]}"),
+                  console=err_console) as bar:
+        task = bar.add_task("export", total=1, msg="")
+
+        def progress(stage: str, done: int, total: int, msg: str) -> None:
+            bar.update(task, completed=done, total=total, msg=msg[:60])
+
+        paths = export_season(Path(season_dir), fmts, Path(out) if out else None,
+                              Path(templates) if templates else None, progress)
+    console.print(f"[green]{len(paths)} files written[/green] under {Path(out) if out else Path(season_dir) / 'exports'}")
+
+
 @app.command("import")
 def import_(
     fountain_file: str = typer.Argument(..., help="a (hand-edited) Fountain file"),
