@@ -43,7 +43,8 @@ $(SCREENPLAYS):
 
 # Debian tools the tests use: pdftotext/pdftoppm (PDF checks), chromium (browser tests)
 system-deps:
-	@command -v pdftotext >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils; }
+	@{ command -v pdftotext >/dev/null && test -x /usr/bin/chromium; } || { apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils chromium; }
 
 # the default suite: under 15 minutes on 2 cores
 test: $(MODEL_STAMP) $(SCREENPLAYS) system-deps

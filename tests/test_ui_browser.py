@@ -1,0 +1,194 @@
+"""The writers' studio in a real browser (Debian's chromium driven by Playwright), as a new user.
+
+Trope → bible → plan → beats (one beat regenerated) → script (edited, live estimate) →
+shots → export (the PDF downloaded) → project saved, with a screenshot of every step at
+laptop (1366×800) and phone (390×844) widths in ``tests/.cache/ui-screenshots/`` (or
+``DRAMAGEN_UI_SHOTS``). The page must never be wider than the screen, and the browser
+must make no request beyond 127.0.0.1. The app runs with the stand-in model of
+``test_ui.py`` (the studio is under test here, not the model).
+
+Needs ``/usr/bin/chromium`` (``apt-get install chromium``) and ``pip install playwright``
+(the wheel carries its driver; ``playwright install`` is never needed).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("DRAMAGEN_CHROMIUM", "/usr/bin/chromium"))
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+LAPTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 390, "height": 844}
+ROOT = Path(__file__).resolve().parents[1]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=f"no browser at {CHROMIUM} (apt-get install chromium)"),
+    pytest.mark.skipif(importlib.util.find_spec("playwright") is None,
+                       reason="playwright is not installed (pip install playwright)"),
+]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from .test_ui import App
+
+    a = App(tmp_path_factory.mktemp("studio-browser"), delay=0.01)
+    yield a
+    a.close()
+
+
+@pytest.fixture(scope="module")
+def shots_dir() -> Path:
+    d = Path(os.environ.get("DRAMAGEN_UI_SHOTS") or ROOT / "tests" / ".cache" / "ui-screenshots")
+    d.mkdir(parents=True, exist_ok=True)
+    for old in d.glob("*.png"):
+        old.unlink()
+    return d
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+class Studio:
+    """A page of the studio, with the steps a user takes."""
+
+    def __init__(self, page, shots: Path):
+        self.page = page
+        self.shots = shots
+        self.outside: list[str] = []
+        page.on("request", self._request)
+        page.set_default_timeout(60_000)
+
+    def _request(self, req) -> None:
+        if not re.match(r"^(https?://127\.0\.0\.1[:/]|data:|blob:|about:)", req.url):
+            self.outside.append(req.url)
+
+    def snap(self, name: str) -> None:
+        """Screenshots at laptop and phone widths; the page must fit the screen at both."""
+        page = self.page
+        for label, size in (("laptop", LAPTOP), ("phone", PHONE)):
+            page.set_viewport_size(size)
+            page.wait_for_timeout(350)
+            width = page.evaluate("() => document.documentElement.scrollWidth")
+            assert width <= size["width"] + 1, f"{name}: the page is {width}px wide on a {size['width']}px screen"
+            page.screenshot(path=str(self.shots / f"{name}-{label}.png"), full_page=True)
+        page.set_viewport_size(LAPTOP)
+        page.wait_for_timeout(150)
+
+    def tab(self, name: str) -> None:
+        self.page.get_by_role("tab", name=name).click()
+
+    def pick(self, elem_id: str, option: str) -> None:
+        """Choose an option of a Gradio dropdown (by the start of its label)."""
+        self.page.click(f"#{elem_id} input")
+        self.page.locator(f"#{elem_id} li[role=option][aria-label^='{option}']").first.click()
+
+    def field(self, elem_id: str):
+        return self.page.locator(f"#{elem_id} input, #{elem_id} textarea").first
+
+    def wait_text(self, elem_id: str, text: str) -> None:
+        self.page.locator(f"#{elem_id}").get_by_text(text).first.wait_for()
+
+
+def test_new_user_flow(app, browser, shots_dir, tmp_path):
+    ctx = browser.new_context(viewport=LAPTOP, accept_downloads=True)
+    page = ctx.new_page()
+    s = Studio(page, shots_dir)
+    page.goto(app.url)
+    page.wait_for_selector("#start")
+
+    # 1. trope & options; a wrong value is explained next to its field
+    s.pick("trope-dd", "The Hidden Heir")
+    s.wait_text("trope-card", "Signature beats")
+    s.field("episodes").fill("5")
+    page.click("#start")
+    page.get_by_text("episodes: 5 is not accepted; expected an integer from 10 to 100").first.wait_for()
+    s.snap("01-trope-invalid")
+    s.field("episodes").fill("10")
+    s.field("paywall").fill("5")
+    s.field("seed").fill("7")
+    s.snap("01-trope")
+
+    # 2. bible (the text streams into the live box)
+    page.click("#start")
+    s.wait_text("bible-status", "Bible written")
+    assert "bible.title:" in s.field("bible-stream").input_value()
+    assert s.field("bible-title").input_value()
+    assert page.locator("#chars tbody tr, #chars .virtual-row").count() >= 3
+    s.snap("02-bible")
+
+    # 3. season plan
+    page.click("#plan")
+    s.wait_text("plan-status", "Planned 10 episodes")
+    s.snap("03-plan")
+
+    # 4. episode 1: beats with their timeline; beat 3 regenerated
+    page.click("#to-beats")
+    page.wait_for_selector("#timeline .tl-beat")
+    n_beats = page.locator("#timeline .tl-beat").count()
+    assert n_beats == page.locator("#beats-view .beat-card").count() >= 3
+    s.snap("04-episode")
+    others_before = [page.locator(f"#beat-{i}").inner_text() for i in range(1, n_beats + 1) if i != 3]
+    s.pick("beat-pick", "Beat 3")
+    page.wait_for_selector("#beat-3.sel")
+    page.click("#regen-beat")
+    s.wait_text("ep-status", "Regenerated beat 3")
+    strip = lambda t: re.sub(r"[\d.]+–[\d.]+ s \([\d.]+ s\)", "", t)  # noqa: E731 - timings move, words do not
+    others_after = [page.locator(f"#beat-{i}").inner_text() for i in range(1, n_beats + 1) if i != 3]
+    assert [strip(t) for t in others_after] == [strip(t) for t in others_before]
+    s.snap("05-beat-regenerated")
+
+    # 5. script: written, then edited by hand; the estimate follows the typing
+    page.click("#to-script")
+    page.wait_for_selector("#runtime-estimate")
+    first = page.locator("#runtime-estimate").inner_text()
+    box = s.field("fountain")
+    box.click()
+    box.press("Control+End")
+    box.type("\n\nA long silent pan across the empty ballroom, the candles guttering out one by one.\n")
+    page.wait_for_function("(t) => { const e = document.querySelector('#runtime-estimate'); "
+                           "return e && e.innerText !== t; }", arg=first)
+    s.snap("06-script")
+
+    # 6. shooting script (from the edited script) and storyboard
+    page.click("#to-shots")
+    s.wait_text("sh-status", "shots in")
+    assert page.get_by_text("candles guttering").count() >= 1
+    s.snap("07-shots")
+
+    # 7. export: download the PDF
+    s.tab("7 · Export")
+    page.click("#export-btn")
+    s.wait_text("export-status", "files")
+    link = page.locator("#downloads a[download$='.pdf']").first
+    with page.expect_download() as dl:
+        link.click()
+    pdf = tmp_path / "season.pdf"
+    dl.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+    s.snap("08-export")
+
+    # projects: save to the workspace
+    s.tab("Projects")
+    s.field("proj-name").fill("browser-season")
+    page.click("#save-proj")
+    s.wait_text("proj-status", "Saved")
+    assert (app.workspace / "browser-season" / "plan.json").exists()
+    s.snap("09-projects")
+
+    assert s.outside == [], f"requests beyond 127.0.0.1: {s.outside[:5]}"
+    ctx.close()
