@@ -23,3 +23,19 @@ def generator():
     if not spec.is_fetched():
         pytest.fail(f"default model not fetched: run `dramagen models pull {spec.name}` (make test does)")
     return load_generator()
+
+
+def wait_for_http(url: str, timeout: float = 120) -> bool:
+    """Poll ``url`` until it answers 200 (a server a test started); False on timeout."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    return False

@@ -26,7 +26,7 @@ import pytest
 
 from dramagen.llm.base import Completion, GenerationParams, Generator
 
-from .conftest import free_port
+from .conftest import free_port, wait_for_http
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -667,13 +667,7 @@ def test_real_model_writes_a_bible(tmp_path):
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
+        wait_for_http(url, 120)
         from gradio_client import Client
 
         c = Client(url, verbose=False)

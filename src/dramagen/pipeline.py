@@ -148,6 +148,15 @@ class Runner:
             stages_done=stages, episodes_done=sorted(state.beats), seconds={**(old.seconds if old else {}), **state.seconds},
         )
 
+    def _finish_part(self, state: SeasonState, part: str, ctx, t0: float, path: Path | None, model: BaseModel) -> None:
+        """Record a season-level part (bible, plan): stats, wall time, its file, then the manifest."""
+        state.stats[part] = ctx.stats
+        state.seconds[part] = round(time.perf_counter() - t0, 2)
+        if self.season and path is not None:
+            self.season.write_stats(f"{part}.stats.json", ctx.stats)
+            self.season.write_model(path, model)
+            self._save_manifest(state, {f"{part}.{k}": v for k, v in ctx.params.items()})
+
     # -- stages -------------------------------------------------------------------------------
     def bible_step(self, state: SeasonState) -> SeasonState:
         from .stages.bible import write_bible
@@ -160,12 +169,7 @@ class Runner:
             t = time.perf_counter()
             ctx = self._ctx(state.request)
             state.bible = write_bible(ctx, state.trope, state.request.pins)
-            state.stats["bible"] = ctx.stats
-            state.seconds["bible"] = round(time.perf_counter() - t, 2)
-            if self.season:
-                self.season.write_stats("bible.stats.json", ctx.stats)
-                self.season.write_model(self.season.bible_path, state.bible)
-                self._save_manifest(state, {f"bible.{k}": v for k, v in ctx.params.items()})
+            self._finish_part(state, "bible", ctx, t, self.season.bible_path if self.season else None, state.bible)
         self._tick("bible", 1, 1, state.bible.title)
         return state
 
@@ -183,12 +187,7 @@ class Runner:
             skeleton = plan_season(state.trope, state.bible, req.episodes, req.paywall, req.length, req.seed)
             ctx = self._ctx(req)
             state.plan = write_plan_text(ctx, skeleton, state.bible, state.trope)
-            state.stats["plan"] = ctx.stats
-            state.seconds["plan"] = round(time.perf_counter() - t, 2)
-            if self.season:
-                self.season.write_stats("plan.stats.json", ctx.stats)
-                self.season.write_model(self.season.plan_path, state.plan)
-                self._save_manifest(state, {f"plan.{k}": v for k, v in ctx.params.items()})
+            self._finish_part(state, "plan", ctx, t, self.season.plan_path if self.season else None, state.plan)
         self._tick("plan", len(state.plan.episodes), len(state.plan.episodes), "season plan ready")
         return state
 
