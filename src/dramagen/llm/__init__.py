@@ -36,6 +36,8 @@ def load_generator(model: str | None = None, *, device: str = "auto", dtype: str
 
 def _build(spec: ModelSpec, *, device: str, dtype: str, threads: int | None, timeout: float, **kw: Any) -> Generator:
     info = {"model": spec.name, "license": spec.license}
+    if spec.backend == "python" or spec.source.kind == "python":
+        return _from_factory(spec, **kw)
     if spec.backend == "openai":
         from .openai_backend import OpenAIGenerator
 
@@ -64,6 +66,26 @@ def _build(spec: ModelSpec, *, device: str, dtype: str, threads: int | None, tim
     info["sha256"] = meta.get("source_sha256") or _folder_hash(spec.local_dir)
     return TransformersGenerator(spec.local_dir, name=spec.name, device=device, dtype=dtype, threads=threads,
                                  info=info, **kw)
+
+
+def _from_factory(spec: ModelSpec, **kw: Any) -> Generator:
+    """A Generator built by a ``module:callable`` named in the registry (plugin backends, test stand-ins)."""
+    import importlib
+
+    from ..errors import BackendError
+
+    ref = spec.source.factory or ""
+    mod_name, _, attr = ref.partition(":")
+    if not mod_name or not attr:
+        raise BackendError(f"model: {spec.name!r} needs source.factory as 'package.module:callable', got {ref!r}")
+    try:
+        factory = getattr(importlib.import_module(mod_name), attr)
+    except (ImportError, AttributeError) as e:
+        raise BackendError(f"model: {spec.name!r}: cannot load factory {ref!r} ({e})") from e
+    gen = factory(**kw)
+    if not isinstance(gen, Generator):
+        raise BackendError(f"model: {spec.name!r}: factory {ref!r} returned {type(gen).__name__}, not a Generator")
+    return gen
 
 
 def _folder_hash(path) -> str:

@@ -46,7 +46,7 @@ def registry_path() -> Path:
 
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    kind: Literal["pypi-file", "hf-folder", "gguf", "openai"]
+    kind: Literal["pypi-file", "hf-folder", "gguf", "openai", "python"]
     package: str | None = None
     version: str | None = None
     file: str | None = None
@@ -55,13 +55,15 @@ class Source(BaseModel):
     base_url: str | None = None
     model: str | None = None
     api_key_env: str | None = None
+    #: kind python: "package.module:callable" returning a Generator (plugins, tests)
+    factory: str | None = None
 
 
 class ModelSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     description: str = ""
-    backend: Literal["transformers", "openai", "llamacpp"] = "transformers"
+    backend: Literal["transformers", "openai", "llamacpp", "python"] = "transformers"
     source: Source
     chat_template: str = "model"
     context_length: int = Field(2048, gt=0)
@@ -76,7 +78,7 @@ class ModelSpec(BaseModel):
         return models_dir() / self.name
 
     def is_fetched(self) -> bool:
-        if self.source.kind == "openai":
+        if self.source.kind in ("openai", "python"):
             return True
         if self.backend == "llamacpp":
             try:
@@ -195,6 +197,9 @@ def pull(name: str, force: bool = False, log=print) -> ModelSpec:
     spec = resolve(name)
     if spec.source.kind == "openai":
         log(f"{spec.name}: served by {spec.source.base_url}; nothing to fetch")
+        return spec
+    if spec.source.kind == "python":
+        log(f"{spec.name}: built by {spec.source.factory}; nothing to fetch")
         return spec
     if spec.source.kind == "hf-folder":
         if not spec.is_fetched():
