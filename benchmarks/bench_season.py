@@ -80,7 +80,7 @@ def main() -> None:
     path.write_text(json.dumps(result, indent=2) + "\n")
     print(f"{args.episodes} episodes of {args.trope} in {wall:.1f} s wall ({result['per_episode_s']} s/episode up to {args.stop_after}); "
           f"check: {report.passed}/{report.episodes} episodes pass")
-    print(f"written: {path.relative_to(ROOT)}")
+    print(f"written: {path}")
     if tmp:
         tmp.cleanup()
 

@@ -34,12 +34,28 @@ def pick_device(device: str = "auto") -> str:
     return "cpu"
 
 
+def cpu_has_fast_bf16() -> bool:
+    """True on x86 CPUs with AMX or AVX-512 BF16 (oneDNN runs bf16 matmuls 3–4× faster than fp32 there)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool(flags & {"amx_bf16", "avx512_bf16"})
+    except OSError:
+        pass
+    return False
+
+
 def pick_dtype(dtype: str, device: str):
     import torch
 
     if dtype == "auto":
-        # bf16 on GPUs that have it; fp32 on CPU (faster than bf16 on most CPUs for a 135M model)
+        # bf16 on GPUs that have it and on CPUs with AMX / AVX-512 BF16 (benchmarks/README.md:
+        # 3–4× the fp32 matmul rate on such a Xeon); fp32 elsewhere (bf16 is emulated and slow)
         if device.startswith("cuda") and torch.cuda.is_bf16_supported():
+            return torch.bfloat16
+        if device == "cpu" and os.environ.get("DRAMAGEN_CPU_BF16", "1") != "0" and cpu_has_fast_bf16():
             return torch.bfloat16
         return torch.float32
     return {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
@@ -67,7 +83,8 @@ class TransformersGenerator(Generator):
     """Generates with a local Hugging Face model folder (safetensors)."""
 
     def __init__(self, path: str | Path, name: str | None = None, device: str = "auto", dtype: str = "auto",
-                 threads: int | None = None, batch_size: int = 16, info: dict[str, Any] | None = None):
+                 threads: int | None = None, batch_size: int = 16, info: dict[str, Any] | None = None,
+                 fast: bool | None = None, max_rows: int | None = None):
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
         from transformers.utils import logging as hf_logging
@@ -91,6 +108,9 @@ class TransformersGenerator(Generator):
         if tok.pad_token_id is None:
             tok.pad_token = tok.eos_token
         self.batch_size = batch_size
+        #: the shared-prefix sampler (llm/fastgen.py); DRAMAGEN_FASTGEN=0 uses transformers' generate
+        self.fast = fast if fast is not None else os.environ.get("DRAMAGEN_FASTGEN", "1") != "0"
+        self.max_rows = max_rows or int(os.environ.get("DRAMAGEN_MAX_ROWS", "0")) or 96
         self._lock = threading.Lock()
         self.info = {
             "backend": "transformers",
@@ -100,6 +120,7 @@ class TransformersGenerator(Generator):
             "dtype": str(self.dtype).replace("torch.", ""),
             "threads": torch.get_num_threads(),
             "load_seconds": round(self.load_seconds, 3),
+            "sampler": "fastgen" if self.fast else "generate",
             **(info or {}),
         }
 
@@ -137,12 +158,45 @@ class TransformersGenerator(Generator):
                  logprobs: bool = False) -> list[Completion]:
         params = params or GenerationParams()
         texts = [self.render(p) for p in prompts]
+        if self.fast:
+            return self._generate_fast(texts, params, logprobs)
         out: list[Completion] = []
         with self._lock:
             self._seed(params.seed)
             per_batch = max(1, self.batch_size // params.n)
             for start in range(0, len(texts), per_batch):
                 out.extend(self._generate_batch(texts[start:start + per_batch], start, params, logprobs))
+        return out
+
+    def _generate_fast(self, texts: list[str], params: GenerationParams, logprobs: bool) -> list[Completion]:
+        """Every row through :class:`FastSampler` (shared prefix cache, per-row seeds), ``max_rows`` at a time.
+
+        A row is (prompt, candidate number); identical prompts count as further candidates of
+        one prompt, so ``generate([p, p], n=1)`` equals ``generate([p], n=2)``."""
+        from .fastgen import FastSampler
+
+        seen: dict[str, int] = {}
+        rows: list[tuple[int, str, int]] = []  # (prompt index, text, candidate number for the seed)
+        for i, t in enumerate(texts):
+            occ = seen.get(t, 0)
+            seen[t] = occ + 1
+            rows.extend((i, t, occ * params.n + j) for j in range(params.n))
+        sampler = FastSampler(self.model, self.tokenizer, self.device, self._eos_ids())
+        out: list[Completion] = []
+        with self._lock:
+            for start in range(0, len(rows), self.max_rows):
+                chunk = rows[start:start + self.max_rows]
+                uniq = list(dict.fromkeys(t for _, t, _ in chunk))
+                index = {t: u for u, t in enumerate(uniq)}
+                timer = Timer()
+                res = sampler.run(uniq, [(index[t], k) for _, t, k in chunk], params, logprobs)
+                elapsed = timer.elapsed
+                for (i, _, k), r in zip(chunk, res):
+                    text, stopped = cut_at_stop(r.text, params.stop)
+                    finish = "stop" if stopped else ("eos" if r.finish == "eos" else "length")
+                    out.append(Completion(text=text, prompt_index=i, candidate=k % params.n,
+                                          prompt_tokens=r.prompt_tokens, completion_tokens=len(r.ids),
+                                          finish_reason=finish, logprob=r.logprob, seconds=elapsed))
         return out
 
     def _generate_batch(self, texts: list[str], offset: int, params: GenerationParams,
@@ -213,25 +267,44 @@ class TransformersGenerator(Generator):
         if params.n != 1:
             params = params.model_copy(update={"n": 1})
         tok = self.tokenizer
-        enc = tok([self.render(prompt)], return_tensors="pt", padding=True).to(self.device)
+        text_in = self.render(prompt)
         streamer = _IdStreamer()
         errors: list[BaseException] = []
         cancel = threading.Event()
+        if self.fast:  # the same sampler as generate(): the joined stream equals generate()'s text
+            from .fastgen import FastSampler
 
-        from transformers import StoppingCriteria, StoppingCriteriaList
+            sampler = FastSampler(self.model, tok, self.device, self._eos_ids())
+            last = [0]
 
-        class _Cancelled(StoppingCriteria):
-            def __call__(self, input_ids, scores, **kwargs):
-                return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool, device=input_ids.device)
+            def on_token(_row: int, ids: list[int]) -> None:
+                streamer.q.put(ids[last[0]:])
+                last[0] = len(ids)
 
-        def run() -> None:
-            try:
-                with torch.inference_mode():
-                    self.model.generate(**enc, **self._gen_kwargs(params), streamer=streamer,
-                                        stopping_criteria=StoppingCriteriaList([_Cancelled()]))
-            except BaseException as e:  # handed to the consumer
-                errors.append(e)
+            def run() -> None:
+                try:
+                    sampler.run([text_in], [(0, 0)], params, False, on_token=on_token, cancelled=cancel.is_set)
+                except BaseException as e:  # handed to the consumer
+                    errors.append(e)
                 streamer.end()
+        else:
+            enc = tok([text_in], return_tensors="pt", padding=True).to(self.device)
+
+            from transformers import StoppingCriteria, StoppingCriteriaList
+
+            class _Cancelled(StoppingCriteria):
+                def __call__(self, input_ids, scores, **kwargs):
+                    return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool,
+                                      device=input_ids.device)
+
+            def run() -> None:
+                try:
+                    with torch.inference_mode():
+                        self.model.generate(**enc, **self._gen_kwargs(params), streamer=streamer,
+                                            stopping_criteria=StoppingCriteriaList([_Cancelled()]))
+                except BaseException as e:  # handed to the consumer
+                    errors.append(e)
+                    streamer.end()
 
         eos = set(self._eos_ids())
         th = threading.Thread(target=run, daemon=True)

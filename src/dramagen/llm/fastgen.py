@@ -1,0 +1,204 @@
+"""Batched sampling for many short completions: shared-prefix KV cache, per-row seeds, early exit.
+
+The pipeline asks for dozens of one-line completions at once: every candidate of every slot
+of an episode. Their prompts share most of their text (the few-shot examples), and the
+candidates of one slot share all of it. ``transformers``' ``generate`` prefills every row
+in full and keeps decoding rows that have already stopped. This loop instead
+
+1. tokenizes each distinct prompt once and finds the longest token prefix they all share;
+2. prefills that prefix ONCE (batch 1), copies its key/value cache to every distinct prompt
+   and prefills only the differing tails (left-padded, positions continuing the prefix);
+3. copies each prompt's cache to its candidate rows (no prefill per candidate);
+4. decodes all rows together, sampling each row with its own ``torch.Generator`` seeded
+   from (seed, prompt, candidate number): a row's text does not depend on which other rows
+   share its batch (up to floating-point differences of batched matrix products);
+5. stops a row at EOS or a stop string and drops finished rows from the batch (the cache is
+   compacted when a quarter of the rows have finished).
+
+Sampling follows ``generate``: repetition penalty over prompt and generated tokens, then
+temperature, top-k, top-p; the reported log-prob is that of the raw logits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .base import GenerationParams
+
+
+@dataclass
+class RowResult:
+    ids: list[int]
+    text: str
+    finish: str  # "stop" | "eos" | "length"
+    logprob: float | None
+    prompt_tokens: int
+
+
+def row_seed(seed: int, text: str, k: int) -> int:
+    h = hashlib.sha256(f"{seed}:{k}:".encode() + text.encode()).digest()
+    return int.from_bytes(h[:8], "big") & ((1 << 63) - 1)
+
+
+def _cache_kw(model) -> str:
+    params = inspect.signature(model.forward).parameters
+    return "cache" if "cache" in params else "past_key_values"
+
+
+class FastSampler:
+    """Runs one batch of rows (prompt text, candidate number) through the model."""
+
+    def __init__(self, model, tokenizer, device: str, eos_ids: Sequence[int], min_prefix: int = 8):
+        self.model, self.tok, self.device = model, tokenizer, device
+        self.eos = set(eos_ids)
+        self.min_prefix = min_prefix
+        self._piece: dict[int, str] = {}
+        self._kw = _cache_kw(model)
+
+    def piece(self, t: int) -> str:
+        p = self._piece.get(t)
+        if p is None:
+            p = self._piece[t] = self.tok.decode([t], skip_special_tokens=False)
+        return p
+
+    def _forward(self, **kw):
+        cache = kw.pop("cache")
+        kw[self._kw] = cache
+        return self.model(use_cache=True, logits_to_keep=1, **kw)
+
+    def run(self, texts: list[str], rows: list[tuple[int, int]], params: GenerationParams,
+            logprobs: bool, on_token=None, cancelled=None) -> list[RowResult]:
+        """``rows``: (index into ``texts``, candidate number) per output row.
+
+        ``on_token(row, ids)`` is called after each token a row keeps (streaming);
+        ``cancelled()`` returning True ends the generation early."""
+        import torch
+        from transformers import DynamicCache
+
+        dev = self.device
+        ids = [self.tok(t, add_special_tokens=True)["input_ids"] for t in texts]
+        U = len(ids)
+        # 1. the shared prefix (at least one token of each prompt stays in its tail)
+        shortest = min(len(x) for x in ids)
+        P = 0
+        first = ids[0]
+        while P < shortest - 1 and all(x[P] == first[P] for x in ids):
+            P += 1
+        if P < self.min_prefix:
+            P = 0
+        cache = DynamicCache()
+        with torch.inference_mode():
+            if P:
+                self._forward(input_ids=torch.tensor([first[:P]], device=dev), cache=cache)
+                cache.batch_select_indices(torch.zeros(U, dtype=torch.long, device=dev))
+            tails = [x[P:] for x in ids]
+            Ls = max(len(t) for t in tails)
+            pad = self.tok.pad_token_id if self.tok.pad_token_id is not None else 0
+            tail_ids = torch.full((U, Ls), pad, dtype=torch.long)
+            tail_mask = torch.zeros((U, Ls), dtype=torch.long)
+            for i, t in enumerate(tails):
+                tail_ids[i, Ls - len(t):] = torch.tensor(t)
+                tail_mask[i, Ls - len(t):] = 1
+            pos = (P + tail_mask.cumsum(-1) - 1).clamp(min=P)
+            mask = torch.cat([torch.ones((U, P), dtype=torch.long), tail_mask], dim=1)
+            out = self._forward(input_ids=tail_ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
+                                cache=cache)
+            logits = out.logits[:, -1, :].float()
+            # 3. candidates: copy each prompt's cache to its rows
+            src = torch.tensor([u for u, _ in rows], dtype=torch.long, device=dev)
+            cache.batch_select_indices(src)
+            logits = logits[src]
+            mask = mask.to(dev)[src]
+            next_pos = (pos[:, -1].to(dev) + 1)[src]
+            R = len(rows)
+            gens = []
+            for u, k in rows:
+                g = torch.Generator(device="cpu")
+                g.manual_seed(row_seed(params.seed, texts[u], k))
+                gens.append(g)
+            # token history per row for the repetition penalty (prompt ids, padded with its first id)
+            Lp = max(len(x) for x in ids)
+            hist = torch.empty((R, Lp + params.max_new_tokens), dtype=torch.long)
+            for r, (u, _) in enumerate(rows):
+                x = ids[u]
+                hist[r, : Lp - len(x)] = x[0]
+                hist[r, Lp - len(x): Lp] = torch.tensor(x)
+            hist_len = Lp
+            gen_ids: list[list[int]] = [[] for _ in range(R)]
+            texts_out = [""] * R
+            lp_sum = [0.0] * R
+            finish = ["length"] * R
+            alive = [True] * R
+            batch = list(range(R))  # the original row at each batch position
+            stops = tuple(params.stop or ())
+            pen = params.repetition_penalty
+            for step in range(params.max_new_tokens):
+                raw = logits
+                x = raw.clone()
+                if pen and pen != 1.0:
+                    h = hist[batch, :hist_len].to(dev)
+                    sc = torch.gather(x, 1, h)
+                    x.scatter_(1, h, torch.where(sc < 0, sc * pen, sc / pen))
+                nxt = [pad] * len(batch)
+                if params.greedy:
+                    best = x.argmax(-1).tolist()
+                    for b, r in enumerate(batch):
+                        if alive[r]:
+                            nxt[b] = best[b]
+                else:
+                    x = x / max(params.temperature, 1e-5)
+                    vals, idx = torch.topk(x, min(params.top_k or x.shape[-1], x.shape[-1]), dim=-1)
+                    probs = torch.softmax(vals, dim=-1)
+                    if params.top_p < 1.0:
+                        cum = probs.cumsum(-1)
+                        probs = probs.masked_fill((cum - probs) > params.top_p, 0.0)  # smallest set reaching top_p
+                        probs = probs / probs.sum(-1, keepdim=True)
+                    probs, idx = probs.cpu(), idx.cpu()
+                    for b, r in enumerate(batch):
+                        if alive[r]:  # a row draws from its own generator only while it is alive
+                            nxt[b] = int(idx[b, int(torch.multinomial(probs[b], 1, generator=gens[r]))])
+                if logprobs:
+                    chosen = torch.log_softmax(raw, dim=-1).gather(
+                        1, torch.tensor(nxt, device=dev)[:, None]).squeeze(1).tolist()
+                for b, r in enumerate(batch):
+                    if not alive[r]:
+                        continue
+                    t = nxt[b]
+                    if t in self.eos:
+                        finish[r], alive[r] = "eos", False
+                        continue
+                    gen_ids[r].append(t)
+                    if on_token is not None:
+                        on_token(r, gen_ids[r])
+                    if logprobs:
+                        lp_sum[r] += chosen[b]
+                    texts_out[r] += self.piece(t)
+                    if stops and any(s in texts_out[r] for s in stops):
+                        finish[r], alive[r] = "stop", False
+                hist[batch, hist_len] = torch.tensor(nxt)
+                hist_len += 1
+                n_alive = sum(alive[r] for r in batch)
+                if not n_alive or step == params.max_new_tokens - 1 or (cancelled is not None and cancelled()):
+                    break
+                tok_in = torch.tensor(nxt, dtype=torch.long, device=dev)
+                mask = torch.cat([mask, torch.ones((mask.shape[0], 1), dtype=mask.dtype, device=dev)], dim=1)
+                if (len(batch) - n_alive) * 4 >= len(batch):  # compact: drop the finished rows
+                    keep = [b for b, r in enumerate(batch) if alive[r]]
+                    sel = torch.tensor(keep, dtype=torch.long, device=dev)
+                    cache.batch_select_indices(sel)
+                    mask, next_pos, tok_in = mask[sel], next_pos[sel], tok_in[sel]
+                    batch = [batch[b] for b in keep]
+                out = self._forward(input_ids=tok_in[:, None], attention_mask=mask, position_ids=next_pos[:, None],
+                                    cache=cache)
+                next_pos = next_pos + 1
+                logits = out.logits[:, -1, :].float()
+        results = []
+        for r, (u, _) in enumerate(rows):
+            n = len(gen_ids[r])
+            results.append(RowResult(ids=gen_ids[r], text=self.tok.decode(gen_ids[r], skip_special_tokens=True),
+                                     finish=finish[r], logprob=(lp_sum[r] / n) if (logprobs and n) else None,
+                                     prompt_tokens=len(ids[u])))
+        return results
