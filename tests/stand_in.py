@@ -132,8 +132,36 @@ class StubGenerator(Generator):
 
 
 def make(**kw) -> StubGenerator:
-    """The registry factory (``tests.stand_in:make``)."""
-    return StubGenerator(**{k: v for k, v in kw.items() if k in ("delay", "delay_file")})
+    """The registry factory (``tests.stand_in:make``).
+
+    Subprocesses (the CLI, batch workers, Ray actors) cannot pass arguments through the
+    registry, so the environment can: ``DRAMAGEN_STUB_DELAY`` (seconds per ``generate``
+    call), ``DRAMAGEN_STUB_DELAY_FILE`` (a file holding that number, read at every call:
+    a test can slow a running process down or speed it up), and ``DRAMAGEN_STUB_PER_CALL=1``:
+    every call's lines depend on its seed and prompts only, never on the calls before it
+    (as with a real seeded model), so a resumed or parallel run writes the same bytes as
+    one uninterrupted process.
+    """
+    import os
+
+    kw = {k: v for k, v in kw.items() if k in ("delay", "delay_file", "per_call")}
+    if "delay" not in kw and os.environ.get("DRAMAGEN_STUB_DELAY"):
+        kw["delay"] = float(os.environ["DRAMAGEN_STUB_DELAY"])
+    if "delay_file" not in kw and os.environ.get("DRAMAGEN_STUB_DELAY_FILE"):
+        kw["delay_file"] = os.environ["DRAMAGEN_STUB_DELAY_FILE"]
+    per_call = kw.pop("per_call", os.environ.get("DRAMAGEN_STUB_PER_CALL", "") not in ("", "0"))
+    gen = StubGenerator(**kw)
+    if per_call:
+        gen._lock = threading.RLock()
+        generate = gen.generate
+
+        def per_call_generate(prompts, params=None):
+            with gen._lock:
+                gen.calls = 0  # generate() makes it 1: the same for every call
+                return generate(prompts, params)
+
+        gen.generate = per_call_generate  # type: ignore[method-assign]
+    return gen
 
 
 def write_registry(path: Path) -> Path:

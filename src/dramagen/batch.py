@@ -8,7 +8,8 @@ and an optional ``name`` (the season's folder under DIR).
 Each season is generated with :func:`dramagen.pipeline.generate_season` into its own
 folder; every finished episode is on disk at once, so running the same command again
 (or with ``--resume``) skips what is done. A season that fails keeps its error in
-``DIR/NAME/error.json`` and the others go on. ``DIR/events.jsonl`` logs every event.
+``DIR/NAME/error.json`` and the others go on. ``DIR/events.jsonl`` logs every event (start,
+episode, done, failed), each with the pid and host of the process that did the work.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ import io
 import json
 import os
 import re
+import socket
+import tempfile
 import time
 import traceback
 from collections.abc import Callable
@@ -158,9 +161,8 @@ def preflight(rows: list[BatchRow], out: Path) -> None:
         seen[r.name] = r.row
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out / f".write-test-{os.getpid()}"
-        probe.write_text("ok")
-        probe.unlink()
+        with tempfile.TemporaryFile(dir=out) as probe:  # unlinked at once: a kill leaves nothing behind
+            probe.write(b"ok")
     except OSError as e:
         raise InputError("out", str(out), "a writable folder", e.strerror or str(e)) from None
     from .llm import resolve
@@ -175,17 +177,27 @@ def preflight(rows: list[BatchRow], out: Path) -> None:
 _GEN = None
 
 
-def _init_worker(threads: int, model: str | None) -> None:
-    """A worker process: its share of the cores, and the model loaded once."""
+def _cores() -> int:
+    """The cores this process may use (its CPU affinity, e.g. under taskset), shared out among workers."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _init_worker(threads: int, model: str | None, preload: bool = True) -> None:
+    """A worker process: its share of the cores, and the model loaded once (``preload``: when every
+    row asks for the same model; otherwise each season loads its own)."""
     global _GEN
     import torch
 
     os.environ["DRAMAGEN_THREADS"] = str(threads)
     os.environ["OMP_NUM_THREADS"] = str(threads)
     torch.set_num_threads(threads)
-    from .llm import load_generator
+    if preload:
+        from .llm import load_generator
 
-    _GEN = load_generator(model, threads=threads)
+        _GEN = load_generator(model, threads=threads)
 
 
 def _log(out: Path, event: dict) -> None:
@@ -204,7 +216,12 @@ def run_one(row: BatchRow, out: Path, generator=None, events: Callable[[dict], N
     folder = out / row.name
     season = SeasonDir(folder)
     t0 = time.perf_counter()
-    emit = events or (lambda e: _log(out, e))
+    sink = events or (lambda e: _log(out, e))
+    worker = {"pid": os.getpid(), "host": socket.gethostname()}  # which process did the work
+
+    def emit(e: dict) -> None:
+        sink({**e, **worker})
+
     emit({"season": row.name, "event": "start", "row": row.row})
     try:
         if gen is None or (row.request.model and getattr(gen, "name", None) != row.request.model):
@@ -212,8 +229,11 @@ def run_one(row: BatchRow, out: Path, generator=None, events: Callable[[dict], N
 
             gen = load_generator(row.request.model)
 
+        from .pipeline import EPISODE_STAGES
+
         def progress(stage: str, done: int, total: int, msg: str) -> None:
-            if stage == "beats" and done and msg.startswith("episode"):
+            # the episodes step ticks under its last stage (beats, script or shooting)
+            if stage in EPISODE_STAGES and done and msg.startswith("episode"):
                 emit({"season": row.name, "event": "episode", "done": done, "total": total})
 
         generate_season(row.request, folder, generator=gen, resume=True, stop_after=row.stop_after,  # type: ignore[arg-type]
@@ -232,6 +252,7 @@ def run_one(row: BatchRow, out: Path, generator=None, events: Callable[[dict], N
         atomic_write_text(folder / "error.json", json.dumps(err, indent=2) + "\n")
         res = {"season": row.name, "event": "failed", "error": err["error"],
                "episodes": len(season.episodes_done()), "seconds": round(time.perf_counter() - t0, 1)}
+    res.update(worker)
     emit(res)
     return res
 
@@ -259,7 +280,7 @@ def run_batch(rows: list[BatchRow], out: Path, workers: int = 1, ray_address: st
         return res
     import multiprocessing as mp
 
-    cores = os.cpu_count() or 1
+    cores = _cores()
     threads = max(1, cores // workers)
     ctx = mp.get_context("spawn")
     models = {r.request.model for r in rows}
@@ -268,7 +289,7 @@ def run_batch(rows: list[BatchRow], out: Path, workers: int = 1, ray_address: st
         q = manager.Queue()
         results = []
         with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init_worker,
-                                 initargs=(threads, model)) as ex:
+                                 initargs=(threads, model, len(models) == 1)) as ex:
             futs = [ex.submit(_worker_run, r, str(out), q) for r in rows]
             pending = set(futs)
             while pending:
@@ -288,38 +309,103 @@ def run_batch(rows: list[BatchRow], out: Path, workers: int = 1, ray_address: st
     return sorted(results, key=lambda x: order[x["season"]])
 
 
+class _SeasonWorker:
+    """A Ray actor (``ray.remote(_SeasonWorker)``): its share of the cores, the model loaded once."""
+
+    def __init__(self, threads: int, model: str | None, preload: bool = True):
+        _init_worker(threads, model, preload)
+
+    def run(self, row: BatchRow, out: str, queue=None) -> dict:
+        def emit(e: dict) -> None:
+            _log(Path(out), e)
+            if queue is not None:
+                queue.put(e)
+
+        return run_one(row, Path(out), events=emit)
+
+
 def _run_ray(rows: list[BatchRow], out: Path, workers: int, address: str,
              on_event: Callable[[dict], None] | None) -> list[dict]:
     try:
         import ray
+        from ray.util.queue import Queue
     except ImportError:
         raise InputError("ray", address, "a Ray installation: pip install -e '.[ray]'") from None
-    if not ray.is_initialized():
-        if address == "local":
-            ray.init(num_cpus=max(workers, 1), include_dashboard=False, log_to_driver=False)
-        else:
-            ray.init(address=address, log_to_driver=False)
-    cores = os.cpu_count() or 1
-    threads = max(1, cores // max(workers, 1))
+    started = not ray.is_initialized()
+    if started:
+        try:
+            if address == "local":
+                ray.init(num_cpus=max(workers, 1), include_dashboard=False, log_to_driver=False)
+            else:
+                ray.init(address=address, log_to_driver=False)
+        except (ConnectionError, RuntimeError, ValueError) as e:  # no cluster there: one line, not a traceback
+            raise InputError("ray", address, "a running Ray cluster's address, `auto` (one started with "
+                             "`ray start --head`), or `local`", (str(e).splitlines() or [""])[0]) from None
+    try:
+        cores = _cores()
+        threads = max(1, cores // max(workers, 1))
+        models = {r.request.model for r in rows}
+        model = next(iter(models)) if len(models) == 1 else None
+        actor = ray.remote(num_cpus=1)(_SeasonWorker)
+        queue = Queue(actor_options={"num_cpus": 0})  # the actors' events, back to the driver
 
-    @ray.remote(num_cpus=1)
-    class SeasonWorker:
-        def __init__(self, threads: int, model: str | None):
-            _init_worker(threads, model)
+        def drain() -> None:
+            while not queue.empty():
+                e = queue.get_nowait()
+                if on_event:
+                    on_event(e)
 
-        def run(self, row: BatchRow, out: str) -> dict:
-            return run_one(row, Path(out), events=lambda e: _log(Path(out), e))
-
-    models = {r.request.model for r in rows}
-    model = next(iter(models)) if len(models) == 1 else None
-    pool = ray.util.ActorPool([SeasonWorker.remote(threads, model) for _ in range(max(workers, 1))])
-    results = []
-    for res in pool.map_unordered(lambda a, r: a.run.remote(r, str(out)), rows):
-        if on_event:
-            on_event(res)
-        results.append(res)
+        idle = [actor.remote(threads, model, len(models) == 1) for _ in range(max(workers, 1))]
+        todo, running, results = list(rows), {}, []
+        while todo or running:
+            while todo and idle:
+                a, r = idle.pop(), todo.pop(0)
+                running[a.run.remote(r, str(out), queue)] = (a, r)
+            ready, _ = ray.wait(list(running), num_returns=1, timeout=0.2)
+            drain()
+            for ref in ready:
+                a, r = running.pop(ref)
+                try:
+                    results.append(ray.get(ref))
+                    idle.append(a)
+                except ray.exceptions.RayError as e:  # the actor died (killed, out of memory): a new one
+                    res = {"season": r.name, "event": "failed", "error": f"{type(e).__name__}: {e}"[:2000],
+                           "episodes": len(SeasonDir(out / r.name).episodes_done())}
+                    _log(out, res)
+                    if on_event:
+                        on_event(res)
+                    results.append(res)
+                    try:
+                        ray.kill(a)
+                    except Exception:  # already gone
+                        pass
+                    idle.append(actor.remote(threads, model, len(models) == 1))
+        drain()
+        for a in idle:
+            ray.kill(a)
+        ray.kill(queue.actor)
+    finally:
+        if started:
+            ray.shutdown()
     order = {r.name: i for i, r in enumerate(rows)}
     return sorted(results, key=lambda x: order[x["season"]])
+
+
+def _last_events(out: Path) -> dict[str, str]:
+    """Each season's last start / done / failed event in ``out/events.jsonl``."""
+    last: dict[str, str] = {}
+    try:
+        lines = (out / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return last
+    for line in lines:
+        try:
+            e = json.loads(line)
+        except ValueError:  # a line cut by a crash
+            continue
+        if isinstance(e, dict) and e.get("event") in ("start", "done", "failed"):
+            last[str(e.get("season"))] = e["event"]
+    return last
 
 
 def status(out: Path) -> list[dict]:
@@ -327,6 +413,7 @@ def status(out: Path) -> list[dict]:
     out = Path(out)
     if not out.is_dir():
         raise InputError("dir", str(out), "a batch output folder")
+    last = _last_events(out)
     rows = []
     for d in sorted(p for p in out.iterdir() if p.is_dir() and not p.name.startswith(".")):
         s = SeasonDir(d)
@@ -342,5 +429,7 @@ def status(out: Path) -> list[dict]:
         if (d / "error.json").exists():
             err = json.loads((d / "error.json").read_text()).get("error")
         state = "failed" if err else ("done" if total and done >= total else "remaining")
+        if state == "done" and last.get(d.name, "done") != "done":
+            state = "remaining"  # every episode has beats, but the run was stopped before its end
         rows.append({"season": d.name, "state": state, "episodes_done": done, "episodes": total, "error": err})
     return rows

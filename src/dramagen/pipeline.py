@@ -105,11 +105,13 @@ class Runner:
     timing: Any = None  # TimingSettings
     episodes: Iterable[int] | None = None  # restrict the beats stage to these episodes
     force: bool = False  # rewrite episodes that are already done
+    prompts: Any = None  # PromptLibrary (e.g. a lab variant's overlay); default: prompts/
 
     def __post_init__(self) -> None:
         from .prompting import PromptLibrary, prompts_dir
 
-        self.prompts = PromptLibrary(prompts_dir())
+        if self.prompts is None:
+            self.prompts = PromptLibrary(prompts_dir())
         self.season = SeasonDir(self.out) if self.out else None
 
     # -- helpers ----------------------------------------------------------------------------
@@ -148,14 +150,30 @@ class Runner:
             stages_done=stages, episodes_done=sorted(state.beats), seconds={**(old.seconds if old else {}), **state.seconds},
         )
 
+    def _episode_stats(self, n: int) -> dict[str, SlotStats]:
+        """An episode's stats on disk, for the stages whose file is there.
+
+        stats.json is written before the stage files, so a run killed in between leaves
+        stats of a stage that will run again (``script.*`` with no script.json): dropped here,
+        they are not counted twice.
+        """
+        assert self.season is not None
+        stats = self.season.load_stats(f"episodes/ep{n:03d}/stats.json")
+        return {k: v for k, v in stats.items()
+                if k.split(".", 1)[0] not in EPISODE_STAGES or self.season.stage_path(k.split(".", 1)[0], n).exists()}
+
     def _finish_part(self, state: SeasonState, part: str, ctx, t0: float, path: Path | None, model: BaseModel) -> None:
         """Record a season-level part (bible, plan): stats, wall time, its file, then the manifest."""
         state.stats[part] = ctx.stats
         state.seconds[part] = round(time.perf_counter() - t0, 2)
         if self.season and path is not None:
+            part_params = {f"{part}.{k}": v for k, v in ctx.params.items()}
             self.season.write_stats(f"{part}.stats.json", ctx.stats)
+            # the manifest (prompts, params) before the file that marks the part done: a run killed
+            # in between would otherwise load the part and never record what wrote it
+            self._save_manifest(state, part_params)
             self.season.write_model(path, model)
-            self._save_manifest(state, {f"{part}.{k}": v for k, v in ctx.params.items()})
+            self._save_manifest(state, part_params)
 
     # -- stages -------------------------------------------------------------------------------
     def bible_step(self, state: SeasonState) -> SeasonState:
@@ -216,7 +234,7 @@ class Runner:
                     if n not in store[level] and (n not in wanted or not self.force):
                         store[level][n] = loaders[level](n)
                         if level == "beats":
-                            state.stats[f"ep{n:03d}"] = self.season.load_stats(f"episodes/ep{n:03d}/stats.json")
+                            state.stats[f"ep{n:03d}"] = self._episode_stats(n)
         todo = [n for n in wanted if self.force or n not in store[last]]
         total = len(wanted)
         done = total - len(todo)
@@ -243,8 +261,9 @@ class Runner:
             state.stats[f"ep{n:03d}"] = ctx.stats
             params.update({f"episode.{k}": v for k, v in ctx.params.items()})
             if self.season:
-                # stats first; the last stage's file marks the episode done
+                # stats and manifest first; the last stage's file marks the episode done
                 self.season.write_stats(f"episodes/ep{n:03d}/stats.json", ctx.stats)
+                self._save_manifest(state, params)
                 self.season.write_model(self.season.beats_path(n), state.beats[n])
                 if n in state.scripts:
                     atomic_write_text(self.season.episode_dir(n) / "script.fountain",
@@ -312,6 +331,7 @@ def open_season(out: Path, request: SeasonRequest | None, resume: bool) -> Seaso
             raise InputError(diff[0], getattr(request, diff[0]), f"{getattr(old, diff[0])!r} as in "
                              f"{season.request_path} (a resumed season keeps its request)")
         request = old or request
+        season.remove_stale_temp()  # what a killed run was writing
     if request is None:
         raise InputError("trope", None, _RANGES["trope"])
     try:
@@ -324,7 +344,7 @@ def open_season(out: Path, request: SeasonRequest | None, resume: bool) -> Seaso
 
 def generate_season(request: SeasonRequest | None, out: Path | None, *, generator=None, stop_after: Stage = "shooting",
                     resume: bool = False, progress: ProgressFn | None = None,
-                    on_text: Callable[[str, str], None] | None = None) -> SeasonState:
+                    on_text: Callable[[str, str], None] | None = None, prompts: Any = None) -> SeasonState:
     """Generate (or resume) a season; each finished part is on disk at once when ``out`` is given."""
     if stop_after not in STAGES:
         raise InputError("stop_after", stop_after, "one of " + ", ".join(STAGES))
@@ -338,7 +358,8 @@ def generate_season(request: SeasonRequest | None, out: Path | None, *, generato
         from .llm import load_generator
 
         generator = load_generator(request.model)
-    runner = Runner(generator=generator, out=Path(out) if out else None, progress=progress, on_text=on_text)
+    runner = Runner(generator=generator, out=Path(out) if out else None, progress=progress, on_text=on_text,
+                    prompts=prompts)
     state = SeasonState(request=request, trope=trope)
     try:
         return runner.chain(stop_after).invoke(state)

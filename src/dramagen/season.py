@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -48,10 +49,57 @@ def _umask() -> int:
 _UMASK = _umask()
 
 
+TMP_SUFFIX = ".tmp"
+#: ``.NAME.PID.RANDOM.tmp``: what :func:`atomic_write_bytes` leaves behind when killed between its
+#: ``mkstemp`` and its ``os.replace`` (``.NAME.RANDOM.tmp`` before the pid was in the name)
+_TMP_RE = re.compile(r"^\.(?P<name>.+?)(?:\.(?P<pid>\d+))?\.[A-Za-z0-9_]{6,}\.tmp$")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed child nobody has reaped yet is a zombie: dead for our purpose
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return f.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
+
+
+def remove_stale_temp(root: Path) -> list[Path]:
+    """Delete the temporary files that killed writers left under ``root``; returns what was removed.
+
+    A file whose writer (the pid in its name) still runs is kept: it is about to be renamed.
+    """
+    removed = []
+    root = Path(root)
+    if not root.is_dir():
+        return removed
+    for p in root.rglob(f".*{TMP_SUFFIX}"):
+        m = _TMP_RE.match(p.name)
+        if not m or not p.is_file() or p.is_symlink():
+            continue
+        pid = m.group("pid")
+        if pid is not None and _pid_alive(int(pid)):
+            continue
+        try:
+            p.unlink()
+            removed.append(p)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # the writer's pid in the name lets a resumed run tell a killed writer's leftover from a live one's
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=path.parent)
     try:
         os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600 files; give them the usual mode
         with os.fdopen(fd, "wb") as f:
@@ -124,6 +172,10 @@ class SeasonDir:
     # state
     def exists(self) -> bool:
         return self.request_path.exists() or self.bible_path.exists()
+
+    def remove_stale_temp(self) -> list[Path]:
+        """Delete what writers killed mid-write left in the season folder (see :func:`remove_stale_temp`)."""
+        return remove_stale_temp(self.path)
 
     def has_bible(self) -> bool:
         return self.bible_path.exists()
