@@ -57,8 +57,17 @@ test-slow: $(MODEL_STAMP)
 test-all: $(MODEL_STAMP)
 	$(PY) -m pytest -q
 
+# speed (benchmarks/README.md): the generator benchmark, every backend and setting side by side (about 6
+# minutes on 2 quiet cores; BENCH_ARGS='--full' for the whole grid, '--tag after' to name the result);
+# BENCH_SEASON=1 then times a whole 60-episode season with the default model (BENCH_SEASON_ARGS)
+BENCH_ARGS ?= --convert
+BENCH_SEASON_ARGS ?=
 bench: $(MODEL_STAMP)
-	$(PY) benchmarks/bench_generator.py
+	$(PY) benchmarks/bench_generator.py $(BENCH_ARGS)
+	@if [ "$(BENCH_SEASON)" = "1" ]; then \
+	  echo "$(PY) benchmarks/bench_season.py $(BENCH_SEASON_ARGS)"; \
+	  $(PY) benchmarks/bench_season.py $(BENCH_SEASON_ARGS); \
+	fi
 
 clean:
 	rm -rf .pytest_cache .hypothesis build dist src/*.egg-info

@@ -12,6 +12,13 @@ from ..errors import BackendError
 from .base import Completion, GenerationParams, Generator, Prompt, Timer, as_messages
 
 
+def _finish(reason: str | None, params: GenerationParams) -> str:
+    """llama.cpp says "stop" for both a stop string and end-of-sequence; tell them apart."""
+    if reason == "length":
+        return "length"
+    return "stop" if params.stop else "eos"
+
+
 class LlamaCppGenerator(Generator):
     def __init__(self, gguf_path: str | Path, name: str | None = None, n_ctx: int = 4096,
                  threads: int | None = None, info: dict[str, Any] | None = None):
@@ -25,11 +32,11 @@ class LlamaCppGenerator(Generator):
         self.path = Path(gguf_path)
         self.name = name or self.path.stem
         t = Timer()
-        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, verbose=False,
-                         n_threads=threads or int(os.environ.get("DRAMAGEN_THREADS", "0")) or os.cpu_count())
+        n_threads = threads or int(os.environ.get("DRAMAGEN_THREADS", "0")) or os.cpu_count()
+        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, verbose=False, n_threads=n_threads)
         self._lock = threading.Lock()
         self.info = {"backend": "llamacpp", "name": self.name, "path": str(self.path),
-                     "load_seconds": round(t.elapsed, 3), **(info or {})}
+                     "load_seconds": round(t.elapsed, 3), "device": "cpu", "threads": n_threads, **(info or {})}
 
     def _kw(self, params: GenerationParams, seed: int) -> dict[str, Any]:
         return dict(max_tokens=params.max_new_tokens, temperature=params.temperature, top_p=params.top_p,
@@ -57,7 +64,7 @@ class LlamaCppGenerator(Generator):
                     out.append(Completion(text=text or "", prompt_index=i, candidate=c, seconds=t.elapsed,
                                           prompt_tokens=usage.get("prompt_tokens", 0),
                                           completion_tokens=usage.get("completion_tokens", 0),
-                                          finish_reason="length" if ch.get("finish_reason") == "length" else "stop"))
+                                          finish_reason=_finish(ch.get("finish_reason"), params)))
         return out
 
     def stream(self, prompt: Prompt, params: GenerationParams | None = None) -> Iterator[str]:
