@@ -25,7 +25,7 @@ def test_pipeline_on_llamacpp_meets_every_structural_rule(tmp_path):
     from dramagen.pipeline import generate_season, make_request
 
     gen = load_generator("smollm2-135m-instruct-gguf", cache=False)
-    req = make_request(trope="contract-marriage", episodes=10, paywall=5, seed=2, candidates=2)
+    req = make_request(trope="ceo-contract-marriage", episodes=10, paywall=5, seed=2, candidates=2)
     state = generate_season(req, tmp_path / "s", generator=gen, stop_after="beats")
     assert len(state.beats) == 10
     report = check_dir(tmp_path / "s")

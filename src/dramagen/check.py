@@ -62,6 +62,7 @@ __all__ = [
     "load_season",
     "near_misses",
     "render_table",
+    "words",
 ]
 
 Column = Literal["timing", "tiling", "hook", "cliffhanger", "names", "text", "paywall"]
@@ -157,11 +158,17 @@ _WORDS = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _CAPWORD = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)*")
 
 
+def words(text: str) -> list[str]:
+    """The lower-case words of ``text`` (letters and digits; inner apostrophes kept, other
+    punctuation dropped): the tokens of the text rules here and of :mod:`dramagen.metrics`."""
+    return [w.lower() for w in _WORDS.findall(text or "")]
+
+
 def find_loops(text: str, n: int = LOOP_NGRAM, repeats: int = LOOP_REPEATS) -> list[str]:
     """The ``n``-word sequences that occur ``repeats`` or more times in ``text`` (case-
     insensitive, punctuation ignored; overlapping occurrences count)."""
-    words = [w.lower() for w in _WORDS.findall(text or "")]
-    grams = Counter(tuple(words[i:i + n]) for i in range(len(words) - n + 1))
+    ws = words(text)
+    grams = Counter(tuple(ws[i:i + n]) for i in range(len(ws) - n + 1))
     return [" ".join(g) for g, c in grams.items() if c >= repeats]
 
 

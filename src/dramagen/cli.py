@@ -11,6 +11,7 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from . import __version__
@@ -204,6 +205,13 @@ def generate(
                                paywall=paywall, seed=seed, model=model, candidates=candidates, pins=pinned)
     elif not (resume and SeasonDir(outp).exists()):
         raise InputError("trope", None, "--trope ID or --custom TEXT (or --resume on an existing season)")
+    generator = None
+    if request is not None:  # a wrong --model fails before the season folder is made (no half-made season left)
+        from .llm import load_generator
+        from .pipeline import resolve_trope
+
+        resolve_trope(request)
+        generator = load_generator(request.model)
 
     columns = (TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[msg]}"),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
@@ -215,8 +223,9 @@ def generate(
                 tasks[stage] = bar.add_task(stage, total=total, msg="")
             bar.update(tasks[stage], completed=done, total=total, msg=msg[:60])
 
-        state = generate_season(request, outp, stop_after=stop_after, resume=resume, progress=progress)  # type: ignore[arg-type]
-    console.print(f"[green]written[/green] {outp}/ : bible" + (", plan" if state.plan else "")
+        state = generate_season(request, outp, generator=generator, stop_after=stop_after, resume=resume,
+                                progress=progress)  # type: ignore[arg-type]
+    console.print(f"[green]written[/green] {escape(str(outp))}/ : bible" + (", plan" if state.plan else "")
                   + (f", {len(state.beats)} episodes of beats" if state.beats else "")
                   + (f", {len(state.scripts)} scripts" if state.scripts else "")
                   + (f", {len(state.shootings)} shooting scripts" if state.shootings else ""))
@@ -243,7 +252,7 @@ def _print_check(season_dir) -> bool:
             issues = script_issues(script, bible, plan.episode(n), beats=season.load_beats(n))
             bad += bool(issues)
             t.add_row(str(n), "[red]FAIL[/red]" if issues else "[green]ok[/green]",
-                      f"{script.estimated_seconds:.1f} s", "; ".join(issues[:2]))
+                      f"{script.estimated_seconds:.1f} s", escape("; ".join(issues[:2])))
         console.print(t)
         console.print(f"scripts: {len(done) - bad}/{len(done)} pass")
         ok = ok and bad == 0
@@ -289,7 +298,7 @@ def export_(
 
         paths = export_season(Path(season_dir), fmts, Path(out) if out else None,
                               Path(templates) if templates else None, progress)
-    console.print(f"[green]{len(paths)} files written[/green] under {Path(out) if out else Path(season_dir) / 'exports'}")
+    console.print(f"[green]{len(paths)} files written[/green] under {escape(str(Path(out) if out else Path(season_dir) / 'exports'))}")
 
 
 @app.command("import")
@@ -314,6 +323,9 @@ def import_(
         text = Path(fountain_file).read_text(encoding="utf-8")
     except OSError as e:
         raise InputError("fountain_file", fountain_file, "a readable Fountain file", e.strerror or str(e)) from None
+    except UnicodeDecodeError as e:
+        raise InputError("fountain_file", fountain_file, "a Fountain file in UTF-8",
+                         f"byte {e.start} is not UTF-8") from None
     ep = plan.episode(episode)
     script = from_fountain(text, bible, episode, ep.target_seconds)  # raises with the line number
     season.write_model(season.script_path(episode), script)
@@ -322,7 +334,7 @@ def import_(
     issues = script_issues(script, bible, ep)
     console.print(f"imported episode {episode}: {len(script.scenes)} scenes, {script.estimated_seconds:.1f} s")
     for i in issues:
-        console.print(f"[yellow]check:[/yellow] {i}", highlight=False)
+        console.print(f"[yellow]check:[/yellow] {escape(i)}", highlight=False)
 
 
 @app.command()
@@ -348,7 +360,7 @@ def batch(
         rows = status(Path(status_dir))
         t = Table("season", "state", "episodes", "error")
         for r in rows:
-            t.add_row(r["season"], r["state"], f"{r['episodes_done']}/{r['episodes']}", (r["error"] or "")[:80])
+            t.add_row(escape(r["season"]), r["state"], f"{r['episodes_done']}/{r['episodes']}", escape((r["error"] or "")[:80]))
         console.print(t)
         counts = {k: sum(1 for r in rows if r["state"] == k) for k in ("done", "failed", "remaining")}
         console.print(f"done {counts['done']} · failed {counts['failed']} · remaining {counts['remaining']}")
@@ -359,7 +371,7 @@ def batch(
         raise InputError("workers", workers, "an integer from 1 to 64")
     rows, errors = load_requests(Path(requests))
     for e in errors:
-        err_console.print(f"[yellow]row {e.row}:[/yellow] {e.message} (skipped)", highlight=False)
+        err_console.print(f"[yellow]row {e.row}:[/yellow] {escape(e.message)} (skipped)", highlight=False)
     if not rows:
         raise InputError("requests", requests, "at least one valid season request")
     if not resume:
@@ -389,13 +401,183 @@ def batch(
     t = Table("season", "result", "episodes", "seconds", "error")
     for r in results:
         t.add_row(r["season"], r["event"], str(r.get("episodes", "")), str(r.get("seconds", "")),
-                  (r.get("error") or "")[:80])
+                  escape((r.get("error") or "")[:80]))
     console.print(t)
     failed = sum(1 for r in results if r["event"] == "failed")
     console.print(f"{len(results) - failed} done, {failed} failed, {len(errors)} invalid rows; "
-                  f"log: {Path(out) / 'events.jsonl'}")
+                  f"log: {escape(str(Path(out) / 'events.jsonl'))}")
     if failed or errors:
         raise typer.Exit(1)
+
+
+# -- lab ----------------------------------------------------------------------------------------
+lab_app = typer.Typer(no_args_is_help=True, help="The prompt lab: compare prompt variants, models, sampling and seeds.")
+app.add_typer(lab_app, name="lab")
+
+
+def _lab_summary(rows: list[dict]) -> None:
+    from .lab import summarize
+    from .metrics import METRICS
+
+    shown = [m for m in METRICS if m.name in ("valid_rate", "runtime_error", "hook_rate", "cliffhanger_rate",
+                                               "name_consistency", "repetition", "distinct_2", "fallback_rate",
+                                               "seconds_per_episode")]
+    summary = summarize(rows, [m.name for m in shown])
+    t = Table("metric", "better", *[f"{s['config']} (n={s['n']})" for s in summary],
+              title="metric by variant (mean ± sd over runs)")
+    for m in shown:
+        cells = []
+        for s in summary:
+            v = s[m.name]
+            cells.append("—" if v["mean"] is None else f"{v['mean']:.3g} ± {v['sd']:.2g}")
+        t.add_row(m.label, m.better or "—", *cells)
+    console.print(t)
+
+
+@lab_app.command("run")
+def lab_run(
+    experiment: str = typer.Argument(..., help="an experiment file (prompts/experiments/*.yaml)"),
+    out: str = typer.Option(..., "--out", "-o", help="lab folder (a second run of the same experiment resumes)"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="run a grid larger than --max-cells"),
+    max_cells: int = typer.Option(50, "--max-cells", help="cells allowed without --yes"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="check the experiment and list the cells; generate nothing"),
+) -> None:
+    """Run an experiment: one short season per cell, then results.csv/jsonl and report.html."""
+    from pathlib import Path
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from .lab import load_experiment, plan_cells, run_experiment
+
+    exp = load_experiment(experiment)
+    if dry_run:
+        cells = plan_cells(exp)
+        t = Table("run", "variant", "model", "sampling", "trope", "seed", title=f"{exp.name}: {len(cells)} cells")
+        for c in cells:
+            t.add_row(c.id, c.variant.name, c.model, c.sampling.label, c.trope, str(c.seed))
+        console.print(t)
+        return
+    with Progress(TextColumn("[bold]lab"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[msg]}"),
+                  TimeElapsedColumn(), console=err_console) as bar:
+        task = bar.add_task("lab", total=None, msg="")
+
+        def progress(done: int, total: int, run_id: str, msg: str) -> None:
+            bar.update(task, completed=done, total=total, msg=f"{run_id}: {msg}"[:90])
+
+        res = run_experiment(exp, Path(out), yes=yes, max_cells=max_cells, progress=progress)
+    _lab_summary(res.rows)
+    console.print(f"{res.ran} run, {res.skipped} done before, {res.failed} failed · "
+                  f"{Path(out) / 'results.csv'} · report: {res.report}")
+    if res.failed:
+        raise typer.Exit(1)
+
+
+@lab_app.command("rerun")
+def lab_rerun(
+    run_dir: str = typer.Argument(..., help="a run folder (OUT/runs/ID, with run.json)"),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="where to write it again (default: RUN_DIR.rerun)"),
+) -> None:
+    """Re-run one recorded run exactly (same prompts, model, parameters, seed) and compare every file."""
+    from .lab import rerun
+
+    res = rerun(run_dir, out)
+    for note in res.notes:
+        err_console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    if res.identical:
+        console.print(f"[green]identical[/green]: {res.compared} files of {res.out} equal {res.original} "
+                      "(manifest wall times aside)")
+        return
+    console.print(f"[red]differs[/red]: {len(res.differences)} of {res.compared} files")
+    for d in res.differences[:40]:
+        console.print(f"  {d}", highlight=False)
+    raise typer.Exit(1)
+
+
+@lab_app.command("compare")
+def lab_compare(
+    run_a: str = typer.Argument(..., help="a run folder"),
+    run_b: str = typer.Argument(..., help="another run folder, same trope and seed"),
+    html: Optional[str] = typer.Option(None, "--html", help="write the side-by-side HTML here "
+                                       "(default: LAB/compare/A__B.html next to the runs)"),
+    episode: Optional[int] = typer.Option(None, "--episode", "-e", help="only this episode"),
+    force: bool = typer.Option(False, "--force", help="compare runs of different tropes or seeds"),
+) -> None:
+    """Two runs' outputs side by side: a table here and an HTML page."""
+    from pathlib import Path
+
+    from .lab import compare_runs, render_compare_html
+    from .season import atomic_write_text
+
+    c = compare_runs(run_a, run_b, force=force)
+    if episode is not None:
+        c["episodes"] = [e for e in c["episodes"] if e["number"] == episode]
+    la, lb = c["labels"]
+    console.print(f"[bold]{la}[/bold] vs [bold]{lb}[/bold] · {c['trope']} · seed {c['seeds'][0]}")
+    for p in c["prompts"]:
+        console.print(f"  [dim]{p['name']}: A {p['a']} · B {p['b']}[/dim]", highlight=False)
+    for ep in c["episodes"]:
+        plan = ep["plan"][0] or ep["plan"][1] or {}
+        t = Table("#", "kind", f"A · {la}", f"B · {lb}", title=f"Episode {ep['number']}: {plan.get('title', '')}",
+                  show_lines=True)
+
+        def cell(x: dict | None) -> str:
+            if not x:
+                return ""
+            parts = [f"[dim]{x['start']:.1f}–{x['end']:.1f} s · {x['location']}[/dim]"]
+            if x["action"]:
+                parts.append(x["action"].replace("[", "\\["))
+            parts += [ln.replace("[", "\\[") for ln in x["lines"]]
+            return "\n".join(parts)
+
+        for i, (xa, xb) in enumerate(ep["beats"], 1):
+            t.add_row(str(i), (xa or xb)["kind"], cell(xa), cell(xb))
+        rt = ["—" if r is None else f"{r:.1f} s" for r in ep["runtime"]]
+        t.caption = f"runtime A {rt[0]} · B {rt[1]}"
+        console.print(t)
+    if html:
+        dest = Path(html)
+    else:
+        pa, pb = Path(run_a).resolve(), Path(run_b).resolve()
+        root = pa.parent.parent if pa.parent == pb.parent and pa.parent.name == "runs" else pa.parent
+        dest = root / "compare" / f"{pa.name}__{pb.name}.html"
+    atomic_write_text(dest, render_compare_html(c))
+    console.print(f"HTML: {dest}")
+
+
+@lab_app.command("report")
+def lab_report(out: str = typer.Argument(..., help="a lab folder")) -> None:
+    """Rebuild results.csv/jsonl, the plots and report.html from the run folders."""
+    from .lab import report
+
+    res = report(out)
+    _lab_summary(res.rows)
+    console.print(f"report: {res.report}")
+
+
+@lab_app.command("metrics")
+def lab_metrics(
+    season_dir: str = typer.Argument(..., help="any season folder"),
+    stage: Optional[str] = typer.Option(None, "--stage", help="bible | plan | beats | script (default: furthest)"),
+    as_json: bool = typer.Option(False, "--json", help="print JSON"),
+) -> None:
+    """The lab's metrics of one season folder (see docs/metrics.md)."""
+    import json
+
+    from .errors import InputError
+    from .metrics import METRICS, season_dir_metrics
+
+    if stage is not None and stage not in ("bible", "plan", "beats", "script"):
+        raise InputError("stage", stage, "one of bible, plan, beats, script")
+    m = season_dir_metrics(season_dir, stage)
+    if as_json:
+        console.print_json(json.dumps(m))
+        return
+    t = Table("metric", "value", "better", "definition")
+    for d in METRICS:
+        v = m.get(d.name)
+        t.add_row(d.label, "—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v), d.better or "—",
+                  d.definition)
+    console.print(t)
 
 
 @app.command()
@@ -408,29 +590,79 @@ def serve(host: str = typer.Option("127.0.0.1", help="bind address (127.0.0.1 un
     launch(host=host, port=port, model=model, auth=auth)
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Entry point: run the typer app, turning known errors into one line and exit code 2."""
+def _click_errors() -> tuple[tuple, tuple, tuple]:
+    """(exit, usage/click error, abort) exception types of click and of the click that typer vendors
+    (typer >= 0.2x ships its own copy under ``typer._click``: click's own classes do not catch its errors)."""
     import click
 
+    exits: list = [click.exceptions.Exit, typer.Exit]
+    errors: list = [click.ClickException]
+    aborts: list = [click.exceptions.Abort, typer.Abort]
+    try:
+        from typer._click import exceptions as vendored  # noqa: PLC0415
+
+        errors.append(vendored.ClickException)
+        for name, into in (("Exit", exits), ("Abort", aborts)):
+            if hasattr(vendored, name):
+                into.append(getattr(vendored, name))
+    except ImportError:  # pragma: no cover - a typer that uses click itself
+        pass
+    return tuple(exits), tuple(errors), tuple(aborts)
+
+
+def _one_line(text: object) -> str:
+    """``text`` on one line, with rich markup escaped (a value like ``[/x]`` is shown, not parsed)."""
+    from rich.markup import escape
+
+    return escape(" ".join(str(text).split()))
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the typer app, turning known errors into one line and exit code 2.
+
+    Usage errors (an unknown option, a value of the wrong type) are one line too; anything
+    unexpected is one line naming it with exit code 1 (``DRAMAGEN_DEBUG=1`` shows the
+    traceback), never a traceback on the user's screen.
+    """
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    exits, click_errors, aborts = _click_errors()
     try:
         rv = app(args=argv, standalone_mode=False)
     except DramagenError as e:
-        err_console.print(f"[bold red]error:[/bold red] {e}", highlight=False, soft_wrap=True)
+        err_console.print(f"[bold red]error:[/bold red] {_one_line(e)}", highlight=False, soft_wrap=True)
         sys.exit(e.exit_code)
-    except click.exceptions.Exit as e:
-        sys.exit(e.exit_code)
-    except click.ClickException as e:
-        e.show()
+    except exits as e:
+        sys.exit(getattr(e, "exit_code", 0))
+    except click_errors as e:
+        ctx = getattr(e, "ctx", None)
+        if type(e).__name__ == "NoArgsIsHelpError" and ctx is not None:  # `dramagen` / `dramagen batch` alone
+            console.print(ctx.get_help(), highlight=False)
+            sys.exit(0)
+        hint = (f" (see: {_one_line(ctx.command_path)} --help)" if ctx is not None and getattr(ctx, "command_path", "")
+                else "")
+        err_console.print(f"[bold red]error:[/bold red] {_one_line(e.format_message())}{hint}", highlight=False,
+                          soft_wrap=True, markup=True)
         sys.exit(2)
-    except click.exceptions.Abort:
+    except aborts:
         err_console.print("aborted")
         sys.exit(130)
+    except OSError as e:  # the machine said no (a folder where a file goes, no space, no permission): one line
+        where = f"{_one_line(e.filename)}: " if getattr(e, "filename", None) else ""
+        err_console.print(f"[bold red]error:[/bold red] {where}{_one_line(e.strerror or e)}", highlight=False,
+                          soft_wrap=True, markup=True)
+        sys.exit(2)
     except KeyboardInterrupt:
         err_console.print("interrupted")
         sys.exit(130)
+    except Exception as e:  # noqa: BLE001 - a bug: one line for the user, the traceback on demand
+        if os.environ.get("DRAMAGEN_DEBUG"):
+            raise
+        err_console.print(f"[bold red]error:[/bold red] internal error ({type(e).__name__}: "
+                          f"{_one_line(e)[:300]}); please report it (DRAMAGEN_DEBUG=1 shows the traceback)",
+                          highlight=False, soft_wrap=True, markup=True)
+        sys.exit(1)
     sys.exit(rv if isinstance(rv, int) else 0)
 
 

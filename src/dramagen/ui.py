@@ -920,6 +920,12 @@ def build(model: str | None = None) -> gr.Blocks:  # noqa: C901 - one layout, re
                         go = gr.Button("Generate", variant="primary", elem_id="generate")
                         pg_stop = gr.Button("Stop")
 
+            # ---------------------------------------------------------------- prompt lab (dramagen.ui_lab)
+            with gr.Tab("Lab", id="lab"):
+                from .ui_lab import build_lab_tab
+
+                build_lab_tab(model_choices, default, _generator)
+
         # ======================================================================== handlers
         option_inputs = [mode, trope_dd, custom_text, episodes, length, paywall, seed, model_dd, candidates,
                          title_pin]
