@@ -15,7 +15,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install model run test test-slow test-all bench clean distclean system-deps
+.PHONY: install model run test test-slow test-all bench clean distclean system-deps soak
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -53,6 +53,12 @@ test: $(MODEL_STAMP) $(SCREENPLAYS) system-deps
 # long tests on the real model (whole seasons)
 test-slow: $(MODEL_STAMP)
 	$(PY) -m pytest -m "slow" -q
+
+# reliability and security, heavy (issue 9): fuzzing ×20 (hypothesis profile soak), 60-episode seasons under
+# injected faults, 32 concurrent studio sessions in two waves, and the real-model versions (no network, faults)
+soak: $(MODEL_STAMP)
+	HYPOTHESIS_PROFILE=soak DRAMAGEN_SOAK=1 DRAMAGEN_THREADS=$${DRAMAGEN_THREADS:-1} $(PY) -m pytest \
+	  tests/test_fuzz.py tests/test_faults.py tests/test_load.py tests/test_security.py -q -W ignore::UserWarning
 
 test-all: $(MODEL_STAMP)
 	$(PY) -m pytest -q

@@ -6,6 +6,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import pytest  # noqa: E402
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+# hypothesis profiles: the default suite's, and `soak` (make soak: HYPOTHESIS_PROFILE=soak) with 20× the examples
+_hypothesis_settings.register_profile("soak", max_examples=2000, deadline=None)
+_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def free_port() -> int:

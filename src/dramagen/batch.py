@@ -66,11 +66,13 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
         text = path.read_text(encoding="utf-8")
     except OSError as e:
         raise InputError("requests", str(path), "a readable YAML, JSON Lines or CSV file", str(e)) from None
+    except UnicodeDecodeError as e:
+        raise InputError("requests", str(path), "a UTF-8 text file", f"byte {e.start} is not UTF-8") from None
     suffix = path.suffix.lower()
     if suffix in (".yaml", ".yml"):
         try:
             data = yaml.safe_load(text)
-        except yaml.YAMLError as e:
+        except (yaml.YAMLError, RecursionError) as e:
             raise InputError("requests", str(path), "valid YAML", str(e).splitlines()[0]) from None
         if isinstance(data, dict):
             data = data.get("seasons")
@@ -84,8 +86,8 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
                 continue
             try:
                 obj = json.loads(line)
-            except json.JSONDecodeError as e:
-                obj = {"__invalid__": f"line {i}: not JSON ({e.msg})"}
+            except (json.JSONDecodeError, RecursionError) as e:
+                obj = {"__invalid__": f"line {i}: not JSON ({getattr(e, 'msg', 'nested too deep')})"}
             rows.append(obj if isinstance(obj, dict) else {"__invalid__": f"line {i}: not a JSON object"})
         return rows
     if suffix == ".csv":
@@ -111,7 +113,10 @@ def parse_row(i: int, raw: dict[str, Any]) -> BatchRow:
         raise ValueError(f"unknown column(s) {', '.join(unknown)}; accepted: {', '.join(sorted(REQUEST_KEYS))}")
     r = dict(raw)
     custom = r.pop("custom", None)
-    pins: dict[str, Any] = dict(r.pop("pins", None) or {})
+    pins_raw = r.pop("pins", None) or {}
+    if not isinstance(pins_raw, dict):
+        raise ValueError(f"pins: {pins_raw!r:.60} is not a mapping; expected title, logline, characters, locations")
+    pins: dict[str, Any] = dict(pins_raw)
     for k in ("title", "logline", "characters", "locations"):
         if k in r:
             v = r.pop(k)

@@ -497,7 +497,7 @@ def _read_model(path: Path, model: type[BaseModel]) -> BaseModel:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise SeasonDataError(f"{path}: file not found") from None
-    except (OSError, json.JSONDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # JSON/UTF-8 errors are ValueErrors; [[[… nests too deep
         raise SeasonDataError(f"{path}: cannot be read as JSON ({exc})") from None
     try:
         return model.model_validate(data)

@@ -311,23 +311,41 @@ def from_fountain(text: str, bible: SeriesBible, episode: int, target_seconds: f
                                               f"heading such as '{bible.locations[0].heading}'")
         return scenes[-1]
 
+    def beat_note(text: str, line: int) -> int | None:
+        val = _BEAT_NOTE.match(text).group(1).lower()  # type: ignore[union-attr]
+        if val == "none":
+            return None
+        if val.isdigit() and int(val) >= 1:
+            return int(val)
+        raise FountainImportError(line, f"beat note {text.strip()!r}: expected [[beat N]] with N a beat "
+                                        "number >= 1 (or [[beat none]])")
+
+    pending: list[tuple[str, int]] = []  # beat notes met inside or after a paragraph: they apply after it
     for p in _paragraphs(lines, body_start):
-        joined = "\n".join(p.lines)
-        bm = _BEAT_NOTE.match(joined) if len(p.lines) == 1 else None
-        if bm:
-            val = bm.group(1).lower()
-            if val == "none":
-                beat = None
-            elif val.isdigit() and int(val) >= 1:
-                beat = int(val)
-            else:
-                raise FountainImportError(p.line, f"beat note {joined.strip()!r}: expected [[beat N]] with N a beat "
-                                                  "number >= 1 (or [[beat none]])")
+        for text, line in pending:
+            beat = beat_note(text, line)
+        pending = []
+        # a beat note on a line of its own counts even without a blank line around it (an edit may drop
+        # one): leading ones apply to this paragraph, later ones to what follows; the rest is the paragraph
+        rest: list[str] = []
+        start = p.line
+        for k, ln in enumerate(p.lines):
+            if _BEAT_NOTE.match(ln):
+                if rest:
+                    pending.append((ln, p.line + k))
+                else:
+                    beat = beat_note(ln, p.line + k)
+                    start = p.line + k + 1
+                continue
+            rest.append(ln)
+        if not rest:
             continue
+        p = _Para(start, rest)
+        joined = "\n".join(p.lines)
         stripped = _NOTE.sub("", joined)
         if not stripped.strip():
             continue
-        plines = stripped.split("\n")
+        plines = [ln for ln in stripped.split("\n") if ln != ""]  # a line that held only a note is no line
         before = list(seen)
         InputParagraph(plines).update_list(seen)
         new = seen[-1] if seen and (len(seen) != len(before) or seen[-1] is not before[-1]) else None
@@ -387,8 +405,12 @@ def from_fountain(text: str, bible: SeriesBible, episode: int, target_seconds: f
                 body = [re.sub(r"^\s*>\s*(.*?)\s*<\s*$", r"\1", ln) for ln in plines]
             else:
                 body = [ln[1:].rstrip() if ln.startswith("!") else ln.rstrip() for ln in plines]
-            scene.elements.append(ScriptElement(kind="action", text="\n".join(body), beat=beat))
+            body = [ln for ln in body if ln.strip()]  # a blank-looking line ("  ") would split it on export
+            if body:
+                scene.elements.append(ScriptElement(kind="action", text="\n".join(body), beat=beat))
         # sections, page breaks: nothing on screen
+    for text, line in pending:  # trailing beat notes: nothing follows them, but a malformed one is an error
+        beat_note(text, line)
     if not scenes:
         last = max((i + 1 for i, ln in enumerate(lines) if ln.strip()), default=1)
         raise FountainImportError(last,

@@ -326,6 +326,7 @@ def open_season(out: Path, request: SeasonRequest | None, resume: bool) -> Seaso
         if not resume:
             raise InputError("out", str(out), "a new or empty folder", "it holds a season already: add --resume "
                              "to continue it, or choose another folder")
+        season.load_manifest()  # a damaged manifest is refused before anything is written
         if old and request and old != request:
             diff = [k for k in SeasonRequest.model_fields if getattr(old, k) != getattr(request, k)]
             raise InputError(diff[0], getattr(request, diff[0]), f"{getattr(old, diff[0])!r} as in "
@@ -375,7 +376,7 @@ def pins_from_file(path: Path) -> PinnedBible:
     try:
         text = Path(path).read_text(encoding="utf-8")
         data = yaml.safe_load(text) if Path(path).suffix in (".yaml", ".yml") else json.loads(text)
-    except (OSError, ValueError, yaml.YAMLError) as e:
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as e:
         raise InputError("pins", str(path), "a readable YAML or JSON file", str(e).splitlines()[0]) from None
     try:
         return PinnedBible(**(data or {}))

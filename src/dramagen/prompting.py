@@ -137,7 +137,10 @@ class PromptLibrary:
             for ref in sorted(r for r in meta.find_referenced_templates(self.env.parse(src)) if r):
                 walk(ref)
 
-        walk(name)
+        try:
+            walk(name)
+        except TemplateError as e:  # a syntax error: found when the template is parsed for its references
+            raise PromptError(f"prompt: {name} failed to parse: line {getattr(e, 'lineno', '?')}: {e}") from None
         self._hashes[name] = h.hexdigest()
         return self._hashes[name]
 
@@ -151,6 +154,8 @@ class PromptLibrary:
             raise PromptError(f"prompt: {name} uses an undefined variable: {e}") from None
         except TemplateError as e:
             raise PromptError(f"prompt: {name} failed to render: {type(e).__name__}: {e}") from None
+        except Exception as e:  # noqa: BLE001 - ZeroDivisionError, OverflowError (range), RecursionError…
+            raise PromptError(f"prompt: {name} failed to render: {type(e).__name__}: {e}") from None
         with self._lock:
             self.used[name] = digest
         return Rendered(text=text, name=name, sha256=digest)
@@ -162,6 +167,8 @@ class PromptLibrary:
         except SecurityError as e:
             raise PromptError(f"template tried something the sandbox refuses: {e}") from None
         except TemplateError as e:
+            raise PromptError(f"template failed to render: {type(e).__name__}: {e}") from None
+        except Exception as e:  # noqa: BLE001
             raise PromptError(f"template failed to render: {type(e).__name__}: {e}") from None
 
 

@@ -206,6 +206,8 @@ class SeasonDir:
             raise SeasonDataError(f"season: {path.name} is invalid at {loc or '(top)'}: {err['msg']}") from None
         except ValueError as e:
             raise SeasonDataError(f"season: {path.name} is not valid JSON: {e}") from None
+        except OSError as e:
+            raise SeasonDataError(f"season: {path.name} cannot be read ({e.strerror or e})") from None
 
     def load_request(self) -> SeasonRequest:
         return self._load(self.request_path, SeasonRequest)
@@ -235,7 +237,12 @@ class SeasonDir:
         p = self.path / name
         if not p.exists():
             return {}
-        return {k: SlotStats(**v) for k, v in json.loads(p.read_text()).items()}
+        try:
+            data = json.loads(p.read_text(encoding="utf-8"))
+            return {str(k): SlotStats(**v) for k, v in data.items()}
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError) as e:  # JSON/UTF-8/pydantic: ValueErrors
+            raise SeasonDataError(f"season: {name} is not a valid stats file ({type(e).__name__}: "
+                                  f"{str(e).splitlines()[0][:120] if str(e) else ''})") from None
 
     # writing
     def write_model(self, path: Path, model: BaseModel) -> None:

@@ -430,6 +430,8 @@ def validate(raw: str, slot: Slot, finish_reason: str = "stop", prompt: str = ""
     def bad(reason: str) -> Candidate:
         return Candidate(raw=raw, text=text, ok=False, reason=reason)
 
+    if finish_reason == "error":  # the backend failed this candidate (see llm.resilient)
+        return bad("error")
     if not text or not _WORD.search(text):
         return bad("empty")
     if _JUNK.search(text) or sum(ch.isdigit() for ch in text) > 4:
@@ -573,7 +575,14 @@ def _round(ctx: WriteContext, slots: list[Slot], prompts: list[str], seed: int, 
                                        "max_new_tokens": s.max_tokens, "n": _n_for(ctx, s),
                                        "seed": "derive_seed(run seed, *purpose)"})
     sent = [p + " " + s.prefix if s.prefix else p for p, s in zip(prompts, slots)]
-    groups = _generate(ctx, sent, counts, params)
+    try:
+        groups = _generate(ctx, sent, counts, params)
+    except Exception as e:  # noqa: BLE001 - a failed call is a failed round (then regeneration, then fallback)
+        from .llm.resilient import is_generation_failure
+
+        if not is_generation_failure(e):
+            raise
+        return [[Candidate(raw="", text="", ok=False, reason="error", round=rnd)] for _ in slots]
     out: list[list[Candidate]] = []
     for slot, prompt, comps in zip(slots, prompts, groups):
         cands = []

@@ -33,6 +33,7 @@ import threading
 import time
 import uuid
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -1988,6 +1989,14 @@ def safe_extract(zip_path: Path, dest: Path) -> None:
     if not zipfile.is_zipfile(zip_path):
         raise InputError("project", zip_path.name, "a .zip of a season folder")
     dest = Path(dest).resolve()
+    try:
+        _extract_checked(zip_path, dest)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as e:
+        raise InputError("project", zip_path.name, "a readable .zip of a season folder",
+                         f"the zip is damaged: {e}") from None
+
+
+def _extract_checked(zip_path: Path, dest: Path) -> None:
     with zipfile.ZipFile(zip_path) as z:
         infos = z.infolist()
         if len(infos) > MAX_ZIP_MEMBERS:
@@ -2054,8 +2063,8 @@ def _stream(prompt: str, model: str, max_new_tokens: float, temperature: float, 
     if not prompt or not prompt.strip():
         raise gr.Error("prompt: empty; type some text to complete")
     try:
-        params = GenerationParams.make(max_new_tokens=int(max_new_tokens), temperature=float(temperature),
-                                       seed=int(seed))
+        # the raw values: pydantic converts 64.0 and names the field of a bad one (int(None) was a TypeError)
+        params = GenerationParams.make(max_new_tokens=max_new_tokens, temperature=temperature, seed=seed)
         gen = load_generator(model or None)
         text = render("playground/complete.j2", prompt=prompt).text
         out = ""
