@@ -33,14 +33,13 @@ the user asked for (see ``stages.plan``: fixed groups of episodes).
 from __future__ import annotations
 
 import difflib
-import inspect
 import math
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .llm.base import Completion, GenerationParams, Generator
+from .llm.base import Completion, GenerationParams, Generator, accepts_logprobs
 from .models import SlotStats
 from .prompting import PromptLibrary, default_library
 from .seeding import derive_seed
@@ -512,13 +511,6 @@ def score(text: str, slot: Slot, logprob: float | None = None, repaired: bool = 
 # --------------------------------------------------------------------------- generation
 
 
-def _accepts_logprobs(gen: Generator) -> bool:
-    try:
-        return "logprobs" in inspect.signature(gen.generate).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def _is_transformers(gen: Generator) -> bool:
     try:
         from .llm.hf import TransformersGenerator
@@ -551,7 +543,7 @@ def _generate(ctx: WriteContext, prompts: list[str], counts: list[int], params: 
         return out
     n = max(counts)
     p = params.model_copy(update={"n": n})
-    if _accepts_logprobs(gen):
+    if accepts_logprobs(gen):
         comps = gen.generate(prompts, p, logprobs=True)  # type: ignore[call-arg]
     else:
         comps = gen.generate(prompts, p)

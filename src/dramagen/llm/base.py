@@ -168,6 +168,16 @@ class Generator(abc.ABC):
         pass
 
 
+def accepts_logprobs(gen: "Generator") -> bool:
+    """Whether ``gen.generate`` takes ``logprobs=`` (the base interface does not require it)."""
+    import inspect
+
+    try:
+        return "logprobs" in inspect.signature(gen.generate).parameters
+    except (TypeError, ValueError):
+        return False
+
+
 class Timer:
     def __init__(self) -> None:
         self.t0 = time.perf_counter()

@@ -40,7 +40,6 @@ the ``python`` source kind with ``factory: dramagen.llm.faults:from_env``, confi
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import random
 import re
@@ -51,7 +50,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..errors import BackendError, InputError
-from .base import Completion, GenerationParams, Generator, Prompt
+from .base import Completion, GenerationParams, Generator, Prompt, accepts_logprobs
 
 __all__ = ["ALL_KINDS", "CALL_KINDS", "COMPLETION_KINDS", "FaultyGenerator", "GenerationTimeout", "InjectedFault",
            "from_env"]
@@ -130,10 +129,7 @@ class FaultyGenerator(Generator):
         self._lock = threading.Lock()
         self._call_kinds = tuple(k for k in kinds if k in CALL_KINDS)
         self._completion_kinds = tuple(k for k in kinds if k in COMPLETION_KINDS)
-        try:
-            self._inner_logprobs = "logprobs" in inspect.signature(inner.generate).parameters
-        except (TypeError, ValueError):
-            self._inner_logprobs = False
+        self._inner_logprobs = accepts_logprobs(inner)
 
     # -- what the manifest records ----------------------------------------------------------------
     @property

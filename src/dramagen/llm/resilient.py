@@ -24,7 +24,6 @@ given up; ``info`` (the run manifest's model entry) carries them.
 
 from __future__ import annotations
 
-import inspect
 import threading
 from collections import Counter
 from collections.abc import Iterator, Sequence
@@ -32,7 +31,7 @@ from typing import Any
 
 from ..errors import BackendError, DramagenError
 from ..seeding import derive_seed
-from .base import Completion, GenerationParams, Generator, Prompt
+from .base import Completion, GenerationParams, Generator, Prompt, accepts_logprobs
 
 __all__ = ["ResilientGenerator", "is_generation_failure"]
 
@@ -58,10 +57,7 @@ class ResilientGenerator(Generator):
         self.stats: Counter = Counter()
         self.last_error: str | None = None
         self._lock = threading.Lock()
-        try:
-            self._inner_logprobs = "logprobs" in inspect.signature(inner.generate).parameters
-        except (TypeError, ValueError):
-            self._inner_logprobs = False
+        self._inner_logprobs = accepts_logprobs(inner)
 
     @property
     def info(self) -> dict[str, Any]:  # type: ignore[override]
