@@ -44,3 +44,17 @@ def test_folder_without_config_is_refused(tmp_path):
 
     with pytest.raises(DramagenError, match="config.json"):
         resolve(str(tmp_path))
+
+
+def test_generator_cache_keys_on_every_argument(tmp_path, monkeypatch):
+    """load_generator caches one generator per process and per set of arguments: a call with
+    another backend argument (here the stand-in's delay; for transformers e.g. ``fast=False``)
+    gets its own generator, not the cached one."""
+    from .stand_in import write_registry
+
+    monkeypatch.setenv("DRAMAGEN_REGISTRY", str(write_registry(tmp_path / "registry.yaml")))
+    a = load_generator("stub")
+    assert load_generator("stub") is a
+    slow = load_generator("stub", delay=0.25)
+    assert slow is not a and slow.delay == 0.25 and a.delay == 0.0
+    assert load_generator("stub", delay=0.25) is slow

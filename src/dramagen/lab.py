@@ -1065,13 +1065,7 @@ def _generator_like(model: str, info: dict) -> tuple[Any, list[str]]:
         for k in ("threads", "dtype", "device"):
             if info.get(k):
                 kw[k] = info[k]
-        try:
-            from .llm.hf import TransformersGenerator
-
-            if "fast" in inspect.signature(TransformersGenerator.__init__).parameters:
-                kw["fast"] = info.get("sampler", "generate") == "fastgen"
-        except ImportError:  # pragma: no cover - transformers missing
-            pass
+        kw["fast"] = info.get("sampler", "generate") == "fastgen"
     try:
         return load_generator(model, **kw), []
     except DramagenError:

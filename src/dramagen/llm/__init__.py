@@ -21,7 +21,8 @@ def load_generator(model: str | None = None, *, device: str = "auto", dtype: str
                    **kw: Any) -> Generator:
     """The Generator for a registry name, local folder, .gguf file or server URL (cached per process)."""
     spec = resolve(model)
-    key = (spec.name, spec.backend, device, dtype, threads)
+    # every argument that changes the generator is in the key (``fast=False`` is another sampler)
+    key = (spec.name, spec.backend, device, dtype, threads, tuple(sorted(kw.items())))
     if cache:
         with _CACHE_LOCK:
             if key in _CACHE:
