@@ -111,6 +111,7 @@ class TransformersGenerator(Generator):
         #: the shared-prefix sampler (llm/fastgen.py); DRAMAGEN_FASTGEN=0 uses transformers' generate
         self.fast = fast if fast is not None else os.environ.get("DRAMAGEN_FASTGEN", "1") != "0"
         self.max_rows = max_rows or int(os.environ.get("DRAMAGEN_MAX_ROWS", "0")) or 96
+        self._fast_sampler = None
         self._lock = threading.Lock()
         self.info = {
             "backend": "transformers",
@@ -173,15 +174,13 @@ class TransformersGenerator(Generator):
 
         A row is (prompt, candidate number); identical prompts count as further candidates of
         one prompt, so ``generate([p, p], n=1)`` equals ``generate([p], n=2)``."""
-        from .fastgen import FastSampler
-
         seen: dict[str, int] = {}
         rows: list[tuple[int, str, int]] = []  # (prompt index, text, candidate number for the seed)
         for i, t in enumerate(texts):
             occ = seen.get(t, 0)
             seen[t] = occ + 1
             rows.extend((i, t, occ * params.n + j) for j in range(params.n))
-        sampler = FastSampler(self.model, self.tokenizer, self.device, self._eos_ids())
+        sampler = self._sampler()
         out: list[Completion] = []
         with self._lock:
             for start in range(0, len(rows), self.max_rows):
@@ -198,6 +197,14 @@ class TransformersGenerator(Generator):
                                           prompt_tokens=r.prompt_tokens, completion_tokens=len(r.ids),
                                           finish_reason=finish, logprob=r.logprob, seconds=elapsed))
         return out
+
+    def _sampler(self):
+        """The generator's one :class:`FastSampler` (it keeps a cache of decoded token pieces)."""
+        if self._fast_sampler is None:
+            from .fastgen import FastSampler
+
+            self._fast_sampler = FastSampler(self.model, self.tokenizer, self.device, self._eos_ids())
+        return self._fast_sampler
 
     def _generate_batch(self, texts: list[str], offset: int, params: GenerationParams,
                         logprobs: bool) -> list[Completion]:
@@ -272,9 +279,7 @@ class TransformersGenerator(Generator):
         errors: list[BaseException] = []
         cancel = threading.Event()
         if self.fast:  # the same sampler as generate(): the joined stream equals generate()'s text
-            from .fastgen import FastSampler
-
-            sampler = FastSampler(self.model, tok, self.device, self._eos_ids())
+            sampler = self._sampler()
             last = [0]
 
             def on_token(_row: int, ids: list[int]) -> None:
