@@ -56,7 +56,7 @@ def main() -> None:
     def progress(stage, done, total, msg):
         now = time.perf_counter()
         if stage in ("beats", "script", "shooting") and done:
-            print(f"  beats {done}/{total} (+{now - last[0]:.1f} s) {msg}", flush=True)
+            print(f"  {stage} {done}/{total} (+{now - last[0]:.1f} s) {msg}", flush=True)
         last[0] = now
 
     t = time.perf_counter()
