@@ -38,7 +38,9 @@ __all__ = [
     "Trope",
     "TropeExample",
     "TropeRole",
+    "TropeSecret",
     "TropeSetting",
+    "TropeStory",
     "catalogue_dir",
     "custom_trope",
     "get_trope",
@@ -183,6 +185,57 @@ class TropeExample(_Frozen):
         return v
 
 
+class TropeSecret(_Frozen):
+    """A secret the season's story turns on: who keeps it, whose it is, and what proves it."""
+
+    id: str = Field(..., min_length=2, max_length=40, description="kebab-case, unique in the trope")
+    holder: str = Field(..., description="the role who knows it at the start")
+    about: str = Field(..., description="the role whose secret it is")
+    text: str = Field(..., min_length=5, max_length=200, description="completes 'the secret is that …'")
+    evidence: str = Field(..., min_length=3, max_length=80, description="a physical object that proves it")
+
+    @field_validator("id")
+    @classmethod
+    def _sid(cls, v: str) -> str:
+        if not _ID_RE.match(v):
+            raise ValueError("kebab-case, e.g. 'lead-identity'")
+        return v
+
+    @field_validator("text", "evidence")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return _one_line(v).rstrip(".")
+
+
+class TropeStory(_Frozen):
+    """The story facts of a trope (docs/architecture.md, "Story"): world, stakes, secrets, props, relations."""
+
+    world: str = Field(..., min_length=3, max_length=80)
+    period: str = Field("present day", min_length=3, max_length=40)
+    supernatural: bool = False
+    stakes: str = Field(..., min_length=3, max_length=120)
+    secrets: list[TropeSecret] = Field(..., min_length=1, max_length=4)
+    objects: list[str] = Field(..., min_length=2, max_length=6)
+    relations: dict[str, str] = Field(default_factory=dict, description="role → how they are tied to the lead")
+
+    @field_validator("world", "period", "stakes")
+    @classmethod
+    def _line(cls, v: str) -> str:
+        return _one_line(v)
+
+    @field_validator("objects")
+    @classmethod
+    def _objects(cls, v: list[str]) -> list[str]:
+        return [_one_line(o) for o in v]
+
+    @model_validator(mode="after")
+    def _unique(self) -> TropeStory:
+        ids = [s.id for s in self.secrets]
+        if len(set(ids)) != len(ids):
+            raise ValueError("story.secrets: ids must be unique")
+        return self
+
+
 class Trope(_Frozen):
     """A genre trope: the seed of a series bible."""
 
@@ -200,6 +253,7 @@ class Trope(_Frozen):
     keywords: list[str] = Field(..., min_length=8, max_length=15)
     examples: list[TropeExample] = Field(..., min_length=3, max_length=3)
     custom: bool = Field(False, description="built from free text by custom_trope()")
+    story: TropeStory | None = Field(None, description="world, stakes, secrets, props (the story ledger's seed)")
 
     @field_validator("id")
     @classmethod
@@ -260,6 +314,16 @@ class Trope(_Frozen):
                 seen[n] = r.role
         if len({s.name for s in self.settings}) != len(self.settings):
             raise ValueError("settings: names must be distinct")
+        if self.story is not None:
+            roles = {r.role for r in self.roles}
+            for sec in self.story.secrets:
+                for fld in ("holder", "about"):
+                    if getattr(sec, fld) not in roles:
+                        raise ValueError(f"story.secrets.{sec.id}.{fld}: {getattr(sec, fld)!r} is not one of the "
+                                         f"roles ({', '.join(sorted(roles))})")
+            bad = sorted(set(self.story.relations) - roles)
+            if bad:
+                raise ValueError(f"story.relations: {', '.join(bad)} not among the roles ({', '.join(sorted(roles))})")
         names = self.all_names
         for i, ex in enumerate(self.examples):
             if not any(re.search(rf"\b{re.escape(n)}\b", ex.cliffhanger) for n in names):
