@@ -7,6 +7,7 @@ Validation messages name the field and the accepted range.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Literal
 
@@ -73,6 +74,14 @@ class Location(Model):
         return f"{'INT' if self.interior else 'EXT'}. {self.name} - {self.time}"
 
 
+class Voice(Model):
+    """A character's offline voice for the animatic (espeak-ng): voice[+variant], pitch 0–99, rate in words a minute."""
+
+    voice: str = Field("en-us", pattern=r"^[a-z]{2,3}(-[a-z0-9]{2,8})*(\+[A-Za-z0-9_]{1,20})?$")
+    pitch: int = Field(50, ge=0, le=99)
+    rate: int = Field(175, ge=80, le=450)
+
+
 class SeriesBible(Model):
     title: str = Field(..., min_length=1, max_length=80)
     logline: str = Field(..., min_length=1, max_length=400)
@@ -81,6 +90,7 @@ class SeriesBible(Model):
     tone: str = ""
     characters: list[Character] = Field(..., min_length=3, max_length=6)
     locations: list[Location] = Field(..., min_length=3, max_length=6)
+    voices: dict[str, Voice] = Field(default_factory=dict, description="character name → animatic voice")
 
     @model_validator(mode="after")
     def _unique(self) -> "SeriesBible":
@@ -132,6 +142,85 @@ class PinnedBible(Model):
         return self
 
 
+
+# -- the story ledger (docs/architecture.md, "Story"; rules in dramagen.story.ledger) -------------------
+EventType = Literal["humiliation", "discovery", "exposure", "identity", "betrayal", "arrival", "face_slap", "threat",
+                    "kidnapping", "rescue", "accident", "confession", "proposal", "ultimatum", "decision", "downfall"]
+EVENT_TYPES: tuple[str, ...] = ("humiliation", "discovery", "exposure", "identity", "betrayal", "arrival",
+                                "face_slap", "threat", "kidnapping", "rescue", "accident", "confession", "proposal",
+                                "ultimatum", "decision", "downfall")
+Status = Literal["present", "away", "captive", "dead"]
+
+
+class Secret(Model):
+    """A secret of the season: whose it is, who knows it at the start, what proves it."""
+
+    id: str = Field(..., min_length=1, max_length=40)
+    about: str = Field(..., description="whose secret it is (a bible name)")
+    holder: str = Field(..., description="who knows it at the start (a bible name)")
+    text: str = Field(..., min_length=3, max_length=200, description="completes 'the secret is that …'")
+    evidence: str = Field(..., min_length=3, max_length=80, description="the object that proves it")
+
+
+class Thread(Model):
+    """An open thread: a threat, a debt or a promise between two characters."""
+
+    kind: Literal["threat", "debt", "promise"]
+    source: str
+    target: str
+    text: str = Field("", max_length=200)
+
+
+class LedgerState(Model):
+    status: dict[str, Status] = Field(default_factory=dict, description="character → present/away/captive/dead")
+    knows: dict[str, list[str]] = Field(default_factory=dict, description="secret id → who knows it")
+    public: list[str] = Field(default_factory=list, description="secret ids everyone knows")
+    objects: dict[str, str] = Field(default_factory=dict, description="object → who holds it ('' = hidden)")
+    relations: dict[str, str] = Field(default_factory=dict, description="'A > B' → how A stands to B")
+    threads: list[Thread] = Field(default_factory=list)
+
+
+class StoryEvent(Model):
+    """One typed story event: who does what to whom, with which object, and which secret."""
+
+    id: str = Field(..., min_length=1, max_length=40)
+    episode: int = Field(..., ge=1)
+    type: EventType
+    actor: str = Field(..., description="who acts (a bible name)")
+    target: str = Field(..., description="who it is done to or with (a bible name)")
+    object: str = Field("", max_length=80)
+    secret: str = Field("", max_length=40, description="the secret id it turns on, if any")
+    location: str = Field("", max_length=40)
+    summary: str = Field("", max_length=300, description="one sentence (phrase library)")
+
+    @property
+    def participants(self) -> list[str]:
+        return [self.actor] + ([self.target] if self.target != self.actor else [])
+
+
+class StoryLedger(Model):
+    characters: list[str] = Field(..., min_length=2)
+    secrets: list[Secret] = Field(default_factory=list)
+    objects: list[str] = Field(default_factory=list)
+    initial: LedgerState
+    events: list[StoryEvent] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known(self) -> StoryLedger:
+        names = set(self.characters)
+        for s in self.secrets:
+            for fld in ("about", "holder"):
+                if getattr(s, fld) not in names:
+                    raise ValueError(f"secrets.{s.id}.{fld}: unknown character {getattr(s, fld)!r}")
+        for name in self.initial.status:
+            if name not in names:
+                raise ValueError(f"initial.status: unknown character {name!r}")
+        return self
+
+    def secret(self, sid: str) -> Secret | None:
+        return next((s for s in self.secrets if s.id == sid), None)
+
+
 class EpisodePlan(Model):
     number: int = Field(..., ge=1, le=MAX_EPISODES)
     function: EpisodeFunction
@@ -142,6 +231,11 @@ class EpisodePlan(Model):
     signature_beat: str | None = Field(None, description="the trope's signature beat placed here, if any")
     characters: list[str] = Field(default_factory=list, description="focus characters (bible names)")
     location: str = Field("", description="main location (bible name)")
+    #: the story event this episode builds to (its cliffhanger), the event it opens on (the previous
+    #: cliffhanger, or the season's opening blow) and who cannot appear (away, captive, dead)
+    event: StoryEvent | None = None
+    opening: StoryEvent | None = None
+    absent: list[str] = Field(default_factory=list)
     # written by the model (validated, repaired, or a template fallback)
     title: str = ""
     synopsis: str = ""
@@ -247,6 +341,8 @@ class SeasonRequest(Model):
     model: str | None = None
     pins: PinnedBible = Field(default_factory=PinnedBible)
     candidates: int = Field(6, ge=1, le=32, description="best-of-n candidates per slot")
+    created: datetime.date | None = Field(None, description="the day the season was made: every export's draft "
+                                                            "date (set when its folder is made, kept on resume)")
 
     @model_validator(mode="after")
     def _paywall(self) -> "SeasonRequest":

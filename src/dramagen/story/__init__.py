@@ -1,0 +1,1 @@
+"""The story layer: premise, story ledger, events, continuity (docs/architecture.md, "Story")."""
