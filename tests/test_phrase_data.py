@@ -1,0 +1,157 @@
+"""The story data the event engine reads: the phrase library (prompts/phrases/) and each trope's story block.
+
+Pins the formats of /tmp/team/STORY_SCHEMA.md (issue 14): the 16 event types, minimum variant counts, only the
+allowed placeholders, word ranges once rendered, and story blocks whose secrets point at roles the trope has.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+PHRASES = ROOT / "prompts" / "phrases"
+TROPES = ROOT / "prompts" / "tropes"
+
+EVENT_TYPES = {"humiliation", "discovery", "exposure", "identity", "betrayal", "arrival", "face_slap", "threat",
+               "kidnapping", "rescue", "accident", "confession", "proposal", "ultimatum", "decision", "downfall"}
+ALLOWED = {"a", "b", "object", "secret", "loc", "stakes"}
+SAMPLE = {"a": "Mara", "b": "Kai", "object": "the forged will", "secret": "she is the true heir",
+          "loc": "the ballroom", "stakes": "her freedom"}
+MIN_COUNT = {"synopsis": 8, "cliffhanger": 8, "payoff": 8, "action": 10}
+WORDS = {"synopsis": (14, 26), "cliffhanger": (8, 16), "payoff": (14, 28), "action": (14, 30), "lines": (4, 16)}
+MIN_LINES = 8
+STORY_KEYS = {"world", "period", "supernatural", "stakes", "secrets", "objects", "relations"}
+SECRET_KEYS = {"id", "holder", "about", "text", "evidence"}
+KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# Words that give a or b a gender; the library must use names or "their".
+GENDERED = re.compile(r"\b(he|him|his|himself|she|her|hers|herself)\b", re.IGNORECASE)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def _words(text: str) -> int:
+    return len(text.split())
+
+
+@functools.cache
+def _phrase_files() -> dict[str, dict]:
+    return {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(PHRASES.glob("*.yaml"))}
+
+
+def _trope_files() -> list[Path]:
+    return sorted(TROPES.glob("*.yaml"))
+
+
+def _variants(doc: dict):
+    """Every (section, text) pair of one phrase file; dialogue lines as section 'lines'."""
+    for section in MIN_COUNT:
+        for text in doc[section]:
+            yield section, text
+    for who in ("a", "b"):
+        for text in doc["lines"][who]:
+            yield "lines", text
+
+
+def test_all_sixteen_event_types_have_a_file():
+    docs = _phrase_files()
+    assert set(docs) == EVENT_TYPES, f"missing {EVENT_TYPES - set(docs)}, unexpected {set(docs) - EVENT_TYPES}"
+    for stem, doc in docs.items():
+        assert doc["type"] == stem, f"{stem}.yaml: type is {doc['type']!r}"
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_minimum_counts_and_no_duplicates(event):
+    doc = _phrase_files()[event]
+    assert isinstance(doc["summary"], str) and "a" in _fields(doc["summary"])
+    for section, least in MIN_COUNT.items():
+        assert len(doc[section]) >= least, f"{event}.{section}: {len(doc[section])} < {least}"
+    for who in ("a", "b"):
+        assert len(doc["lines"][who]) >= MIN_LINES, f"{event}.lines.{who}: fewer than {MIN_LINES}"
+    texts = [t for _, t in _variants(doc)]
+    dupes = {t for t in texts if texts.count(t) > 1}
+    assert not dupes, f"{event}: repeated variants {dupes}"
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_only_allowed_placeholders_and_word_ranges(event):
+    doc = _phrase_files()[event]
+    problems = []
+    for section, text in [("summary", doc["summary"]), *_variants(doc)]:
+        bad = _fields(text) - ALLOWED
+        if bad:
+            problems.append(f"{section}: {sorted(bad)} in {text!r}")
+            continue
+        rendered = text.format(**SAMPLE)
+        if section in WORDS:
+            lo, hi = WORDS[section]
+            if not lo <= _words(rendered) <= hi:
+                problems.append(f"{section}: {_words(rendered)} words, not {lo}–{hi}: {rendered!r}")
+        if GENDERED.search(text):
+            problems.append(f"{section}: gendered pronoun in {text!r}")
+        if '"' in text or "“" in text:
+            problems.append(f"{section}: quotation marks in {text!r}")
+    assert not problems, f"{event}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_synopses_cliffhangers_and_payoffs_name_both_sides(event):
+    doc = _phrase_files()[event]
+    problems = []
+    for section in ("synopsis", "cliffhanger", "payoff"):
+        for text in doc[section]:
+            names = _fields(text)
+            if not {"a", "b"} <= names:
+                problems.append(f"{section} does not name both {{a}} and {{b}}: {text!r}")
+            if section != "payoff" and not names & {"object", "secret"}:
+                problems.append(f"{section} mentions neither {{object}} nor {{secret}}: {text!r}")
+    for text in doc["action"]:
+        if not _fields(text) & {"a", "b"}:
+            problems.append(f"action names neither {{a}} nor {{b}}: {text!r}")
+    assert not problems, f"{event}:\n" + "\n".join(problems)
+
+
+def test_every_trope_has_a_story_block():
+    missing = [p.stem for p in _trope_files() if "story" not in yaml.safe_load(p.read_text(encoding="utf-8"))]
+    assert len(_trope_files()) == 28
+    assert not missing, f"no story block in {missing}"
+
+
+@pytest.mark.parametrize("path", _trope_files(), ids=lambda p: p.stem)
+def test_trope_story_block(path):
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    story = doc["story"]
+    roles = {r["role"] for r in doc["roles"]}
+    assert set(story) == STORY_KEYS, f"keys {sorted(set(story) ^ STORY_KEYS)}"
+    assert isinstance(story["supernatural"], bool)
+    for key in ("world", "period", "stakes"):
+        assert isinstance(story[key], str) and story[key].strip()
+    secrets = story["secrets"]
+    assert 2 <= len(secrets) <= 3
+    ids = [s["id"] for s in secrets]
+    assert len(set(ids)) == len(ids), f"duplicate secret ids {ids}"
+    for s in secrets:
+        assert set(s) == SECRET_KEYS, f"secret {s.get('id')}: keys {sorted(set(s) ^ SECRET_KEYS)}"
+        assert KEBAB.match(s["id"]), s["id"]
+        assert s["holder"] in roles and s["about"] in roles, f"{s['id']}: {s['holder']}/{s['about']} not in {roles}"
+        assert s["evidence"].startswith(("the ", "a ", "an ")), f"{s['id']}: evidence without article"
+        assert not s["text"].endswith(".")
+    objects = story["objects"]
+    assert 3 <= len(objects) <= 5 and len(set(objects)) == len(objects)
+    assert all(o.startswith(("the ", "a ", "an ")) for o in objects), objects
+    assert set(story["relations"]) <= roles - {"lead"}, f"relations for unknown roles {set(story['relations']) - roles}"
+    assert set(story["relations"]) == roles - {"lead"}, f"no relation for {roles - {'lead'} - set(story['relations'])}"
+
+
+def test_catalogue_still_loads_with_story_blocks():
+    from dramagen.tropes import load_catalogue
+
+    catalogue = load_catalogue()
+    assert len(catalogue) == 28
+    assert all(t.story is not None for t in catalogue.values())
