@@ -8,10 +8,14 @@ from dramagen.check import check_episode
 from dramagen.metrics import (
     CLIFFHANGER_CUES,
     METRICS,
+    action_paragraphs,
+    action_words,
     beat_texts,
     cliffhanger_cue,
     cliffhanger_present,
     cliffhanger_type_match,
+    dialogue_share,
+    dialogue_words,
     distinct_n,
     hook_present,
     loop_count,
@@ -33,8 +37,11 @@ from dramagen.models import (
     Character,
     EpisodeBeats,
     EpisodePlan,
+    EpisodeScript,
     Line,
     Location,
+    Scene,
+    ScriptElement,
     SeasonPlan,
     SeriesBible,
     SlotStats,
@@ -293,3 +300,78 @@ def test_every_metric_is_documented():
     for m in METRICS:
         assert f"`{m.name}`" in doc, m.name
         assert m.better in ("higher", "lower", "")
+
+
+def E(kind: str, text: str) -> ScriptElement:
+    return ScriptElement(kind=kind, text=text)
+
+
+def talk_script(number: int = 1) -> EpisodeScript:
+    """Two scenes: actions of 8 and 7 words, dialogue of 7 and 3 words, plus a cue, a parenthetical and a
+    transition that count for neither."""
+    return EpisodeScript(episode=number, target_seconds=75, scenes=[
+        Scene(number=1, location="PACK HALL", elements=[
+            E("action", "Mara slams a silver ring onto the table."),  # 8
+            E("character", "ROWAN"),
+            E("parenthetical", "(coldly, without looking up)"),
+            E("dialogue", "You were told never to come back."),  # 7
+            E("transition", "CUT TO:"),
+        ]),
+        Scene(number=2, location="FOREST", interior=False, elements=[
+            E("action", "Kai runs into the dark forest alone."),  # 7
+            E("character", "MARA (V.O.)"),
+            E("dialogue", "Mara's back, Kai."),  # 3: mara's, back, kai
+        ]),
+    ])
+
+
+def test_dialogue_share_and_action_words_of_a_script():
+    sc = talk_script()
+    assert action_paragraphs(sc) == ["Mara slams a silver ring onto the table.", "Kai runs into the dark forest alone."]
+    assert dialogue_words(sc) == 10
+    assert dialogue_share(sc) == pytest.approx(10 / 25)
+    assert action_words(sc) == pytest.approx(7.5)
+
+
+def test_dialogue_share_edge_cases():
+    only_cue = EpisodeScript(episode=1, target_seconds=75, scenes=[
+        Scene(number=1, location="FOREST", elements=[E("character", "MARA"), E("parenthetical", "(sighs)"),
+                                                     E("transition", "FADE OUT.")])])
+    assert dialogue_share(only_cue) is None and action_words(only_cue) is None
+    all_talk = EpisodeScript(episode=1, target_seconds=75, scenes=[
+        Scene(number=1, location="FOREST", elements=[E("character", "MARA"), E("dialogue", "Get out of my house.")])])
+    assert dialogue_share(all_talk) == 1.0 and action_words(all_talk) is None
+    all_picture = EpisodeScript(episode=1, target_seconds=75, scenes=[
+        Scene(number=1, location="FOREST", elements=[E("action", "Rain."), E("action", "Mara waits by the gate.")])])
+    assert dialogue_share(all_picture) == 0.0 and action_words(all_picture) == pytest.approx(3.0)
+
+
+def test_dialogue_share_of_a_beat_sheet(bible):
+    beats = EpisodeBeats(episode=1, target_seconds=75, cliffhanger_type="reveal", beats=retime([
+        Beat(index=1, kind="hook", start=0, end=0, location="PACK HALL", new_scene=True, characters=["Mara"],
+             action="Mara slams a silver ring onto the table.",  # 8
+             lines=[L("Mara", "Mine.", "cold")]),  # 1; the parenthetical does not count
+        Beat(index=2, kind="development", start=0, end=0, location="PACK HALL", new_scene=False,
+             characters=["Mara", "Rowan"], action="Rowan rises."),  # 2
+        Beat(index=3, kind="cliffhanger", start=0, end=0, location="PACK HALL", new_scene=False,
+             characters=["Mara", "Rowan"], action="",
+             lines=[L("Rowan", "You were told never to come back."), L("Mara", "I came back.")]),  # 7 + 3
+    ], bible))
+    assert action_paragraphs(beats) == ["Mara slams a silver ring onto the table.", "Rowan rises."]
+    assert dialogue_words(beats) == 11
+    assert dialogue_share(beats) == pytest.approx(11 / 21)
+    assert action_words(beats) == pytest.approx(5.0)
+
+
+def test_season_dialogue_share_is_pooled_over_episodes(bible):
+    plan = season(bible)
+    one = talk_script(1)  # 10 dialogue words, actions of 8 and 7
+    two = EpisodeScript(episode=2, target_seconds=75, scenes=[
+        Scene(number=1, location="FOREST", elements=[E("action", "Rain."),  # 1
+                                                     E("character", "MARA"), E("dialogue", "Go.")])])  # 1
+    m = season_metrics(bible, plan, scripts={1: one, 2: two}, stage="script")
+    assert m["episodes"] == 2
+    assert m["dialogue_share"] == pytest.approx(11 / (11 + 16))  # pooled, not the mean of 0.4 and 0.5
+    assert m["action_words"] == pytest.approx((8 + 7 + 1) / 3)  # over every action paragraph
+    p = season_metrics(bible, plan, stage="plan")
+    assert p["dialogue_share"] is None and p["action_words"] is None

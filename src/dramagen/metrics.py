@@ -35,11 +35,15 @@ __all__ = [
     "CLIFFHANGER_CUES",
     "METRICS",
     "Metric",
+    "action_paragraphs",
+    "action_words",
     "beat_texts",
     "bible_texts",
     "cliffhanger_cue",
     "cliffhanger_present",
     "cliffhanger_type_match",
+    "dialogue_share",
+    "dialogue_words",
     "distinct_n",
     "episode_metrics",
     "hook_present",
@@ -136,6 +140,49 @@ def bible_texts(bible: SeriesBible) -> list[str]:
     for c in bible.characters:
         out.extend(t for t in (c.want, c.secret, c.look) if t.strip())
     return [t for t in out if t.strip()]
+
+
+# --------------------------------------------------------------------------- picture and talk
+
+
+def action_paragraphs(episode: EpisodeScript | EpisodeBeats) -> list[str]:
+    """The action paragraphs of a script (elements of kind ``action``), or of a beat
+    sheet (each beat's non-empty ``action``), in order."""
+    if isinstance(episode, EpisodeBeats):
+        return [b.action for b in episode.beats if b.action.strip()]
+    return [el.text for sc in episode.scenes for el in sc.elements if el.kind == "action" and el.text.strip()]
+
+
+def dialogue_words(episode: EpisodeScript | EpisodeBeats) -> int:
+    """Words spoken: the words of a script's ``dialogue`` elements, or of a beat sheet's
+    lines (``Line.text``). Parentheticals, cues, headings and transitions are not dialogue."""
+    if isinstance(episode, EpisodeBeats):
+        return sum(word_count(ln.text) for b in episode.beats for ln in b.lines)
+    return sum(word_count(el.text) for sc in episode.scenes for el in sc.elements if el.kind == "dialogue")
+
+
+def dialogue_share(episode: EpisodeScript | EpisodeBeats) -> float | None:
+    """Dialogue share: dialogue words / (dialogue words + action words) — how much of what
+    is written is talk rather than picture. Only dialogue and action paragraphs count;
+    parentheticals ("(quietly)"), character cues, scene headings and transitions are
+    left out. Words are :func:`dramagen.check.words`. A beat sheet counts its lines and
+    actions the same way. None when the episode has no dialogue or action words.
+
+    Real short-drama scripts put roughly 0.25–0.55 of their words in dialogue; an
+    episode of one action "Mara slams the door." (4 words) and one line "Get out." (2
+    words) has 2 / 6 = 0.33."""
+    talk = dialogue_words(episode)
+    picture = sum(word_count(t) for t in action_paragraphs(episode))
+    return talk / (talk + picture) if talk + picture else None
+
+
+def action_words(episode: EpisodeScript | EpisodeBeats) -> float | None:
+    """Words per action paragraph: the mean number of words of the episode's action
+    paragraphs (:func:`action_paragraphs`, words as in :func:`dramagen.check.words`).
+    Real short-drama action paragraphs run about 14–30 words of what the camera sees.
+    None when the episode has no action paragraph."""
+    paras = action_paragraphs(episode)
+    return statistics.fmean(word_count(t) for t in paras) if paras else None
 
 
 # --------------------------------------------------------------------------- structure
@@ -328,6 +375,10 @@ METRICS: tuple[Metric, ...] = (
     Metric("words_per_episode", "words / episode", "words", "", "mean words written per episode"),
     Metric("words_per_text", "words / line", "words", "", "mean words per action or dialogue line"),
     Metric("texts_per_episode", "lines / episode", "count", "", "mean action + dialogue lines per episode"),
+    Metric("dialogue_share", "dialogue share", "rate", "",
+           "dialogue words / (dialogue + action words), pooled over episodes (real scripts: about 0.25–0.55)"),
+    Metric("action_words", "words / action paragraph", "words", "",
+           "mean words per action paragraph, over the run's episodes (real scripts: about 14–30)"),
     Metric("accepted_rate", "accepted", "rate", "higher", "stage slots whose best candidate passed as generated"),
     Metric("repaired_rate", "repaired", "rate", "", "stage slots kept after a repair (name fixed, trimmed)"),
     Metric("regenerated_rate", "regenerated", "rate", "lower", "stage slots that needed a second round"),
@@ -350,6 +401,7 @@ def episode_metrics(bible: SeriesBible, plan: SeasonPlan, n: int, beats: Episode
     texts = script_texts(script) if script is not None else (beat_texts(beats) if beats is not None else
                                                               plan_texts(ep))
     issues = check_episode(bible, ep, beats, paywall=plan.paywall)
+    written: EpisodeScript | EpisodeBeats | None = script if script is not None else beats
     if script is not None:
         from .stages.script import script_issues
 
@@ -372,9 +424,25 @@ def episode_metrics(bible: SeriesBible, plan: SeasonPlan, n: int, beats: Episode
         "loops": loop_count(texts),
         "words": sum(word_count(t) for t in texts),
         "texts": len(texts),
+        "dialogue_words": dialogue_words(written) if written is not None else None,
+        "action_paragraphs": [word_count(t) for t in action_paragraphs(written)] if written is not None else None,
+        "dialogue_share": dialogue_share(written) if written is not None else None,
+        "action_words": action_words(written) if written is not None else None,
         "text": texts,
     }
     return out
+
+
+def _talk_and_picture(rows: Sequence[Mapping[str, Any]]) -> dict[str, float | None]:
+    """Season ``dialogue_share`` (dialogue words / dialogue + action words, pooled over the
+    episodes, so a long episode weighs more) and ``action_words`` (mean over every action
+    paragraph of the episodes)."""
+    measured = [r for r in rows if r.get("dialogue_words") is not None]
+    talk = sum(r["dialogue_words"] for r in measured)
+    paras = [n for r in measured for n in r["action_paragraphs"]]
+    total = talk + sum(paras)
+    return {"dialogue_share": talk / total if total else None,
+            "action_words": statistics.fmean(paras) if paras else None}
 
 
 def season_metrics(bible: SeriesBible, plan: SeasonPlan | None = None,
@@ -436,6 +504,7 @@ def season_metrics(bible: SeriesBible, plan: SeasonPlan | None = None,
             words_per_episode=_mean([r["words"] for r in rows]),
             words_per_text=_mean([word_count(t) for t in all_texts]),
             texts_per_episode=_mean([r["texts"] for r in rows]),
+            **_talk_and_picture(rows),
         )
         stage_s = seconds.get("plan") if stage == "plan" else seconds.get("episodes")
     prefix = {"bible": "bible.", "plan": "plan.", "beats": "beats.", "script": "script."}.get(stage, "")
