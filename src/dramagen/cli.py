@@ -20,6 +20,8 @@ from .errors import DramagenError
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Write vertical micro dramas from a genre trope.")
 models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, pull, info.")
 app.add_typer(models_app, name="models")
+from .cli_production import production_app, schedule_command  # noqa: E402 - dramagen production / schedule
+app.add_typer(production_app, name="production"); app.command("schedule")(schedule_command)  # noqa: E702
 
 console = Console()
 err_console = Console(stderr=True)

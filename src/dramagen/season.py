@@ -10,6 +10,7 @@ SEASON/
   episodes/ep001/shooting.json ShootingScript (shot list)
   episodes/ep001/stats.json   what the quality controls did for this episode
   stripboard.json         the season's scenes grouped into shoot days
+  production/             breakdown, schedule, DOOD, call sheets, budget (dramagen production)
   season.md               a readable summary
   manifest.json           RunManifest: model, prompt hashes, parameters, seed, stats
 ```
@@ -168,6 +169,20 @@ class SeasonDir:
 
     def stage_path(self, stage: str, number: int) -> Path:
         return self.episode_dir(number) / f"{stage}.json"
+
+    # production (dramagen.production): breakdown, schedule, day-out-of-days, call sheets, budget
+    @property
+    def production_dir(self) -> Path:
+        return self.path / "production"
+
+    def production_path(self, name: str) -> Path:
+        """``production/NAME`` (breakdown.json, schedule.json, dood.csv, callsheets/day01.pdf…)."""
+        return self.production_dir / name
+
+    @property
+    def breakdown_edits_path(self) -> Path:
+        """Hand edits of the breakdown: scene id → props/wardrobe/special to add or remove, notes."""
+        return self.production_dir / "breakdown_edits.yaml"
 
     # state
     def exists(self) -> bool:
