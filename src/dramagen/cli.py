@@ -16,6 +16,7 @@ from rich.table import Table
 
 from . import __version__
 from .errors import DramagenError
+from .animatic.cli import register as register_animatic
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Write vertical micro dramas from a genre trope.")
 models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, pull, info.")
@@ -415,6 +416,7 @@ def batch(
 # -- lab ----------------------------------------------------------------------------------------
 lab_app = typer.Typer(no_args_is_help=True, help="The prompt lab: compare prompt variants, models, sampling and seeds.")
 app.add_typer(lab_app, name="lab")
+register_animatic(app)  # dramagen animatic, dramagen calibrate (issue 17)
 
 
 def _lab_summary(rows: list[dict]) -> None:

@@ -645,8 +645,11 @@ def _vignette(img: Image.Image) -> Image.Image:
 
 # -- panels ----------------------------------------------------------------------------------------------
 def draw_panel(shot: Shot, bible: SeriesBible | None = None, width: int = 360, *,
-               scene: ShootingScene | None = None) -> Image.Image:
-    """The shot's 9:16 frame (``width`` × ``width*16/9`` px): environment, figures, angle, movement, safe area."""
+               scene: ShootingScene | None = None, guides: bool = True) -> Image.Image:
+    """The shot's 9:16 frame (``width`` × ``width*16/9`` px): environment, figures, angle, movement, safe area.
+
+    ``guides=False`` leaves out the safe-area rectangle and the movement arrow (the animatic moves the camera
+    and burns its captions in instead)."""
     if width < 60:
         raise InputError("width", width, "at least 60 px")
     out_w, out_h = int(width), round(width * 16 / 9)
@@ -707,12 +710,14 @@ def draw_panel(shot: Shot, bible: SeriesBible | None = None, width: int = 360, *
     # overlays: safe area, movement, badges, frame line
     d = ImageDraw.Draw(img)
     sa = SAFE_AREA
-    _dashed_rect(d, (sa[0] * W, sa[1] * H, sa[2] * W, sa[3] * H), SAFE, max(1, int(1.6 * s)), 9 * s, 6 * s)
-    sf = font(int(10 * s))
-    tx, ty = sa[0] * W + 3 * s, sa[3] * H - _line_h(sf) - 3 * s
-    d.rectangle([tx - 1 * s, ty - 1 * s, tx + _text_w(sf, "caption safe") + 2 * s, ty + _line_h(sf)], fill=PAPER)
-    _draw_text(d, (tx, ty), "caption safe", font=sf, fill=SAFE)
-    _movement(d, shot.movement, W, H, s, font(int(13 * s), "bold"))
+    if guides:
+        _dashed_rect(d, (sa[0] * W, sa[1] * H, sa[2] * W, sa[3] * H), SAFE, max(1, int(1.6 * s)), 9 * s, 6 * s)
+        sf = font(int(10 * s))
+        tx, ty = sa[0] * W + 3 * s, sa[3] * H - _line_h(sf) - 3 * s
+        d.rectangle([tx - 1 * s, ty - 1 * s, tx + _text_w(sf, "caption safe") + 2 * s, ty + _line_h(sf)],
+                    fill=PAPER)
+        _draw_text(d, (tx, ty), "caption safe", font=sf, fill=SAFE)
+        _movement(d, shot.movement, W, H, s, font(int(13 * s), "bold"))
     badge = f" {shot.number} "
     bf = font(int(16 * s), "bold")
     bw = _text_w(bf, badge)
