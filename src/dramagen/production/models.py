@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, NonNegativeFloat
 
 from ..models import Model
 
@@ -82,15 +82,15 @@ class ProductionRates(Model):
 class MoneyRates(Model):
     currency: str = "USD"
     cast_day_default: float = Field(400.0, ge=0)
-    cast_day: dict[str, float] = Field(default_factory=dict)
+    cast_day: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     location_day_default: float = Field(800.0, ge=0)
-    location_day: dict[str, float] = Field(default_factory=dict)
+    location_day: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     crew_day: float = Field(9000.0, ge=0)
     equipment_day: float = Field(2500.0, ge=0)
     night_premium_pct: float = Field(15.0, ge=0)
     company_move: float = Field(600.0, ge=0)
     special_default: float = Field(300.0, ge=0)
-    special: dict[str, float] = Field(default_factory=dict)
+    special: dict[str, NonNegativeFloat] = Field(default_factory=dict)
     contingency_pct: float = Field(10.0, ge=0)
 
 
