@@ -6,11 +6,40 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
 
 import pytest  # noqa: E402
+from hypothesis import HealthCheck  # noqa: E402
 from hypothesis import settings as _hypothesis_settings  # noqa: E402
 
-# hypothesis profiles: the default suite's, and `soak` (make soak: HYPOTHESIS_PROFILE=soak) with 20× the examples
-_hypothesis_settings.register_profile("soak", max_examples=2000, deadline=None)
-_hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+# Hypothesis profiles. `ci` (the default: CI, `make test`, a bare `pytest`) gives the same commit the same
+# result: the seed is fixed (pyproject's addopts pass --hypothesis-seed=0; `--hypothesis-seed=N` on the command
+# line overrides it), no example database (a failure found once is not replayed later), no deadline and no
+# timing health check (a busy machine must not fail a test). `soak` (make soak) draws 20x the examples, and
+# make soak also runs every hypothesis test of the default suite with several other seeds (SOAK_SEEDS).
+_CI = dict(database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow], print_blob=True)
+_hypothesis_settings.register_profile("ci", **_CI)
+_hypothesis_settings.register_profile("soak", max_examples=2000, **_CI)
+HYPOTHESIS_PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+_hypothesis_settings.load_profile(HYPOTHESIS_PROFILE)
+
+
+def _hypothesis_line(config) -> str:
+    seed = config.getoption("hypothesis_seed", None)
+    current, name = _hypothesis_settings.default, _hypothesis_settings.get_current_profile_name()
+    return (f"dramagen: hypothesis profile {name!r}, seed {seed if seed is not None else 'random'}, "
+            f"max_examples {current.max_examples}, database {'off' if current.database is None else 'on'} "
+            f"(the same run: HYPOTHESIS_PROFILE={name} pytest --hypothesis-seed={seed})")
+
+
+def pytest_report_header(config):
+    """The hypothesis profile and seed, first thing in the log (a failure is replayed with the same seed)."""
+    return [_hypothesis_line(config)]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionstart(session):
+    """The same line under ``-q`` (which hides the header): `make test` and CI logs show it too."""
+    tr = session.config.pluginmanager.get_plugin("terminalreporter")
+    if tr is not None and tr.verbosity < 0:
+        tr.write_line(_hypothesis_line(session.config))
 
 
 def free_port() -> int:

@@ -237,18 +237,46 @@ def damage(data, root: Path, steps: int | None = None) -> list[str]:
         elif op == "json" and f.exists() and f.suffix == ".json":
             try:
                 obj = json.loads(f.read_text())
-            except (ValueError, UnicodeDecodeError):
+                paths = list(_walk(obj))
+            except (ValueError, UnicodeDecodeError, RecursionError):  # not JSON, or nested too deep to edit
+                # (an earlier ``raw`` op may have written 5,000 ``[``: json.loads and _walk then recurse too deep)
                 continue
-            paths = list(_walk(obj))
             path = data.draw(st.sampled_from(paths), label="path")
             value = data.draw(st.one_of(JSON_VALUES, st.just(_DELETE)), label="value")
             if value is _DELETE and not path:
                 value = None
             obj = _set(obj, path, value)
-            f.write_text(json.dumps(obj, allow_nan=True))
+            try:
+                text = json.dumps(obj, allow_nan=True)
+            except RecursionError:
+                continue
+            f.write_text(text)
             op = f"json {'/'.join(map(str, path))}={value!r:.40}"
         done.append(f"{op} {rel}")
     return done
+
+
+
+class _Scripted:
+    """Hypothesis' ``data`` with the draws written down: ``draw`` returns the given values in order."""
+
+    def __init__(self, *values):
+        self.values = list(values)
+
+    def draw(self, strategy, label=None):
+        return self.values.pop(0)
+
+
+def test_damage_deeply_nested_json(tmp_path):
+    """Op ``raw`` writes 5,000 ``[`` into a file, then op ``json`` edits it: skipped, not a RecursionError
+    (the fresh-clone CI failure of issue 15)."""
+    f = tmp_path / "bible.json"
+    f.write_text('{"title": "x"}')
+    assert damage(_Scripted(f, "raw", b"[" * 5000, f, "json"), tmp_path, steps=2) == ["raw bible.json"]
+    assert f.read_bytes() == b"[" * 5000
+    f.write_text('{"title": "x"}')  # and a file it can edit is edited
+    assert damage(_Scripted(f, "json", ("title",), 7), tmp_path, steps=1) == ["json title=7 bible.json"]
+    assert json.loads(f.read_text()) == {"title": 7}
 
 
 # --------------------------------------------------------------------------- the CLI, in process
