@@ -331,11 +331,10 @@ class _SeasonWorker:
 
 def _run_ray(rows: list[BatchRow], out: Path, workers: int, address: str,
              on_event: Callable[[dict], None] | None) -> list[dict]:
-    try:
-        import ray
-        from ray.util.queue import Queue
-    except ImportError:
-        raise InputError("ray", address, "a Ray installation: pip install -e '.[ray]'") from None
+    from .extras import require
+
+    ray = require("ray", "ray", "batch --ray")
+    from ray.util.queue import Queue
     started = not ray.is_initialized()
     if started:
         try:

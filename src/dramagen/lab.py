@@ -759,7 +759,9 @@ def _fmt(v: Any, unit: str = "") -> str:
 
 
 def _plots(out: Path, rows: Sequence[dict], configs: list[str], tropes: list[str]) -> list[dict]:
-    import matplotlib
+    from .extras import require
+
+    matplotlib = require("matplotlib", "lab")
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt

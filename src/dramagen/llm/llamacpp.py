@@ -8,7 +8,6 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import BackendError
 from .base import Completion, GenerationParams, Generator, Prompt, Timer, as_messages
 
 
@@ -22,10 +21,9 @@ def _finish(reason: str | None, params: GenerationParams) -> str:
 class LlamaCppGenerator(Generator):
     def __init__(self, gguf_path: str | Path, name: str | None = None, n_ctx: int = 4096,
                  threads: int | None = None, info: dict[str, Any] | None = None):
-        try:
-            from llama_cpp import Llama
-        except ImportError:
-            raise BackendError("model: the llamacpp backend needs llama-cpp-python: pip install -e '.[server]'") from None
+        from ..extras import require
+
+        Llama = require("llama_cpp", "server", "the llamacpp backend").Llama
         from .llamacpp_support import disable_repack
 
         disable_repack()

@@ -23,7 +23,9 @@ def disable_repack() -> None:
     global _patched
     if _patched or os.environ.get("DRAMAGEN_LLAMACPP_REPACK") == "1":
         return
-    import llama_cpp
+    from ..extras import require
+
+    llama_cpp = require("llama_cpp", "server", "the llama.cpp backend and server")
     import llama_cpp.llama as llama_mod
 
     original = llama_cpp.llama_model_default_params
@@ -38,7 +40,12 @@ def disable_repack() -> None:
 
 
 def main() -> None:
-    disable_repack()
+    from ..errors import DramagenError
+
+    try:
+        disable_repack()
+    except DramagenError as e:  # llama-cpp-python missing: one line naming the extra
+        raise SystemExit(f"error: {e}") from None
     from llama_cpp.server.__main__ import main as server_main
 
     server_main()
