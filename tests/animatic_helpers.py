@@ -50,7 +50,7 @@ def make_plan() -> SeasonPlan:
                     title="The Rejection" if n == 1 else f"Chapter {n}") for n in range(1, 11)])
 
 
-def make_shooting(n: int = 1, dur: float = 3.0) -> ShootingScript:
+def make_shooting(n: int = 1, dur: float = 3.0, shots: tuple[int, ...] | None = None) -> ShootingScript:
     """Six shots: hook (WS), three spoken lines (push in, static, handheld), an action beat, a cliffhanger."""
     sc1 = [Shot(number=1, scene=1, size="WS", subject="The pack hall", characters=["Mara"], duration=2.0,
                 action="The whole pack watches Mara."),
@@ -64,11 +64,15 @@ def make_shooting(n: int = 1, dur: float = 3.0) -> ShootingScript:
                 characters=["Selene"], line=LINES[2][1], speaker=LINES[2][0], duration=dur),
            Shot(number=6, scene=2, size="ECU", movement="push in", subject="the silver ring", duration=2.0,
                 action="Selene holds up the silver ring.")]
-    return ShootingScript(episode=n, title="The Rejection", scenes=[
-        ShootingScene(number=1, heading="INT. PACK HALL - NIGHT", location="PACK HALL", seconds=2 + 2 * dur,
-                      shots=sc1),
-        ShootingScene(number=2, heading="EXT. FOREST - NIGHT", location="FOREST", interior=False,
-                      seconds=3.5 + dur, shots=sc2)])
+    if shots is not None:  # keep only these (renumbered 1..n)
+        keep = [s for s in sc1 + sc2 if s.number in shots]
+        sc1 = [s.model_copy(update={"number": i}) for i, s in enumerate(keep, 1) if s.scene == 1]
+        sc2 = [s.model_copy(update={"number": i}) for i, s in enumerate(keep, 1) if s.scene == 2]
+    scenes = [ShootingScene(number=1, heading="INT. PACK HALL - NIGHT", location="PACK HALL",
+                            seconds=sum(s.duration for s in sc1), shots=sc1),
+              ShootingScene(number=2, heading="EXT. FOREST - NIGHT", location="FOREST", interior=False,
+                            seconds=sum(s.duration for s in sc2), shots=sc2)]
+    return ShootingScript(episode=n, title="The Rejection", scenes=[sc for sc in scenes if sc.shots])
 
 
 def make_script(n: int = 1) -> EpisodeScript:
@@ -84,7 +88,7 @@ def make_script(n: int = 1) -> EpisodeScript:
             e(kind="action", text="Selene holds up the silver ring.")])])
 
 
-def make_season(root: Path, episodes=(1,), dur: float = 3.0) -> Path:
+def make_season(root: Path, episodes=(1,), dur: float = 3.0, shots: tuple[int, ...] | None = None) -> Path:
     sd = SeasonDir(root)
     sd.write_model(sd.bible_path, make_bible())
     sd.write_model(sd.plan_path, make_plan())
@@ -92,7 +96,7 @@ def make_season(root: Path, episodes=(1,), dur: float = 3.0) -> Path:
     sd.write_model(sd.request_path, req)
     sd.write_model(sd.manifest_path, RunManifest(dramagen_version="test", request=req))
     for n in episodes:
-        sd.write_model(sd.shooting_path(n), make_shooting(n, dur))
+        sd.write_model(sd.shooting_path(n), make_shooting(n, dur, shots))
         sd.write_model(sd.script_path(n), make_script(n))
     return sd.path
 

@@ -24,8 +24,9 @@ def season(tmp_path):
     return make_season(tmp_path / "season")
 
 
-def test_full_hd_h264_aac_duration_audio_and_subtitles(season):
-    r = make_animatic(season, 1, AnimaticOptions(width=1080, fps=6))
+def test_full_hd_is_h264_aac_1080x1920_for_the_script_duration(tmp_path):
+    season = make_season(tmp_path / "s", shots=(2, 6))  # one line and the cliffhanger: quick at full size
+    r = make_animatic(season, 1, AnimaticOptions(width=1080, fps=4))
     info = ffprobe(r.mp4)
     v = next(s for s in info["streams"] if s["codec_type"] == "video")
     a = next(s for s in info["streams"] if s["codec_type"] == "audio")
@@ -34,13 +35,19 @@ def test_full_hd_h264_aac_duration_audio_and_subtitles(season):
     total = sum(s.duration for s in SeasonDir(season).load_shooting(1).shots)
     assert abs(float(info["format"]["duration"]) - total) <= 0.1
     assert r.mp4.name == "ep001-the-rejection-animatic.mp4" and r.mp4.parent.name == "ep001"
-    # one cue per spoken line, in order, inside the video
+
+
+def test_voices_heard_in_dialogue_shots_and_one_subtitle_per_line(season):
+    r = make_animatic(season, 1, SMALL)
+    duration = float(ffprobe(r.mp4)["format"]["duration"])
+    total = sum(s.duration for s in SeasonDir(season).load_shooting(1).shots)
+    assert abs(duration - total) <= 0.1
     subs = pysubs2.load(str(r.srt))
     assert [ev.plaintext for ev in subs] == [t for _, t in LINES]
     starts = [ev.start for ev in subs]
-    assert starts == sorted(starts) and all(ev.end <= float(info["format"]["duration"]) * 1000 for ev in subs)
+    assert starts == sorted(starts) and all(ev.end <= duration * 1000 for ev in subs)
     assert r.vtt.read_text().startswith("WEBVTT") and len(pysubs2.load(str(r.vtt))) == 3
-    # the voice is heard during every dialogue shot, and the hook (no line) is silent
+    # the voice is heard during every dialogue shot, and the shots without a line are silent
     sound, rate = decode_audio(r.mp4), 16000
     timing = json.loads(r.record.read_text())["timeline"]["shots"]
     for t in timing:
@@ -185,3 +192,22 @@ def test_episode_selection_errors(season):
         list(make_animatics(season, "1-x", SMALL))
     with pytest.raises(DramagenError):
         make_animatic(season, 2, SMALL)  # no shooting script
+
+
+def test_export_format_animatic_writes_mp4_srt_vtt_and_zip_alone_does_not(season, monkeypatch, tmp_path):
+    from dramagen.export.season_export import export_season
+
+    monkeypatch.setenv("DRAMAGEN_ANIMATIC_WIDTH", "180")
+    monkeypatch.setenv("DRAMAGEN_ANIMATIC_FPS", "4")
+    paths = export_season(season, "animatic,csv", out_dir=tmp_path / "x")
+    names = sorted(p.name for p in paths)
+    assert [n for n in names if "animatic" in n] == ["ep001-the-rejection-animatic.json",
+                                                    "ep001-the-rejection-animatic.mp4",
+                                                    "ep001-the-rejection-animatic.srt",
+                                                    "ep001-the-rejection-animatic.vtt"]
+    assert ffprobe(tmp_path / "x" / "ep001" / "ep001-the-rejection-animatic.mp4")["streams"][0]["width"] == 180
+    zipped = export_season(season, "zip", out_dir=tmp_path / "z")
+    assert not [p for p in zipped if p.suffix == ".mp4"]
+    monkeypatch.setenv("DRAMAGEN_ANIMATIC_WIDTH", "1000")
+    with pytest.raises(InputError, match="DRAMAGEN_ANIMATIC_WIDTH.*multiple of 18"):
+        export_season(season, "animatic", out_dir=tmp_path / "y")

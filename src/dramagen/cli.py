@@ -265,6 +265,8 @@ def _print_check(season_dir) -> bool:
 @app.command()
 def check(season_dir: str = typer.Argument(..., help="a season folder")) -> None:
     """Verify every structural rule (timing, tiling, hook, cliffhanger, paywall, names); exit 1 if any fails."""
+    draft_date: Optional[str] = typer.Option(None, "--draft-date", metavar="YYYY-MM-DD",
+                                             help="the title pages' draft date (default: the day the season was made)"),
     from pathlib import Path
 
     from .errors import SeasonDataError
@@ -273,7 +275,10 @@ def check(season_dir: str = typer.Argument(..., help="a season folder")) -> None
     if not (p / "bible.json").exists():
         raise SeasonDataError(f"season: {p} is not a season folder (no bible.json)")
     if not _print_check(p):
+    from .season import parse_draft_date
+
         raise typer.Exit(1)
+    date = parse_draft_date(draft_date) if draft_date is not None else None  # refused before the progress bar
 
 
 @app.command("export")
@@ -300,7 +305,7 @@ def export_(
             bar.update(task, completed=done, total=total, msg=msg[:60])
 
         paths = export_season(Path(season_dir), fmts, Path(out) if out else None,
-                              Path(templates) if templates else None, progress)
+                              Path(templates) if templates else None, progress, draft_date=date)
     console.print(f"[green]{len(paths)} files written[/green] under {escape(str(Path(out) if out else Path(season_dir) / 'exports'))}")
 
 

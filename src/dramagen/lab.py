@@ -468,11 +468,15 @@ def _donor_manifest(donor: Path, dest: Path) -> None:
 
 
 def run_cell(cell: Cell, exp: Experiment, run_dir: Path, generator: Any, *, donor: Path | None = None,
-             progress: Callable[[str, int, int, str], None] | None = None, experiment_sha: str = "") -> dict:
-    """Write one cell's season into ``run_dir`` (which must not hold a season) and its run.json."""
+             progress: Callable[[str, int, int, str], None] | None = None, experiment_sha: str = "",
+             created: dt.date | None = None) -> dict:
+    """Write one cell's season into ``run_dir`` (which must not hold a season) and its run.json
+    (``created``: the season's date, a rerun's the recorded run's; default today)."""
     from .pipeline import Runner, SeasonState, open_season, resolve_trope
 
     request = cell.request(exp)
+    if created is not None:
+        request = request.model_copy(update={"created": created})
     lib = cell.variant.library()
     run_dir.mkdir(parents=True, exist_ok=True)
     reused = None
@@ -1169,6 +1173,11 @@ def rerun(run_dir: str | Path, out: str | Path | None = None, *, generator_for: 
     for k in sorted(set(recorded) | set(info)):
         if recorded.get(k) != info.get(k):
             notes.append(f"model.{k}: recorded {recorded.get(k)!r}, here {info.get(k)!r}")
-    run_cell(cell, exp, dest, gen, progress=progress, experiment_sha=rec.get("experiment_sha256", ""))
+    try:  # the recorded season's date: its scripts' draft date
+        created = dt.date.fromisoformat((rec.get("request") or {}).get("created") or "")
+    except (TypeError, ValueError):
+        created = None
+    run_cell(cell, exp, dest, gen, progress=progress, experiment_sha=rec.get("experiment_sha256", ""),
+             created=created)
     diffs, n = compare_trees(src, dest)
     return RerunResult(original=src, out=dest, identical=not diffs, differences=diffs, compared=n, notes=notes)

@@ -37,7 +37,7 @@ from .models import (
     ShootingScript,
     SlotStats,
 )
-from .season import SeasonDir, atomic_write_text
+from .season import SeasonDir, atomic_write_text, today
 from .tropes import Trope, custom_trope, get_trope
 
 Stage = Literal["bible", "plan", "beats", "script", "shooting"]
@@ -241,7 +241,8 @@ class Runner:
         self._tick(upto, done, total, f"{done} episodes already written" if done else f"writing episodes ({upto})")
         t0 = time.perf_counter()
         params: dict = {}
-        draft_date = "1 " + time.strftime("%B %Y", time.gmtime(0))  # fixed: the same seed gives the same bytes
+        # the season's creation date (request.json): the same season gives the same bytes on any day
+        draft_date = (state.request.created or (self.season.draft_date() if self.season else today())).isoformat()
         for n in todo:
             ep = plan.episode(n)
             ctx = self._ctx(state.request)
@@ -327,17 +328,20 @@ def open_season(out: Path, request: SeasonRequest | None, resume: bool) -> Seaso
             raise InputError("out", str(out), "a new or empty folder", "it holds a season already: add --resume "
                              "to continue it, or choose another folder")
         season.load_manifest()  # a damaged manifest is refused before anything is written
-        if old and request and old != request:
-            diff = [k for k in SeasonRequest.model_fields if getattr(old, k) != getattr(request, k)]
+        diff = [k for k in SeasonRequest.model_fields if k != "created" and old and request
+                and getattr(old, k) != getattr(request, k)]
+        if diff:
             raise InputError(diff[0], getattr(request, diff[0]), f"{getattr(old, diff[0])!r} as in "
                              f"{season.request_path} (a resumed season keeps its request)")
         request = old or request
         season.remove_stale_temp()  # what a killed run was writing
     if request is None:
         raise InputError("trope", None, _RANGES["trope"])
+        if old is not None and old.created is None:  # made before dates were recorded: the day it was written
+            old = old.model_copy(update={"created": season.draft_date()})
     try:
         out.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(season.request_path, request.model_dump_json(indent=2) + "\n")
+        request = season.write_request(request)  # a new season is dated today; a resumed one keeps its date
     except OSError as e:
         raise InputError("out", str(out), "a writable folder", str(e)) from None
     return request

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import datetime
 import re
 import tempfile
 from pathlib import Path
@@ -128,6 +129,28 @@ def dump_model(model: BaseModel) -> str:
 def safe_join(root: Path, *parts: str) -> Path:
     """``root/parts…`` refusing anything that would escape ``root`` (``..``, absolute paths, links out)."""
     root = Path(root).resolve()
+def today() -> datetime.date:
+    """Today's date (UTC): a new season's ``created`` date. ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
+    reproducible-builds convention) pins it, so a season made again gives the same bytes on any day."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            raise InputError("SOURCE_DATE_EPOCH", epoch, "whole seconds since 1970-01-01 (UTC)") from None
+    return datetime.datetime.now(datetime.timezone.utc).date()
+
+
+def parse_draft_date(value: str | datetime.date) -> datetime.date:
+    """A draft date given by the user (``--draft-date``): a ``datetime.date`` or ``YYYY-MM-DD``."""
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InputError("draft_date", value, "a date as YYYY-MM-DD (e.g. 2025-03-14)") from None
+
+
     p = root.joinpath(*parts).resolve()
     if p != root and root not in p.parents:
         raise InputError("path", "/".join(parts), f"a path inside {root}")
@@ -241,6 +264,26 @@ class SeasonDir:
 
     def load_shooting(self, number: int) -> ShootingScript:
         return self._load(self.shooting_path(number), ShootingScript)
+
+    # the draft date (every export's title page)
+    def write_request(self, request: SeasonRequest) -> SeasonRequest:
+        """Write request.json; a request without a ``created`` date gets today's (:func:`today`). Returns what
+        was written."""
+        if request.created is None:
+            request = request.model_copy(update={"created": today()})
+        atomic_write_text(self.request_path, request.model_dump_json(indent=2) + "\n")
+        return request
+
+    def draft_date(self) -> datetime.date:
+        """The season's draft date: request.json's ``created``; for a season made before the date was recorded,
+        the day request.json was last written (today when there is none)."""
+        if self.request_path.is_file():
+            created = self.load_request().created
+            if created is not None:
+                return created
+            mtime = self.request_path.stat().st_mtime
+            return datetime.datetime.fromtimestamp(mtime, tz=datetime.timezone.utc).date()
+        return today()
 
     def load_all_beats(self) -> dict[int, EpisodeBeats]:
         return {n: self.load_beats(n) for n in self.episodes_done()}

@@ -72,7 +72,6 @@ STUDIO_FILE = "studio.json"  # the studio's own bookkeeping in a season folder (
 MAX_ZIP_BYTES = 512 * 1024 * 1024
 MAX_ZIP_MEMBERS = 20000
 _PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,63}$")
-_DRAFT_DATE = "1 " + time.strftime("%B %Y", time.gmtime(0))  # as the pipeline: same data, same bytes
 
 # --------------------------------------------------------------------------- sessions
 
@@ -1074,7 +1073,7 @@ def build(model: str | None = None) -> gr.Blocks:  # noqa: C901 - one layout, re
             except DramagenError as e:
                 raise _error(e) from None
             sd = SeasonDir(_fresh_dir(sess_))
-            atomic_write_text(sd.request_path, req.model_dump_json(indent=2) + "\n")
+            req = sd.write_request(req)  # dated today: the scripts' draft date
             yield {sess: sess_, opt_status: f"New season: **{html.escape(req.trope[:60])}**, {req.episodes} episodes "
                                             f"of {req.length:g} s, seed {req.seed}. Writing the bible…",
                    tabs: gr.Tabs(selected="bible"), **v_bible(sd), **v_plan(sd), **v_episode(sd, None),
@@ -1515,7 +1514,7 @@ def build(model: str | None = None) -> gr.Blocks:  # noqa: C901 - one layout, re
                 stats.update(ctx.stats)
                 sd.write_stats(f"episodes/ep{n:03d}/stats.json", stats)
                 atomic_write_text(sd.episode_dir(n) / "script.fountain", to_fountain(sc, bible, ep,
-                                                                                     draft_date=_DRAFT_DATE))
+                                                                                     draft_date=sd.draft_date().isoformat()))
                 sd.write_model(sd.script_path(n), sc)
                 note = ""
                 if sd.shooting_path(n).exists():
@@ -1562,7 +1561,7 @@ def build(model: str | None = None) -> gr.Blocks:  # noqa: C901 - one layout, re
                 return False
             sc = from_fountain(text, bible, n, ep.target_seconds)
             sd.write_model(sd.script_path(n), sc)
-            atomic_write_text(sd.episode_dir(n) / "script.fountain", to_fountain(sc, bible, ep, draft_date=_DRAFT_DATE))
+            atomic_write_text(sd.episode_dir(n) / "script.fountain", to_fountain(sc, bible, ep, draft_date=sd.draft_date().isoformat()))
             sd.shooting_path(n).unlink(missing_ok=True)  # stale: rebuilt from the edited script
             return True
 
@@ -1764,7 +1763,7 @@ def _fountain_text(sd: SeasonDir, n: int) -> str:
     p = sd.episode_dir(n) / "script.fountain"
     if p.exists():
         return p.read_text(encoding="utf-8")
-    return to_fountain(sd.load_script(n), sd.load_bible(), sd.load_plan().episode(n), draft_date=_DRAFT_DATE)
+    return to_fountain(sd.load_script(n), sd.load_bible(), sd.load_plan().episode(n), draft_date=sd.draft_date().isoformat())
 
 
 def script_report(sd: SeasonDir, n: int, text: str) -> str:

@@ -59,6 +59,22 @@ class AnimaticOptions(BaseModel):
     def height(self) -> int:
         return self.width * 16 // 9
 
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> "AnimaticOptions":
+        """Defaults, overridden by ``DRAMAGEN_ANIMATIC_<FIELD>`` variables (e.g. ``DRAMAGEN_ANIMATIC_WIDTH=540``)."""
+        import os
+
+        env = os.environ if environ is None else environ
+        values = {f: env[k].strip() for f in cls.model_fields
+                  for k in [f"DRAMAGEN_ANIMATIC_{f.upper()}"] if env.get(k, "").strip()}
+        try:
+            return cls(**values)
+        except ValidationError as e:
+            err = e.errors()[0]
+            f = str(err["loc"][0]) if err.get("loc") else "width"
+            raise InputError(f"DRAMAGEN_ANIMATIC_{f.upper()}", values.get(f), err["msg"].removeprefix("Value error, "))\
+                from None
+
 
 class AnimaticResult(BaseModel):
     episode: int

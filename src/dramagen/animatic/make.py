@@ -153,3 +153,31 @@ def make_animatics(season_dir: str | Path, episodes: str | Iterable[int] | None 
                     raise
     finally:
         _record(sd, results, options)
+
+
+def export_animatics(season_dir: str | Path, episodes: list[int], out_dir: str | Path,
+                     progress: ProgressFn | None = None) -> list[Path]:
+    """``dramagen export --format animatic``: every shot episode's MP4, SRT, VTT and timing JSON.
+
+    Options come from ``DRAMAGEN_ANIMATIC_WIDTH``, ``_FPS``, ``_NARRATE`` and ``_WORKERS`` (processes)."""
+    if not episodes:
+        raise SeasonDataError(f"season: no episode has shooting.json yet; animatic needs the shooting stage")
+    options = AnimaticOptions.from_env()
+    workers = _env_int("DRAMAGEN_ANIMATIC_WORKERS", 1)
+    out: list[Path] = []
+    for r in make_animatics(season_dir, episodes, options, out_dir, progress and (
+            lambda st, d, t, m: progress("animatic", d, t, m) if st == "animatic" else None), workers=workers):
+        out += [r.mp4, r.srt, r.vtt, r.record]
+    return out
+
+
+def _env_int(key: str, default: int) -> int:
+    import os
+
+    raw = os.environ.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise InputError(key, raw, "an integer") from None

@@ -47,6 +47,19 @@ def _with_episode_on_title(screenplay) -> None:
         page["Title"] = list(page["Title"]) + [label]
 
 
+def _wrap_title(screenplay, settings) -> None:
+    """Break the title page's title lines to the title frame's width ourselves. screenplain measures the title
+    in the (wider) script frame but sets it in the title frame: a title that wraps there is taller than
+    measured, and the draft date at the foot of the title page spills onto a page of its own."""
+    import textwrap
+
+    title = screenplay.title_page.get("Title")
+    if not title:
+        return
+    per_line = max(8, int(settings.title_frame_width / (0.6 * settings.title_style.fontSize)) - 1)  # Courier: 0.6 em
+    screenplay.title_page["Title"] = [part for line in title for part in (textwrap.wrap(line, per_line) or [line])]
+
+
 def fountain_to_pdf(text: str, *, page_size: str = "letter", strong_slugs: bool = False,
                     standard_font: bool = False) -> bytes:
     """An industry-format screenplay PDF of Fountain text (same text, same bytes)."""
@@ -62,6 +75,7 @@ def fountain_to_pdf(text: str, *, page_size: str = "letter", strong_slugs: bool 
         strong_slugs=strong_slugs,
         font_settings=pdf.get_standard_font_settings() if standard_font else None,
     )
+    _wrap_title(screenplay, settings)
     buf = io.BytesIO()
     # invariant: no creation date or random document id, so re-exports are byte-identical
     pdf.to_pdf(screenplay, buf, template_constructor=functools.partial(pdf.DocTemplate, invariant=1),
@@ -69,13 +83,42 @@ def fountain_to_pdf(text: str, *, page_size: str = "letter", strong_slugs: bool 
     return buf.getvalue()
 
 
+#: the Fountain title page on the FDX title page, as on the PDF's (the Fountain spec's layout): centred, then lower left
+_TITLE_CENTRED = ("Title", "", "Credit", "Author", "Authors", "Source")
+_TITLE_LOWER = ("Draft date", "Contact", "Copyright")
+
+
+def _fdx_title_page(screenplay) -> str:
+    """A Final Draft ``<TitlePage>`` of the screenplay's Fountain title page ('' when it has none)."""
+    from xml.sax.saxutils import escape
+
+    page = screenplay.title_page
+    if not page:
+        return ""
+
+    def para(text: str, align: str) -> str:
+        return f'      <Paragraph Alignment="{align}">\n        <Text>{escape(_CONTROL.sub("", text))}</Text>\n      </Paragraph>\n'
+
+    out = []
+    for key in _TITLE_CENTRED:
+        out += [para("", "Center")] if not key else [para(line, "Center") for line in page.get(key, [])]
+    out += [para("", "Left")] * 3
+    for key in _TITLE_LOWER:
+        out += [para(line, "Left") for line in page.get(key, [])]
+    return "  <TitlePage>\n    <Content>\n" + "".join(out) + "    </Content>\n  </TitlePage>\n"
+
+
 def fountain_to_fdx(text: str) -> str:
-    """Final Draft XML (``.fdx``) of Fountain text."""
+    """Final Draft XML (``.fdx``) of Fountain text, with its title page (title, episode, credit, author,
+    draft date…) as a ``<TitlePage>`` (screenplay's FDX export leaves the title page out)."""
     from screenplain.export.fdx import to_fdx
 
+    screenplay = parse_fountain(text)
+    _with_episode_on_title(screenplay)
     out = io.StringIO()
-    to_fdx(parse_fountain(text), out)
-    return out.getvalue()
+    to_fdx(screenplay, out)
+    body, end = out.getvalue().rsplit("</FinalDraft>", 1)
+    return body + _fdx_title_page(screenplay) + "</FinalDraft>" + end
 
 
 def default_css() -> str:

@@ -47,6 +47,8 @@ from .screenplay import default_css, fountain_to_fdx, fountain_to_html, fountain
 from .shotlist import shotlist_csv
 
 FORMATS: tuple[str, ...] = ("fountain", "pdf", "fdx", "html", "json", "csv", "storyboard", "publish", "zip")
+#: made only when named (slow: dramagen.animatic), never by "zip" alone
+EXTRA_FORMATS: tuple[str, ...] = ("animatic",)
 SCRIPT_FORMATS = frozenset({"fountain", "pdf", "fdx", "html"})
 SHOOTING_FORMATS = frozenset({"csv", "storyboard"})
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed member dates: the same files give the same zip
@@ -64,12 +66,12 @@ def parse_formats(formats: str | Iterable[str]) -> set[str]:
         try:
             items = [str(f).strip().lower() for f in formats]
         except TypeError:
-            raise InputError("format", raw, f"a comma-separated subset of {', '.join(FORMATS)}") from None
+            raise InputError("format", raw, f"a comma-separated subset of {', '.join(FORMATS + EXTRA_FORMATS)}") from None
     items = [i for i in items if i]
-    bad = [i for i in items if i not in FORMATS]
+    bad = [i for i in items if i not in FORMATS + EXTRA_FORMATS]
     if bad or not items:
         value = ",".join(bad) if bad else raw
-        raise InputError("format", value, f"a comma-separated subset of {', '.join(FORMATS)}")
+        raise InputError("format", value, f"a comma-separated subset of {', '.join(FORMATS + EXTRA_FORMATS)}")
     return set(items)
 
 
@@ -226,6 +228,10 @@ def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir:
             put(safe_join(ep_dir, f"{stem}-publish.md"), render_publish_md(pack, lib))
     if "csv" in fmts and shootings:
         put(safe_join(root, "shotlist.csv"), shotlist_csv(shootings))
+    if "animatic" in fmts:  # MP4 + SRT + VTT per episode (dramagen.animatic), before the zip
+        from ..animatic.make import export_animatics
+
+        written.extend(export_animatics(sd.path, with_shooting, root, progress))
     if "zip" in fmts:
         tick(len(numbers), "zip")
         members = [p for p in written if p.suffix != ".zip"]
