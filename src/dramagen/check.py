@@ -533,29 +533,14 @@ def check_dir(season_dir: str | Path, settings: TimingSettings | None = None, *,
 # --------------------------------------------------------------------------- rendering
 
 
-def render_table(report: CheckReport, *, max_messages: int = 2) -> Table:
-    """The report as a rich table: one row per episode, ✓/✗ per column, the first
-    messages, and the totals in the caption."""
-    from rich.table import Table
+def render_table(report: CheckReport, *, width: int | None = None) -> Table:
+    """The report as a compact rich table that fits ``width`` (default: the terminal's; 80 in a pipe): one row
+    an episode (title cut with an ellipsis, runtime/target, verdict, failing columns) and the totals in the
+    caption. The failing rules in full: :func:`dramagen.terminal.print_findings`."""
+    from rich.console import Console
 
-    table = Table(title="dramagen check", show_lines=False)
-    table.add_column("Ep", justify="right")
-    table.add_column("Title", overflow="ellipsis", max_width=28)
-    table.add_column("Runtime", justify="right")
-    for c in COLUMNS:
-        table.add_column(c, justify="center")
-    table.add_column("Issues", overflow="fold")
-    for r in report.rows:
-        runtime = "—" if r.runtime is None else f"{r.runtime:.1f}/{r.target:g}"
-        marks = ["[green]✓[/green]" if getattr(r, c) else "[red]✗[/red]" for c in COLUMNS]
-        msgs = [m.replace("[", "\\[") for m in r.messages[:max_messages]]
-        if len(r.messages) > max_messages:
-            msgs.append(f"(+{len(r.messages) - max_messages} more)")
-        table.add_row(str(r.episode), r.title or "—", runtime, *marks, "\n".join(msgs))
-    for i in report.season_issues:
-        table.add_row("—", "season", "", *[""] * len(COLUMNS), str(i).replace("[", "\\["))
-    failing = ", ".join(f"{c} {n}" for c, n in report.totals.items() if n) or "none"
-    verdict = "[green]OK[/green]" if report.ok else "[red]FAIL[/red]"
-    table.caption = (f"{verdict}: {report.passed}/{report.episodes} episodes pass, {report.issues} issue(s); "
-                     f"failing columns: {failing}")
+    from .terminal import check_summary, check_table
+
+    table = check_table(report, Console(width=width) if width else Console())
+    table.caption = check_summary(report)
     return table

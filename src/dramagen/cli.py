@@ -134,15 +134,16 @@ app.add_typer(tropes_app, name="tropes")
 
 
 @tropes_app.command("list")
-def tropes_list() -> None:
-    """List the catalogue's tropes."""
+def tropes_list(as_json: bool = typer.Option(False, "--json", help="print JSON (every field, in full)")) -> None:
+    """List the catalogue's tropes (one line each; `tropes show ID` for the whole trope)."""
+    from .terminal import print_json, show, tropes_table
     from .tropes import list_tropes
 
-    t = Table("id", "name", "pitch")
-    t.columns[0].no_wrap = True
-    for tr in list_tropes():
-        t.add_row(tr.id, tr.name, tr.pitch)
-    console.print(t)
+    tropes = list_tropes()
+    if as_json:
+        print_json([tr.model_dump(mode="json") for tr in tropes])
+        return
+    show(console, tropes_table(tropes, console))
 
 
 @tropes_app.command("show")
@@ -236,49 +237,25 @@ def generate(
         _print_check(outp)
 
 
-def _print_check(season_dir) -> bool:
-    from .check import check_dir, render_table
-    from .season import SeasonDir
-    from .stages.script import script_issues
+def _print_check(season_dir, as_json: bool = False) -> bool:
+    from .findings import check_folder
+    from .terminal import print_check, print_json
 
-    report = check_dir(season_dir)
-    console.print(render_table(report))
-    season = SeasonDir(season_dir)
-    done = season.episodes_done("script")
-    ok = report.ok
-    if done:
-        bible, plan = season.load_bible(), season.load_plan()
-        t = Table("episode", "script", "runtime", "issues", title="Scripts")
-        bad = 0
-        for n in done:
-            script = season.load_script(n)
-            issues = script_issues(script, bible, plan.episode(n), beats=season.load_beats(n))
-            bad += bool(issues)
-            t.add_row(str(n), "[red]FAIL[/red]" if issues else "[green]ok[/green]",
-                      f"{script.estimated_seconds:.1f} s", escape("; ".join(issues[:2])))
-        console.print(t)
-        console.print(f"scripts: {len(done) - bad}/{len(done)} pass")
-        ok = ok and bad == 0
-    return ok
+    result = check_folder(season_dir)
+    if as_json:
+        print_json(result.model_dump(mode="json"))
+    else:
+        print_check(console, result)
+    return result.ok
 
 
 @app.command()
-def check(season_dir: str = typer.Argument(..., help="a season folder")) -> None:
-    """Verify every structural rule (timing, tiling, hook, cliffhanger, paywall, names); exit 1 if any fails."""
-    draft_date: Optional[str] = typer.Option(None, "--draft-date", metavar="YYYY-MM-DD",
-                                             help="the title pages' draft date (default: the day the season was made)"),
-    from pathlib import Path
-
-    from .errors import SeasonDataError
-
-    p = Path(season_dir)
-    if not (p / "bible.json").exists():
-        raise SeasonDataError(f"season: {p} is not a season folder (no bible.json)")
-    if not _print_check(p):
-    from .season import parse_draft_date
-
+def check(season_dir: str = typer.Argument(..., help="a season folder"),
+          as_json: bool = typer.Option(False, "--json", help="print the results as JSON")) -> None:
+    """Verify every structural rule (timing, tiling, hook, cliffhanger, paywall, names) and every script's;
+    the failing rules are listed in full under the tables; exit 1 if any fails."""
+    if not _print_check(season_dir, as_json):
         raise typer.Exit(1)
-    date = parse_draft_date(draft_date) if draft_date is not None else None  # refused before the progress bar
 
 
 @app.command("export")
@@ -288,6 +265,8 @@ def export_(
                                 help="comma-separated: fountain,pdf,fdx,html,json,csv,storyboard,publish,zip"),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="default: SEASON/exports"),
     templates: Optional[str] = typer.Option(None, "--templates", help="a folder of your own export templates"),
+    draft_date: Optional[str] = typer.Option(None, "--draft-date", metavar="YYYY-MM-DD",
+                                             help="the title pages' draft date (default: the day the season was made)"),
 ) -> None:
     """Export a season: screenplays, shot lists, storyboards, publishing packs, a season zip."""
     from pathlib import Path
@@ -296,7 +275,10 @@ def export_(
 
     from .export.season_export import export_season, parse_formats
 
+    from .season import parse_draft_date
+
     fmts = parse_formats(formats)
+    date = parse_draft_date(draft_date) if draft_date is not None else None  # refused before the progress bar
     with Progress(TextColumn("export"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[msg]}"),
                   console=err_console) as bar:
         task = bar.add_task("export", total=1, msg="")
@@ -353,8 +335,9 @@ def batch(
     workers: int = typer.Option(1, "--workers", "-w", help="processes on this machine (cores are shared out)"),
     ray: Optional[str] = typer.Option(None, "--ray", help="run on a Ray cluster: ADDRESS, `auto`, or `local`"),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="skip what is done (the default)"),
+    as_json: bool = typer.Option(False, "--json", help="with `status`: print JSON"),
 ) -> None:
-    """Generate many seasons from a request file; `dramagen batch status DIR` reports progress."""
+    """Generate many seasons from a request file; `dramagen batch status DIR [--json]` reports progress."""
     from pathlib import Path
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -366,17 +349,26 @@ def batch(
         if not status_dir:
             raise InputError("dir", None, "dramagen batch status DIR")
         rows = status(Path(status_dir))
-        t = Table("season", "state", "episodes", "error")
-        for r in rows:
-            t.add_row(escape(r["season"]), r["state"], f"{r['episodes_done']}/{r['episodes']}", escape((r["error"] or "")[:80]))
-        console.print(t)
         counts = {k: sum(1 for r in rows if r["state"] == k) for k in ("done", "failed", "remaining")}
+        if as_json:
+            from .terminal import print_json
+
+            print_json({"seasons": rows, **counts})
+            return
+        from .terminal import batch_status_table, print_batch_errors, show
+
+        show(console, batch_status_table(rows, console))
         console.print(f"done {counts['done']} · failed {counts['failed']} · remaining {counts['remaining']}")
+        print_batch_errors(console, rows)
         return
     if not out:
         raise InputError("out", None, "--out DIR, the batch folder")
     if workers < 1 or workers > 64:
         raise InputError("workers", workers, "an integer from 1 to 64")
+    if ray:
+        from .extras import require
+
+        require("ray", "ray", "batch --ray")  # missing: one line naming the extra, before anything runs
     rows, errors = load_requests(Path(requests))
     for e in errors:
         err_console.print(f"[yellow]row {e.row}:[/yellow] {escape(e.message)} (skipped)", highlight=False)
@@ -456,9 +448,12 @@ def lab_run(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from .extras import require
     from .lab import load_experiment, plan_cells, run_experiment
 
     exp = load_experiment(experiment)
+    if not dry_run:
+        require("matplotlib", "lab")  # the report's plots: refused before any cell runs
     if dry_run:
         cells = plan_cells(exp)
         t = Table("run", "variant", "model", "sampling", "trope", "seed", title=f"{exp.name}: {len(cells)} cells")
@@ -510,39 +505,24 @@ def lab_compare(
                                        "(default: LAB/compare/A__B.html next to the runs)"),
     episode: Optional[int] = typer.Option(None, "--episode", "-e", help="only this episode"),
     force: bool = typer.Option(False, "--force", help="compare runs of different tropes or seeds"),
+    as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON (no HTML page unless --html)"),
 ) -> None:
     """Two runs' outputs side by side: a table here and an HTML page."""
     from pathlib import Path
 
     from .lab import compare_runs, render_compare_html
     from .season import atomic_write_text
+    from .terminal import print_compare, print_json
 
     c = compare_runs(run_a, run_b, force=force)
     if episode is not None:
         c["episodes"] = [e for e in c["episodes"] if e["number"] == episode]
-    la, lb = c["labels"]
-    console.print(f"[bold]{la}[/bold] vs [bold]{lb}[/bold] · {c['trope']} · seed {c['seeds'][0]}")
-    for p in c["prompts"]:
-        console.print(f"  [dim]{p['name']}: A {p['a']} · B {p['b']}[/dim]", highlight=False)
-    for ep in c["episodes"]:
-        plan = ep["plan"][0] or ep["plan"][1] or {}
-        t = Table("#", "kind", f"A · {la}", f"B · {lb}", title=f"Episode {ep['number']}: {plan.get('title', '')}",
-                  show_lines=True)
-
-        def cell(x: dict | None) -> str:
-            if not x:
-                return ""
-            parts = [f"[dim]{x['start']:.1f}–{x['end']:.1f} s · {x['location']}[/dim]"]
-            if x["action"]:
-                parts.append(x["action"].replace("[", "\\["))
-            parts += [ln.replace("[", "\\[") for ln in x["lines"]]
-            return "\n".join(parts)
-
-        for i, (xa, xb) in enumerate(ep["beats"], 1):
-            t.add_row(str(i), (xa or xb)["kind"], cell(xa), cell(xb))
-        rt = ["—" if r is None else f"{r:.1f} s" for r in ep["runtime"]]
-        t.caption = f"runtime A {rt[0]} · B {rt[1]}"
-        console.print(t)
+    if as_json:
+        print_json(c)
+        if not html:
+            return
+    else:
+        print_compare(console, c)
     if html:
         dest = Path(html)
     else:

@@ -333,12 +333,12 @@ def open_season(out: Path, request: SeasonRequest | None, resume: bool) -> Seaso
         if diff:
             raise InputError(diff[0], getattr(request, diff[0]), f"{getattr(old, diff[0])!r} as in "
                              f"{season.request_path} (a resumed season keeps its request)")
+        if old is not None and old.created is None:  # made before dates were recorded: the day it was written
+            old = old.model_copy(update={"created": season.draft_date()})
         request = old or request
         season.remove_stale_temp()  # what a killed run was writing
     if request is None:
         raise InputError("trope", None, _RANGES["trope"])
-        if old is not None and old.created is None:  # made before dates were recorded: the day it was written
-            old = old.model_copy(update={"created": season.draft_date()})
     try:
         out.mkdir(parents=True, exist_ok=True)
         request = season.write_request(request)  # a new season is dated today; a resumed one keeps its date

@@ -20,9 +20,9 @@ crash leaves either the old file or the new one, never half of one.
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
-import datetime
 import re
 import tempfile
 from pathlib import Path
@@ -126,9 +126,6 @@ def dump_model(model: BaseModel) -> str:
     return model.model_dump_json(indent=2) + "\n"
 
 
-def safe_join(root: Path, *parts: str) -> Path:
-    """``root/parts…`` refusing anything that would escape ``root`` (``..``, absolute paths, links out)."""
-    root = Path(root).resolve()
 def today() -> datetime.date:
     """Today's date (UTC): a new season's ``created`` date. ``SOURCE_DATE_EPOCH`` (seconds since 1970, the
     reproducible-builds convention) pins it, so a season made again gives the same bytes on any day."""
@@ -151,6 +148,9 @@ def parse_draft_date(value: str | datetime.date) -> datetime.date:
         raise InputError("draft_date", value, "a date as YYYY-MM-DD (e.g. 2025-03-14)") from None
 
 
+def safe_join(root: Path, *parts: str) -> Path:
+    """``root/parts…`` refusing anything that would escape ``root`` (``..``, absolute paths, links out)."""
+    root = Path(root).resolve()
     p = root.joinpath(*parts).resolve()
     if p != root and root not in p.parents:
         raise InputError("path", "/".join(parts), f"a path inside {root}")
@@ -250,21 +250,6 @@ class SeasonDir:
     def load_request(self) -> SeasonRequest:
         return self._load(self.request_path, SeasonRequest)
 
-    def load_bible(self) -> SeriesBible:
-        return self._load(self.bible_path, SeriesBible)
-
-    def load_plan(self) -> SeasonPlan:
-        return self._load(self.plan_path, SeasonPlan)
-
-    def load_beats(self, number: int) -> EpisodeBeats:
-        return self._load(self.beats_path(number), EpisodeBeats)
-
-    def load_script(self, number: int) -> EpisodeScript:
-        return self._load(self.script_path(number), EpisodeScript)
-
-    def load_shooting(self, number: int) -> ShootingScript:
-        return self._load(self.shooting_path(number), ShootingScript)
-
     # the draft date (every export's title page)
     def write_request(self, request: SeasonRequest) -> SeasonRequest:
         """Write request.json; a request without a ``created`` date gets today's (:func:`today`). Returns what
@@ -284,6 +269,21 @@ class SeasonDir:
             mtime = self.request_path.stat().st_mtime
             return datetime.datetime.fromtimestamp(mtime, tz=datetime.timezone.utc).date()
         return today()
+
+    def load_bible(self) -> SeriesBible:
+        return self._load(self.bible_path, SeriesBible)
+
+    def load_plan(self) -> SeasonPlan:
+        return self._load(self.plan_path, SeasonPlan)
+
+    def load_beats(self, number: int) -> EpisodeBeats:
+        return self._load(self.beats_path(number), EpisodeBeats)
+
+    def load_script(self, number: int) -> EpisodeScript:
+        return self._load(self.script_path(number), EpisodeScript)
+
+    def load_shooting(self, number: int) -> ShootingScript:
+        return self._load(self.shooting_path(number), ShootingScript)
 
     def load_all_beats(self) -> dict[int, EpisodeBeats]:
         return {n: self.load_beats(n) for n in self.episodes_done()}

@@ -39,7 +39,7 @@ from typing import Any
 
 from ..errors import DramagenError, InputError, SeasonDataError
 from ..models import EpisodePlan, EpisodeScript, SeriesBible, ShootingScript
-from ..season import SeasonDir, atomic_write_bytes, atomic_write_text, safe_join
+from ..season import SeasonDir, atomic_write_bytes, atomic_write_text, parse_draft_date, safe_join
 from ..storyboard import episode_stem, slug, write_storyboard
 from . import templates
 from .publish import publish_pack, render_publish_md
@@ -105,12 +105,6 @@ def _zip_bytes(files: list[Path], root: Path) -> bytes:
     return buf.getvalue()
 
 
-def _draft_date(path: Path) -> str:
-    """The script file's date: a stable draft date for the title page (re-exports are identical)."""
-    ts = path.stat().st_mtime
-    return datetime.datetime.fromtimestamp(ts, tz=datetime.timezone.utc).date().isoformat()
-
-
 def _to_fountain(script: EpisodeScript, bible: SeriesBible, plan_ep: EpisodePlan | None, draft_date: str) -> str:
     from ..fountain import to_fountain
 
@@ -128,14 +122,17 @@ def _trope(bible: SeriesBible) -> Any:
 
 def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir: str | Path | None = None,
                   templates_dir: str | Path | None = None, progress: ProgressFn | None = None, *,
-                  episodes: Iterable[int] | None = None) -> list[Path]:
+                  episodes: Iterable[int] | None = None, draft_date: str | datetime.date | None = None) -> list[Path]:
     """Write the season's exports (see the module doc); returns the files written, in order.
 
     ``formats`` ⊆ :data:`FORMATS` (a set, or a comma-separated string); ``out_dir``
     defaults to ``SEASON/exports``; ``templates_dir`` is searched for templates before the
-    built-in ones; ``episodes`` restricts the export to those episode numbers.
+    built-in ones; ``episodes`` restricts the export to those episode numbers. The title
+    pages (Fountain, PDF, FDX, HTML) carry ``draft_date`` (``YYYY-MM-DD``), by default the
+    season's creation date (request.json's ``created``): the same season exports the same bytes.
     """
     fmts = parse_formats(formats)
+    date = parse_draft_date(draft_date) if draft_date is not None else None
     if fmts == {"zip"}:
         fmts = set(FORMATS)
     sd = SeasonDir(season_dir)
@@ -172,6 +169,7 @@ def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir:
         raise SeasonDataError(f"season: no episode has shooting.json yet; {', '.join(sorted(fmts & SHOOTING_FORMATS))} "
                               "need the shooting stage")
 
+    date_text = (date or sd.draft_date()).isoformat()
     trope = _trope(bible) if "publish" in fmts else None
     css = default_css() if "html" in fmts else ""
     written: list[Path] = []
@@ -198,7 +196,7 @@ def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir:
         ep_dir = safe_join(root, f"ep{n:03d}")
         tick(i, f"episode {n}: {title or stem}")
         if script is not None and fmts & SCRIPT_FORMATS:
-            text = _to_fountain(script, bible, plan_ep, _draft_date(sd.script_path(n)))
+            text = _to_fountain(script, bible, plan_ep, date_text)
             if "fountain" in fmts:
                 put(safe_join(ep_dir, f"{stem}.fountain"), text)
             if "pdf" in fmts:
