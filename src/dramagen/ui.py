@@ -926,6 +926,12 @@ def build(model: str | None = None) -> gr.Blocks:  # noqa: C901 - one layout, re
 
                 build_lab_tab(model_choices, default, _generator)
 
+            # ---------------------------------------------------------------- production (dramagen.ui_production)
+            with gr.Tab("Production", id="production"):
+                from .ui_production import build_production_tab
+
+                build_production_tab(sess)
+
         # ======================================================================== handlers
         option_inputs = [mode, trope_dd, custom_text, episodes, length, paywall, seed, model_dd, candidates,
                          title_pin]

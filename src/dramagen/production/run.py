@@ -93,7 +93,7 @@ def move_scene(season: str | Path, scene_id: str, day: int, unit: str | None = N
     accept an overtime day); its ``violations`` say which.
     """
     sd = SeasonDir(season)
-    plan = load_plan(sd)
+    plan = load_plan(sd.path)
     s = plan.schedule
     unit = unit or sd.path.resolve().name
     if unit not in s.units:
