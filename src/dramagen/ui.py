@@ -873,6 +873,9 @@ def build(model: str | None = None) -> gr.Blocks:  # noqa: C901 - one layout, re
                 breakdown = gr.HTML(elem_id="breakdown")
                 gallery = gr.Gallery(label="Storyboard: one 9:16 panel per shot", columns=6, height="auto",
                                      object_fit="contain", preview=False, elem_id="storyboard")
+                from .ui_animatic import build_animatic  # the Animatic button and player (issue 17)
+
+                build_animatic(sh_pick, sess, _season, _error)
 
             # ---------------------------------------------------------------- 7 export
             with gr.Tab("7 · Export", id="export"):
