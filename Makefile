@@ -21,7 +21,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-test model run test test-slow test-all bench clean distclean system-deps soak
+.PHONY: install install-test model run test test-slow test-all bench clean distclean system-deps soak animatic-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -58,13 +58,18 @@ system-deps:
 	@{ command -v pdftotext >/dev/null && test -x /usr/bin/chromium; } || { apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils chromium; }
 
+# the animatic's tools (issue 17): ffmpeg (H.264 + AAC muxing, ffprobe in the tests) and espeak-ng (the voices)
+animatic-deps:
+	@{ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && command -v espeak-ng >/dev/null; } || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng; }
+
 # the default suite: at most 12 minutes on 2 cores (AVX2, no AVX-512). Deterministic: hypothesis profile `ci`,
 # seed 0 (printed first; pyproject's addopts); --durations shows the slowest tests
-test: $(TEST_STAMP) $(MODEL_STAMP) $(SCREENPLAYS) system-deps
+test: $(TEST_STAMP) $(MODEL_STAMP) $(SCREENPLAYS) system-deps animatic-deps
 	DRAMAGEN_REQUIRE_SCREENPLAY=1 $(PY) -m pytest -m "not slow" -q --durations=25 $(PYTEST_ARGS)
 
 # long tests on the real model (whole seasons)
-test-slow: $(TEST_STAMP) $(MODEL_STAMP)
+test-slow: $(TEST_STAMP) $(MODEL_STAMP) animatic-deps
 	$(PY) -m pytest -m "slow" -q
 
 # reliability and security, heavy (issue 9): fuzzing ×20 (hypothesis profile soak), 60-episode seasons under
