@@ -35,9 +35,12 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def prompts_dir() -> Path:
-    """$DRAMAGEN_PROMPTS_DIR, else the repo's ``prompts/``."""
+    """$DRAMAGEN_PROMPTS_DIR, else the repo's ``prompts/``, else (an installed wheel) the copy inside the package."""
     env = os.environ.get("DRAMAGEN_PROMPTS_DIR")
-    return Path(env).expanduser().resolve() if env else REPO_ROOT / "prompts"
+    if env:
+        return Path(env).expanduser().resolve()
+    repo = REPO_ROOT / "prompts"
+    return repo if repo.is_dir() else Path(__file__).resolve().parent / "_share" / "prompts"
 
 
 @dataclass(frozen=True)

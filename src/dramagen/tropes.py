@@ -368,7 +368,9 @@ def catalogue_dir() -> Path:
     env = os.environ.get(ENV_PROMPTS_DIR, "").strip()
     if env:
         return Path(env).expanduser() / "tropes"
-    return Path(__file__).resolve().parents[2] / "prompts" / "tropes"
+    from .prompting import prompts_dir
+
+    return prompts_dir() / "tropes"
 
 
 def _format_validation(err: ValidationError) -> str:

@@ -41,7 +41,10 @@ def registry_path() -> Path:
     if env:
         return Path(env)
     p = models_dir() / "registry.yaml"
-    return p if p.exists() else REPO_ROOT / "models" / "registry.yaml"
+    if p.exists():
+        return p
+    repo = REPO_ROOT / "models" / "registry.yaml"
+    return repo if repo.exists() else Path(__file__).resolve().parents[1] / "_share" / "registry.yaml"  # a wheel
 
 
 class Source(BaseModel):
