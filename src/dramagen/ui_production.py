@@ -61,7 +61,8 @@ def board_html(plan) -> str:
 
 def _summary(plan) -> str:
     s = plan.schedule
-    lines = [f"**{len(s.scenes)} scenes in {s.days_used} days** · solver {s.status}, gap {s.gap:.1%} · "
+    how = "moved by hand" if s.status == "HAND-EDITED" else f"solver {s.status}, gap {s.gap:.1%}"
+    lines = [f"**{len(s.scenes)} scenes in {s.days_used} days** · {how} · "
              f"{s.company_moves} company moves · {s.hold_days} actor hold days"]
     if plan.budget is not None:
         lines.append(f"Budget estimate: {plan.budget.total:,.0f} {plan.budget.currency} (illustrative rate card)")
@@ -72,14 +73,14 @@ def _summary(plan) -> str:
     return "\n\n".join(lines)
 
 
-def _view(plan) -> tuple:
+def _view(plan, selected: str | None = None) -> tuple:
     s = plan.schedule
     dood = [[r.actor, r.work, r.hold, r.start or "", r.finish or "", " ".join(c or "·" for c in r.codes)]
             for r in s.dood]
     files = [str(f) for f in (plan.files or []) if f.suffix in (".pdf", ".csv", ".html")]
     ids = [x.id for x in s.scenes]
     return (_summary(plan), board_html(plan), dood, files,
-            gr.update(choices=sorted(ids), value=sorted(ids)[0] if ids else None))
+            gr.update(choices=sorted(ids), value=selected if selected in ids else (sorted(ids)[0] if ids else None)))
 
 
 def build_production_tab(sess: gr.State) -> dict[str, Any]:
@@ -135,7 +136,7 @@ def build_production_tab(sess: gr.State) -> dict[str, Any]:
     def move_it(choice, scene_id, day_, sess_):
         from .production import move_scene
 
-        return _view(move_scene(_season_path(choice, sess_), scene_id, int(day_)))
+        return _view(move_scene(_season_path(choice, sess_), scene_id, int(day_)), scene_id)
 
     outs = [status, board, dood, files, scene]
     go.click(_guard(schedule), [season, availability, days, hours, blocks, per_page, per_setup, limit, sess], outs,
