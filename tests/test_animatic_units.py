@@ -106,3 +106,13 @@ def test_out_of_bounds_spoken_runtime_is_flagged():
     assert out_of_bounds(EpisodeRuntime(episode=3, spoken=75.0, **base)) is None
     msg = out_of_bounds(EpisodeRuntime(episode=3, spoken=94.2, **base))
     assert "episode 3" in msg and "94.2 s" in msg and "60–90 s" in msg
+
+
+def test_a_long_line_gets_a_smaller_font_before_it_is_ever_cut():
+    from dramagen.animatic.render import _caption_rows
+
+    line = "Your kind should have just solved a problem in 15 minutes. How about your daughter?"
+    rows, px = _caption_rows(line, 1080)
+    assert " ".join(rows) == line and len(rows) <= MAX_ROWS and px < round(0.046 * 1080)
+    rows, _ = _caption_rows("word " * 200, 1080)
+    assert len(rows) == MAX_ROWS + 2 and rows[-1].endswith("…")

@@ -8,7 +8,8 @@ frames are never held in memory, only its shots' panels, one at a time.
 - **camera moves** over the panel, eased: push in (zoom 1 → 1.15 towards the upper middle), pull out,
   pan / whip pan / tracking (a sideways drift at zoom 1.12; the whip pan in its first quarter), tilt and
   crane (a vertical drift), handheld (a slight, seeded shake at zoom 1.08); static holds;
-- **captions** of the spoken line, white on a dark box, wrapped to at most :data:`MAX_ROWS` rows, inside
+- **captions** of the spoken line, white on a dark box under the speaker's cue, wrapped to :data:`MAX_ROWS`
+  rows (a smaller font for a long line, rarely two rows more), inside
   the lower part of the caption-safe area (:data:`dramagen.storyboard.SAFE_AREA`), from the voice's start
   to the end of its shot;
 - **cliffhanger card**: a hard cut to black with "TO BE CONTINUED" for the last ``card_seconds``.
@@ -70,19 +71,18 @@ def camera_box(move: str, u: float, W: int, H: int, seed: int = 0) -> tuple[floa
     return (x0, y0, x0 + w, y0 + h)
 
 
-def caption_box(rows: int, W: int, H: int) -> tuple[int, int, int, int]:
-    """Where a caption of ``rows`` rows goes: inside the caption-safe area, at its bottom."""
+def caption_box(rows: int, W: int, H: int, px: int | None = None) -> tuple[int, int, int, int]:
+    """Where a caption of ``rows`` rows (font ``px``) goes: inside the caption-safe area, at its bottom."""
     fx0, fy0, fx1, fy1 = SAFE_AREA
-    f = font(_caption_px(W), "bold")
-    lh = _row_h(f)
+    lh = _row_h(font(px or _caption_px(W), "bold"))
     pad = max(2, round(0.012 * W))
     x0, x1 = round(fx0 * W), round(fx1 * W)
     bottom = round((fy0 + (fy1 - fy0) * CAPTION_BOTTOM) * H)
     return (x0, bottom - rows * lh - 2 * pad, x1, bottom)
 
 
-def _caption_px(W: int) -> int:
-    return max(8, round(0.046 * W))
+def _caption_px(W: int, scale: float = 0.046) -> int:
+    return max(8, round(scale * W))
 
 
 def _row_h(f) -> int:
@@ -90,18 +90,30 @@ def _row_h(f) -> int:
     return int((a + d) * 1.12)
 
 
+def _caption_rows(text: str, W: int) -> tuple[list[str], int]:
+    """The line wrapped to the safe width: the big font when it fits in :data:`MAX_ROWS` rows, else smaller
+    fonts, then up to ``MAX_ROWS + 2`` rows; only a line longer than that is cut with an ellipsis."""
+    x0, _, x1, _ = caption_box(1, W, round(W * 16 / 9))
+    width = x1 - x0 - 2 * max(2, round(0.012 * W))
+    for scale in (0.046, 0.040, 0.035):
+        px = _caption_px(W, scale)
+        rows = wrap(" ".join(text.split()), font(px, "bold"), width)
+        if len(rows) <= MAX_ROWS:
+            return rows, px
+    if len(rows) > MAX_ROWS + 2:
+        rows = rows[:MAX_ROWS + 2]
+        rows[-1] = rows[-1].rstrip(".,;: ") + "…"
+    return rows, px
+
+
 @lru_cache(maxsize=64)
 def caption_layer(text: str, W: int, H: int, speaker: str = "") -> tuple[Image.Image, tuple[int, int]]:
     """The caption of ``text`` (the speaker's cue above it, in yellow) as an RGBA image and where to paste it."""
-    f = font(_caption_px(W), "bold")
+    rows, px = _caption_rows(text, W)
+    f = font(px, "bold")
     pad = max(2, round(0.012 * W))
-    x0, _, x1, _ = caption_box(1, W, H)
-    rows = wrap(" ".join(text.split()), f, x1 - x0 - 2 * pad)
-    if len(rows) > MAX_ROWS:
-        rows = rows[:MAX_ROWS]
-        rows[-1] = rows[-1].rstrip(".,;: ") + "…"
     rows = ([speaker.upper()] if speaker else []) + rows
-    bx0, by0, bx1, by1 = caption_box(len(rows), W, H)
+    bx0, by0, bx1, by1 = caption_box(len(rows), W, H, px)
     img = Image.new("RGBA", (bx1 - bx0, by1 - by0), (0, 0, 0, 0))
     d = ImageDraw.Draw(img)
     d.rounded_rectangle([0, 0, bx1 - bx0 - 1, by1 - by0 - 1], radius=max(2, pad), fill=(10, 10, 14, 200))
