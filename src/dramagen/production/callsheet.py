@@ -50,12 +50,26 @@ def _header(title: str, day: ScheduleDay, total: int, call: str, wrap: float, av
         [("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#eeeeee")), ("GRID", (0, 0), (-1, -1), 0.3, colors.grey)]))
 
 
-def _scene_table(day: ScheduleDay, b: Breakdown, starts: dict, call: str) -> Table:
+def _scene_table(day: ScheduleDay, b: Breakdown, timed: dict, call: str, rates: RateCard) -> Table:
     numbers = {c.name: c.number for c in b.cast}
     rows = [["Time", "Scene", "Set", "D/N", "Pgs", "Cast", "Synopsis"]]
     extra = []
+    end, where = None, None
     for sid in day.scenes:
         s = b.scene(sid)
+        if end is not None:  # what happens between two scenes: a company move, the meal
+            if s.location != where:
+                rows.append([clock(call, end), "", para(f"COMPANY MOVE to {s.location}", 7, True), "", "", "", ""])
+                extra += [("SPAN", (2, len(rows) - 1), (-1, len(rows) - 1)),
+                          ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), colors.HexColor("#dddddd"))]
+                end += rates.production.company_move_minutes
+            if timed[sid].start_minute - end >= rates.production.meal_minutes - 0.5:
+                rows.append([clock(call, end), "", para(f"MEAL ({rates.production.meal_minutes:g} min)", 7, True),
+                             "", "", "", ""])
+                extra += [("SPAN", (2, len(rows) - 1), (-1, len(rows) - 1)),
+                          ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), colors.HexColor("#dddddd"))]
+        end, where = timed[sid].start_minute + timed[sid].minutes, s.location
+        starts = {k: v.start_minute for k, v in timed.items()}
         rows.append([clock(call, starts[sid]), sid, para(f"{'INT' if s.interior else 'EXT'}. {s.location} - {s.time}", 7),
                      "N" if s.day_night == "NIGHT" else "D", pages_text(s.eighths),
                      ",".join(str(n) for n in sorted(numbers.get(c, 99) for c in s.cast)), para(s.synopsis[:160], 7)])
@@ -122,7 +136,7 @@ def callsheet_pdf(schedule: Schedule, breakdowns: list[Breakdown], unit: str, da
     total = max(d.day for d in schedule.days if d.unit == unit)
     cast, holds = _cast_table(day, b, schedule, starts, call, av, rates, len(breakdowns) > 1)
     story = [_header(b.season, day, total, call, wrap, av, rates), Spacer(1, 5), para("Scenes in shooting order", 9, True),
-             _scene_table(day, b, starts, call), Spacer(1, 5), para("Cast", 9, True), cast]
+             _scene_table(day, b, timed, call, rates), Spacer(1, 5), para("Cast", 9, True), cast]
     if holds:
         story.append(para("On hold today (paid, not called): " + ", ".join(holds), 7.5))
     story += [Spacer(1, 5), para("Props, wardrobe and special needs", 9, True), *_needs(day, b)]

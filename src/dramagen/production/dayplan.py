@@ -4,7 +4,8 @@ Within a day (the solver only decides the day): one visit per location, starting
 previous day ended, then the location with the most work; at a location, exteriors before
 interiors (daylight), then the biggest cast first with the same cast together (actors
 released early), then script order. Start times count from crew call: the first shot
-after ``crew_call_minutes``, a company move between locations, the meal after six hours.
+after ``crew_call_minutes``, a company move between locations, the meal before the scene that
+would end more than six hours after crew call.
 
 :func:`layout` builds the whole :class:`~dramagen.production.models.Schedule` (days, scene
 times, day-out-of-days, totals) for any assignment: the solver's, a hand-moved one, or
@@ -54,10 +55,10 @@ def _timetable(unit: str, day: int, scenes: list[SceneBreakdown], rates: RateCar
     for k, s in enumerate(scenes, 1):
         if k > 1 and s.location != scenes[k - 2].location:
             t += p.company_move_minutes
-        if not meal_done and t >= p.crew_call_minutes + MEAL_AFTER_MINUTES:
+        minutes = scene_minutes(s.eighths, s.setups, rates)
+        if not meal_done and t + minutes > MEAL_AFTER_MINUTES:  # the meal within six hours of crew call
             t += p.meal_minutes
             meal_done = True
-        minutes = scene_minutes(s.eighths, s.setups, rates)
         out.append(ScheduledScene(unit=unit, id=s.id, day=day, order=k, start_minute=int(round(t)), minutes=minutes,
                                   location=s.location))
         t += minutes
