@@ -184,3 +184,23 @@ def test_cli_schedule_and_one_line_errors(fresh, tmp_path, capsys):
     first = load_plan(fresh).schedule.scenes[0]
     rc, out, _ = _cli(capsys, "production", "move", str(fresh), first.id, str(first.day))
     assert rc == 0 and "gap" in out
+
+
+def test_two_seasons_share_an_actor_over_the_same_days(tmp_path):
+    a = make_season(tmp_path / "series-a", episodes=4, seed=2)
+    b = make_season(tmp_path / "series-b", episodes=4, seed=3)
+    av = tmp_path / "casting.yaml"
+    av.write_text("casting:\n  series-a: {Celeste Vane: star}\n  series-b: {Gabriel Stone: star}\n"
+                  "actors:\n  star: [1]\nstart_date: 2026-03-02\n")
+    plan = plan_production([a, b], ScheduleOptions(days=5, **FAST), availability=av)
+    s = plan.schedule
+    assert s.units == ["series-a", "series-b"]
+    assert violations(s, plan.breakdowns, s.options, plan.rates, plan.availability) == []
+    star = next(r for r in s.dood if r.actor == "star")
+    assert star.codes[0] == "" and star.work >= 1  # day 1 off
+    for folder in (a, b):
+        sd = SeasonDir(folder)
+        assert sd.production_path("callsheets/day02.pdf").exists() or sd.production_path(
+            "callsheets/day01.pdf").exists()
+        assert SeasonDir(folder).production_path("schedule.json").read_text() == \
+            SeasonDir(a).production_path("schedule.json").read_text()

@@ -30,7 +30,7 @@ def clock(call: str, minutes: float) -> str:
 def _date(availability: Availability, day: int) -> str:
     if not availability.start_date:
         return "date: not set (start_date in the availability file)"
-    return (dt.date.fromisoformat(availability.start_date) + dt.timedelta(days=day - 1)).strftime("%A %d %B %Y")
+    return (availability.start_date + dt.timedelta(days=day - 1)).strftime("%A %d %B %Y")
 
 
 def _header(title: str, day: ScheduleDay, total: int, call: str, wrap: float, av: Availability, rates: RateCard):

@@ -6,6 +6,7 @@ season folder's ``production/`` (see :meth:`dramagen.season.SeasonDir.production
 
 from __future__ import annotations
 
+import datetime
 from typing import Literal
 
 from pydantic import Field, NonNegativeFloat
@@ -107,7 +108,7 @@ class Availability(Model):
     casting: dict[str, dict[str, str]] = Field(
         default_factory=dict, description="unit (season folder name) → {character → actor id}: actors shared "
                                           "between seasons")
-    start_date: str | None = Field(None, pattern=r"^\d{4}-\d{2}-\d{2}$", description="day 1 (YYYY-MM-DD)")
+    start_date: datetime.date | None = Field(None, description="the date of shooting day 1 (YYYY-MM-DD)")
 
 
 class ScheduleOptions(Model):

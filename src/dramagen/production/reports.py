@@ -125,13 +125,13 @@ def stripboard_html(schedule: Schedule, breakdowns: list[Breakdown], title: str)
     return "\n".join(out)
 
 
-def dood_pdf(schedule: Schedule, title: str, start_date: str | None = None) -> bytes:
+def dood_pdf(schedule: Schedule, title: str, start_date=None) -> bytes:
     import datetime as dt
 
     n = schedule.days_used
     dates = [""] * n
     if start_date:
-        d0 = dt.date.fromisoformat(start_date)
+        d0 = start_date
         dates = [(d0 + dt.timedelta(days=i)).strftime("%a %d %b") for i in range(n)]
     nights = {d.day for d in schedule.days if d.night}
     head = ["Actor"] + [f"Day {d}\n{'night' if d in nights else 'day'}" + (f"\n{dates[d - 1]}" if dates[0] else "")
