@@ -46,7 +46,7 @@ def test_require_names_the_extra(monkeypatch):
     with pytest.raises(MissingExtraError) as e:
         require("matplotlib", "lab")
     assert isinstance(e.value, DramagenError) and e.value.extra == "lab"
-    assert str(e.value) == ("the prompt lab's plots needs matplotlib, which is not installed: "
+    assert str(e.value) == ("matplotlib is not installed (the prompt lab's plots): "
                             "pip install 'dramagen[lab]' (from a clone: pip install -e '.[lab]')")
     assert set(EXTRAS) == {"server", "ray", "lab", "dev"}
 
@@ -55,7 +55,7 @@ def test_llamacpp_backend_without_the_server_extra(monkeypatch, tmp_path):
     from dramagen.llm.llamacpp import LlamaCppGenerator
 
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
-    with pytest.raises(MissingExtraError, match=r"the llamacpp backend needs llama-cpp-python.*dramagen\[server\]"):
+    with pytest.raises(MissingExtraError, match=r"llama-cpp-python is not installed \(the llamacpp backend\).*dramagen\[server\]"):
         LlamaCppGenerator(tmp_path / "m.gguf")
 
 

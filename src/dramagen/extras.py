@@ -32,7 +32,7 @@ class MissingExtraError(DramagenError):
     def __init__(self, extra: str, feature: str | None = None):
         what, dist = EXTRAS[extra]
         self.extra = extra
-        super().__init__(f"{feature or what} needs {dist}, which is not installed: pip install 'dramagen[{extra}]' "
+        super().__init__(f"{dist} is not installed ({feature or what}): pip install 'dramagen[{extra}]' "
                          f"(from a clone: pip install -e '.[{extra}]')")
 
 
