@@ -10,7 +10,8 @@ The model (one *unit* = one season's crew; several seasons may share actors):
 * **Night blocks** (hard): a day is a day shoot or a night shoot (NIGHT and EVENING scenes
   are night work); the night days form at most ``night_blocks`` runs of consecutive days.
 * **One place at a time** (hard): a shared actor works for one unit a day.
-* Days are used from day 1 without gaps.
+* A unit pays only for the days it shoots (it may start later, when its shared actors are
+  busy elsewhere); of equal schedules the earliest wins.
 * **Objective**, in the rate card's money so that the trade-offs are the budget's: shooting
   days × (crew + equipment), night days × the night premium, company moves × their cost,
   location days × the location's rate, and each actor's days on the payroll (first to last
@@ -153,8 +154,6 @@ def build_model(pr: Problem, objective: bool = True) -> Built:  # noqa: C901 - t
         night = {d: m.new_bool_var(f"night_{u}_{d}") for d in days}
         at = {(loc, d): m.new_bool_var(f"at_{u}_{loc}_{d}") for loc in locs for d in days}
         for d in days:
-            if d < D:
-                m.add(used[d] >= used[d + 1])
             m.add(night[d] <= used[d])
             for loc in locs:
                 m.add(at[loc, d] <= used[d])
@@ -168,7 +167,8 @@ def build_model(pr: Problem, objective: bool = True) -> Built:  # noqa: C901 - t
             m.add(sum(pr.jobs[i].minutes * x[i, d] for i in on) + move_min * moves <= pr.capacity * used[d])
             if pr.options.max_setups_per_day:
                 m.add(sum(pr.jobs[i].setups * x[i, d] for i in on) <= pr.options.max_setups_per_day)
-            cost += [day_cost * used[d], night_cost * night[d], int(round(money.company_move)) * moves]
+            # a shooting day's cost, plus d as a tie-break: of equal schedules, the one that shoots earliest
+            cost += [(day_cost + d) * used[d], night_cost * night[d], int(round(money.company_move)) * moves]
             cost += [pr.location_rate[loc] * at[loc, d] for loc in locs]
         _cuts(m, pr, mine, used, at, locs)
         starts = []
