@@ -191,6 +191,7 @@ class StoryEvent(Model):
     object: str = Field("", max_length=80)
     secret: str = Field("", max_length=40, description="the secret id it turns on, if any")
     location: str = Field("", max_length=40)
+    detail: str = Field("", max_length=200, description="the secret's text, else the season's stakes")
     summary: str = Field("", max_length=300, description="one sentence (phrase library)")
 
     @property

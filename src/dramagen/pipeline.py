@@ -194,6 +194,7 @@ class Runner:
     def plan_step(self, state: SeasonState) -> SeasonState:
         from .planner import plan_season
         from .stages.plan import write_plan_text
+        from .story.events import build_ledger
 
         if state.plan is None and self.season and self.season.has_plan():
             state.plan = self.season.load_plan()
@@ -203,6 +204,9 @@ class Runner:
             self._tick("plan", 0, req.episodes, "planning the season")
             t = time.perf_counter()
             skeleton = plan_season(state.trope, state.bible, req.episodes, req.paywall, req.length, req.seed)
+            ledger, skeleton = build_ledger(skeleton, state.bible, state.trope, req.seed)
+            if self.season:  # the ledger first: plan.json marks the part done
+                self.season.write_model(self.season.ledger_path, ledger)
             ctx = self._ctx(req)
             state.plan = write_plan_text(ctx, skeleton, state.bible, state.trope)
             self._finish_part(state, "plan", ctx, t, self.season.plan_path if self.season else None, state.plan)

@@ -454,6 +454,19 @@ def _focus(plan_ep: EpisodePlan, bible: SeriesBible) -> list[str]:
     return names
 
 
+def _event_scenes(plan_ep: EpisodePlan, bible: SeriesBible, scene_locs: list[str]) -> list[str]:
+    """With a story event: the first scene where the last cliffhanger happened, the last where this one does."""
+    if plan_ep.event is None:
+        return scene_locs
+    out = list(scene_locs)
+    opening = plan_ep.opening.location if plan_ep.opening and bible.location(plan_ep.opening.location) else ""
+    if opening:
+        out[0] = opening
+    if len(out) > 1 and bible.location(plan_ep.event.location) and plan_ep.event.location != out[-2]:
+        out[-1] = plan_ep.event.location
+    return out
+
+
 def layout_beats(plan_ep: EpisodePlan, bible: SeriesBible, seed: int) -> EpisodeBeats:
     """The beat skeleton of one episode: kinds, scenes, characters and a time budget.
 
@@ -489,9 +502,10 @@ def layout_beats(plan_ep: EpisodePlan, bible: SeriesBible, seed: int) -> Episode
     scene_locs = [main.name if main else loc_names[0]]
     for _ in range(1, scenes):
         scene_locs.append(r.choice([x for x in loc_names if x != scene_locs[-1]]))
+    scene_locs = _event_scenes(plan_ep, bible, scene_locs)
 
     focus = _focus(plan_ep, bible)
-    extras = [c.name for c in bible.characters if c.name not in focus]
+    extras = [c.name for c in bible.characters if c.name not in focus and c.name not in plan_ep.absent]
 
     beat_scene: list[int] = []
     for si, size in enumerate(sizes):

@@ -4,7 +4,9 @@
 SEASON/
   request.json            what was asked (SeasonRequest)
   bible.json              SeriesBible
-  plan.json               SeasonPlan
+  plan.json               SeasonPlan (each episode with its story event)
+  premise.json            Premise (a free-text season: the parsed, possibly edited premise)
+  ledger.json             StoryLedger: secrets, objects, initial state, the season's events
   episodes/ep001/beats.json   EpisodeBeats (its presence marks the episode done)
   episodes/ep001/script.json  EpisodeScript (+ script.fountain)
   episodes/ep001/shooting.json ShootingScript (shot list)
@@ -39,6 +41,7 @@ from .models import (
     SeriesBible,
     ShootingScript,
     SlotStats,
+    StoryLedger,
 )
 
 
@@ -173,6 +176,18 @@ class SeasonDir:
     @property
     def plan_path(self) -> Path:
         return self.path / "plan.json"
+
+    @property
+    def ledger_path(self) -> Path:
+        return self.path / "ledger.json"
+
+    @property
+    def premise_path(self) -> Path:
+        return self.path / "premise.json"
+
+    def load_ledger(self) -> StoryLedger | None:
+        """The story ledger, or None for a season made before ledgers (or without one)."""
+        return self._load(self.ledger_path, StoryLedger) if self.ledger_path.exists() else None
 
     @property
     def manifest_path(self) -> Path:

@@ -222,6 +222,13 @@ class _Writer:
                     sweet_words=8 if hook else 13, labels=("Beat",), no_first_person=True,
                     max_tokens=18 if hook else 26, prefix=first(who), candidates=self._n("beats.action"))
 
+    def allocate(self, skeleton: EpisodeBeats) -> list[tuple[bool, int]]:
+        return _allocate(skeleton, self.bible, self.settings)
+
+    def fixed_action(self, b: Beat, idx: int) -> str | None:
+        """An action written without the model (the event writer's hook payoff), or None."""
+        return None
+
     def line_slot(self, b: Beat, idx: int, j: int, speaker: str, paren: str, used: set[str]) -> Slot:
         hook = b.kind == "hook"
         ch = self.bible.character(speaker)
@@ -242,11 +249,12 @@ class _Writer:
     def drafts(self, beats: list[Beat], only: set[int] | None, purpose: tuple,
                keep: list[Beat] | None = None) -> list[_BeatDraft]:
         """Write the slots of the beats (all, or positions in ``only``; others are kept from ``keep``)."""
-        alloc = _allocate(self.sk.model_copy(update={"beats": beats}), self.bible, self.settings)
+        alloc = self.allocate(self.sk.model_copy(update={"beats": beats}))
         last = len(beats) - 1
         slots: list[Slot] = []
         where: list[tuple[int, int]] = []  # (beat position, -1 action | line number)
         specs: dict[int, list[tuple[str, str]]] = {}
+        fixed: dict[int, str] = {}
         used: set[str] = set()
         for i, b in enumerate(beats):
             if only is not None and i not in only:
@@ -254,7 +262,10 @@ class _Writer:
             act, nlines = alloc[i]
             if i == last and b.kind == "cliffhanger":
                 act = False
-            if act:
+            fixed_action = self.fixed_action(b, i) if act else None
+            if fixed_action is not None:
+                fixed[i] = fixed_action
+            elif act:
                 slots.append(self.action_slot(b, i))
                 where.append((i, -1))
             chars = b.characters or [self.bible.characters[0].name]
@@ -278,6 +289,8 @@ class _Writer:
                 d.action = _Choice(kb.action, fixed=False) if kb.action else None
                 d.lines = [_LineDraft(ln.character, ln.parenthetical, _Choice(ln.text)) for ln in kb.lines]
             drafts.append(d)
+        for i, text in fixed.items():
+            drafts[i].action = _Choice(text, fixed=True)
         for (i, j), res in zip(where, results):
             choice = _Choice(res.text, result=res if res.alternatives else None, alt=0,
                              score=res.score if math.isfinite(res.score) else -3.0)
@@ -461,6 +474,15 @@ class _Writer:
         return self.sk.model_copy(update={"beats": beats})
 
 
+def _writer(plan_ep: EpisodePlan) -> type[_Writer]:
+    """The story-event writer for an episode with an event (``stages.beats_events``), else the plain one."""
+    if plan_ep.event is None:
+        return _Writer
+    from .beats_events import EventWriter
+
+    return EventWriter
+
+
 def _previous_line(previous: EpisodePlan | str | None) -> str | None:
     if previous is None:
         return None
@@ -479,7 +501,7 @@ def write_beats(ctx: WriteContext, skeleton: EpisodeBeats, plan_ep: EpisodePlan,
     "regenerate"); 0 is the season's own text. The result depends only on ``ctx.seed``,
     the inputs, the episode number and ``variant``.
     """
-    w = _Writer(ctx, skeleton, plan_ep, bible, trope, settings, _previous_line(previous))
+    w = _writer(plan_ep)(ctx, skeleton, plan_ep, bible, trope, settings, _previous_line(previous))
     purpose = ("beats", plan_ep.number) + ((variant,) if variant else ())
     drafts = w.drafts(list(skeleton.beats), None, purpose)
     return w.finish(w.fit(drafts))
@@ -502,7 +524,7 @@ def rewrite_beat(ctx: WriteContext, beats: EpisodeBeats, index: int, plan_ep: Ep
         raise InputError("beat", index, f"a beat index from 1 to {len(beats.beats)}")
     cur = beats.beats[pos]
     tag = hashlib.sha256(cur.model_dump_json(include={"action", "lines"}).encode()).hexdigest()[:12]
-    w = _Writer(ctx, beats, plan_ep, bible, trope, settings, _previous_line(previous))
+    w = _writer(plan_ep)(ctx, beats, plan_ep, bible, trope, settings, _previous_line(previous))
     # the budget of each beat: its share of the target, as planned
     n = len(beats.beats)
     skel = [b.model_copy(update={"action": "", "lines": []}) for b in beats.beats]

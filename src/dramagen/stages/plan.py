@@ -100,6 +100,10 @@ def write_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, tro
     ``variant`` > 0 gives another take (the UI's "regenerate"); 0 is the season's own text.
     """
     wanted = _check_episodes(plan, episodes)
+    if all(plan.episode(e).event is not None for e in wanted):
+        from .plan_events import write_event_plan_text
+
+        return write_event_plan_text(ctx, plan, bible, trope, wanted, variant=variant)
     mapping = name_map(trope, bible)
     examples = _examples(trope, bible, mapping)
     names = bible.names

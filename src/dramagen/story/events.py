@@ -100,11 +100,12 @@ def _initial(bible: SeriesBible, secrets: list[Secret], objects: list[str]) -> L
     return LedgerState(status={c.name: "present" for c in bible.characters}, knows=knows, objects=held)
 
 
-def filler(ev: StoryEvent, ledger: StoryLedger, stakes: str) -> Filler:
-    sec = ledger.secret(ev.secret) if ev.secret else None
+def filler(ev: StoryEvent, stakes: str = "") -> Filler:
+    """The values an event's phrases are filled with."""
     loc = f"the {ev.location.lower()}" if ev.location else "the room"
     return Filler(a=ev.actor.split()[0], b=ev.target.split()[0], object=ev.object or "the letter",
-                  secret=sec.text if sec else stakes, loc=loc.replace("'S", "'s"), stakes=stakes)
+                  secret=ev.detail or stakes or "the truth", loc=loc.replace("'S", "'s"),
+                  stakes=stakes or ev.detail or "everything")
 
 
 class _Builder:
@@ -200,9 +201,10 @@ class _Builder:
             obj = self._object(e)
         if a is None or b is None or a == b:
             return None
+        sec = self.ledger.secret(sid) if sid else None
         ev = StoryEvent(id=f"ep{e:03d}", episode=e, type=kind, actor=a, target=b, object=obj, secret=sid,
-                        location=loc)
-        fill = filler(ev, self.ledger, self.stakes)
+                        location=loc, detail=(sec.text if sec else self.stakes)[:200])
+        fill = filler(ev, self.stakes)
         return ev.model_copy(update={"summary": fill.fill(phrases_for(kind).summary)})
 
     def _try(self, kinds, e: int, loc: str) -> StoryEvent | None:
@@ -235,8 +237,8 @@ def build_ledger(skeleton: SeasonPlan, bible: SeriesBible, trope: Any, seed: int
     first = skeleton.episodes[0]
     foe = b._foe(0) or bible.characters[1].name
     opening = StoryEvent(id="ep001-open", episode=1, type="humiliation", actor=b.lead, target=foe,
-                         object=b._object(0), location=first.location)
-    opening = opening.model_copy(update={"summary": filler(opening, b.ledger, b.stakes).fill(
+                         object=b._object(0), location=first.location, detail=b.stakes[:200])
+    opening = opening.model_copy(update={"summary": filler(opening, b.stakes).fill(
         phrases_for("humiliation").summary)})
     b.state = apply_event(b.ledger, b.state, opening)
     events, eps = [opening], []

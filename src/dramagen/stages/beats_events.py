@@ -1,0 +1,185 @@
+"""Stage 3 for an episode with a story event: beats written from the event (docs/architecture.md, "Story").
+
+:class:`EventWriter` is the beat writer of ``stages.beats`` with three changes:
+
+- **The hook pays off the last cliffhanger.** Its action is a payoff phrase of the event
+  the episode opens on (``EpisodePlan.opening``): the immediate consequence, naming the
+  same people and object, in the first seconds. Episode 1 opens on the season's opening
+  blow itself.
+- **Show, then tell.** Every beat has an action paragraph of what the camera sees (about
+  12–30 words), written from a concrete scene with this event's own phrasings as worked
+  examples; a character's first beat in the episode names them in its action. Fewer
+  dialogue lines follow from the time budget (dialogue share ~0.3–0.55).
+- **Lines for the event.** Each line is conditioned on its speaker, the person spoken to,
+  the emotion and the scene; worked examples and fallbacks are the event's phrase lines for
+  the speaker's side. Off-world text (a phone in 1920s Shanghai, a vampire in a drama with
+  no magic, "the screen") is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from ..models import Beat, EpisodeBeats, StoryEvent
+from ..seeding import rng
+from ..slots import Slot
+from ..story.events import filler
+from ..story.grounding import event_check, event_words, off_world, world_of
+from ..story.scenes import phrase_options, scene_line
+from ..timing import estimate_elements
+from . import _get, first
+from .beats import HOOK_MAX_SECONDS, _others, _Writer
+
+__all__ = ["EventWriter"]
+
+ACTION_MIN, ACTION_SWEET, ACTION_MAX = 10, 18, 30
+
+
+class EventWriter(_Writer):
+    def __init__(self, ctx, skeleton, plan_ep, bible, trope, settings, previous):
+        super().__init__(ctx, skeleton, plan_ep, bible, trope, settings, previous)
+        self.ev: StoryEvent = plan_ep.event
+        self.opening: StoryEvent | None = plan_ep.opening
+        self.world = world_of(trope)
+        self.need = event_words(self.ev, self.ev.detail)
+        story = _get(trope, "story")
+        self.base["world"] = (str(_get(story, "world", "")) if story is not None else "") or "Present day"
+        self.kws = self.kws + sorted(self.need)
+        self.scene = scene_line(self.ev, self.opening)
+        self.used_phrases: set[int] = set()
+        self.intro: dict[int, list[str]] = {}
+
+    # -- allocation: an action paragraph in every beat --------------------------------------
+    def allocate(self, skeleton: EpisodeBeats) -> list[tuple[bool, int]]:
+        alloc = super().allocate(skeleton)
+        last = len(skeleton.beats) - 1
+        return [(i != last or b.kind != "cliffhanger", n) for i, ((_, n), b) in enumerate(zip(alloc, skeleton.beats))]
+
+    def drafts(self, beats, only, purpose, keep=None):
+        beats = self._hook_cast(list(beats))
+        seen: set[str] = set()
+        for i, b in enumerate(beats):
+            self.intro[i] = [c for c in b.characters if c not in seen]
+            seen.update(b.characters)
+        return super().drafts(beats, only, purpose, keep)
+
+    def _hook_cast(self, beats: list[Beat]) -> list[Beat]:
+        """The hook shows the people of the event it pays off."""
+        if not beats or beats[0].kind != "hook" or self.opening is None:
+            return beats
+        keep = [c for c in beats[0].characters if c in self.opening.participants]
+        cast = keep or [c for c in self.opening.participants if self.bible.character(c)]
+        return [beats[0].model_copy(update={"characters": cast})] + beats[1:]
+
+    # -- the hook: the payoff of the last cliffhanger ---------------------------------------
+    def fixed_action(self, b: Beat, idx: int) -> str | None:
+        if idx != 0 or b.kind != "hook" or self.opening is None:
+            return None
+        kind = "cliffhanger" if self.opening.id.endswith("-open") else "payoff"
+        options = sorted(phrase_options(self.opening, kind, self.world), key=len)
+        r = rng(self.ctx.seed, "beats", self.ep.number, "payoff")
+        head = self.settings.heading_seconds if b.new_scene else 0.0
+        fits = [t for t in options if head + estimate_elements([("action", t)], self.settings) <= HOOK_MAX_SECONDS - 1]
+        return r.choice(fits or options[:1])
+
+    # -- action paragraphs ------------------------------------------------------------------
+    def _fill_for(self, b: Beat, names: list[str]):
+        a = names[0] if names else (b.characters[0] if b.characters else self.ev.actor)
+        o = next((c for c in b.characters if c != a), None) or _others(b.characters, a, self.bible)
+        loc = ("the " + b.location.lower()).replace("'S", "'s")
+        return dataclasses.replace(filler(self.ev), a=first(a), b=first(o), loc=loc)
+
+    def _action_fallback(self, b: Beat, idx: int, names: list[str]) -> str:
+        fill = self._fill_for(b, names)
+        options = [fill.fill(t) for t in _action_templates(self.ev)]
+        options = [t for t in options if off_world(t, self.world) is None] or options
+        r = rng(self.ctx.seed, "beats", self.ep.number, idx, "action-fallback")
+        free = [k for k, t in enumerate(options) if k not in self.used_phrases] or list(range(len(options)))
+        k = r.choice(free)
+        self.used_phrases.add(k)
+        text = options[k]
+        missing = [first(n) for n in names if first(n) not in text]
+        return text if not missing else f"{' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} there. {text}"
+
+    def action_slot(self, b: Beat, idx: int) -> Slot:
+        names = self.intro.get(idx) or []
+        who = names or b.characters or [self.ev.actor]
+        examples = [{"location": b.location.title(), "who": ", ".join(first(c) for c in who[:2]), "text": t}
+                    for t in rng(self.ctx.seed, "beats", self.ep.number, idx, "ex").sample(
+                        phrase_options(self.ev, "action", self.world), 3)]
+        return Slot(kind="beats.action", template="story/action.j2",
+                    context={**self.base, "examples": examples, "location": b.location.title(),
+                             "who": ", ".join(first(c) for c in who)},
+                    fallback=self._action_fallback(b, idx, names), names=self.names, required=list(who),
+                    require_name=True, allowed_words=self.words + _object_words(self.ev), keywords=self.kws,
+                    min_words=ACTION_MIN, max_words=ACTION_MAX, sweet_words=ACTION_SWEET, labels=("Shot", "Beat"),
+                    no_first_person=True, max_tokens=40, prefix=first(who[0]), candidates=self._n("beats.action"),
+                    check=event_check(names or who[:1], self.need, self.world, need_words=False))
+
+    # -- lines --------------------------------------------------------------------------------
+    def _side(self, speaker: str, idx: int, j: int) -> str:
+        if speaker == self.ev.actor:
+            return "a"
+        if speaker == self.ev.target:
+            return "b"
+        return "a" if (idx + j) % 2 else "b"
+
+    def line_slot(self, b: Beat, idx: int, j: int, speaker: str, paren: str, used: set[str]) -> Slot:
+        if b.kind == "hook":
+            return super().line_slot(b, idx, j, speaker, paren, used)
+        ch = self.bible.character(speaker)
+        to = _others(b.characters, speaker, self.bible)
+        side = self._side(speaker, idx, j)
+        fill = dataclasses.replace(filler(self.ev), a=first(speaker), b=to) if side == "a" else \
+            dataclasses.replace(filler(self.ev), a=to, b=first(speaker))
+        raw = _line_templates(self.ev, side)
+        options = [t for t in (fill.fill(x) for x in raw) if off_world(t, self.world) is None] or [fill.fill(raw[0])]
+        r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line")
+        shown = r.sample(options, min(3, len(options)))
+        free = [t for t in options if t not in shown and t not in used] or options
+        fallback = r.choice(free)
+        used.add(fallback)
+        examples = [{"cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren, "text": t} for t in shown]
+        return Slot(kind="beats.line", template="story/line.j2",
+                    context={**self.base, "scene": self.scene, "examples": examples,
+                             "cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren},
+                    fallback=fallback, names=self.names, avoid=[speaker], allowed_words=self.words + _object_words(self.ev),
+                    keywords=self.kws, min_words=3, max_words=20, sweet_words=10, max_tokens=26,
+                    candidates=self._n("beats.line"),
+                    check=event_check([], self.need, self.world, need_words=False))
+
+    def _fallback_line(self, i: int, d, speaker: str, used: set[str]) -> str:
+        side = self._side(speaker, i, len(d.lines))
+        to = _others(d.beat.characters, speaker, self.bible)
+        fill = dataclasses.replace(filler(self.ev), a=first(speaker), b=to) if side == "a" else \
+            dataclasses.replace(filler(self.ev), a=to, b=first(speaker))
+        options = [fill.fill(t) for t in _line_templates(self.ev, side)]
+        options = [t for t in options if off_world(t, self.world) is None] or options
+        free = [t for t in options if t not in used] or options
+        return rng(self.ctx.seed, "beats", self.ep.number, i, "fit", len(d.lines)).choice(free)
+
+    def _fallback_action(self, i: int, d) -> str:
+        return self._action_fallback(d.beat, i, [])
+
+
+def _action_templates(ev: StoryEvent) -> list[str]:
+    """The event's action phrases that suit any beat: no {secret} without a secret, no place of their own."""
+    from ..story.phrases import phrases_for
+
+    raw = phrases_for(ev.type).action
+    keep = [t for t in raw if (ev.secret or "{secret}" not in t)
+            and ("{loc}" in t or not re.match(r"(At|In|On|Outside|Inside) (an?|the) ", t))]
+    return keep or raw
+
+
+def _line_templates(ev: StoryEvent, side: str) -> list[str]:
+    from ..story.phrases import phrases_for
+
+    raw = getattr(phrases_for(ev.type).lines, side)
+    return [t for t in raw if ev.secret or "{secret}" not in t] or raw
+
+
+def _object_words(ev: StoryEvent) -> list[str]:
+    return [w for w in (ev.object + " " + ev.detail).title().split() if w.isalpha()]
+

@@ -1,0 +1,89 @@
+"""Stage 2 (text) for a plan of story events: each episode's synopsis and cliffhanger written for its event.
+
+Each slot's prompt is a concrete scene (``story.scenes.scene_line``: where, who, which object,
+what just happened, what happens) after three of the season's other events as worked
+examples. A candidate must name the event's participants, show the event (its object, its
+secret or a verb of its type) and stay in the story's world (``story.grounding``);
+otherwise the event's own phrase from the library is the fallback. Groups of
+:data:`~dramagen.stages.plan.GROUP` episodes as in ``stages.plan`` (a resumed season equals
+an uninterrupted one).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..models import EpisodePlan, SeasonPlan, SeriesBible, StoryEvent
+from ..slots import Slot, WriteContext, fill
+from ..story.grounding import event_check, event_words, world_of
+from ..story.scenes import phrase_examples, phrase_fallback, scene_line
+from . import _get, allowed_words, cast_line, keywords
+from .plan import GROUP, _title_check, _title_fallback
+
+__all__ = ["write_event_plan_text"]
+
+
+def _others(plan: SeasonPlan, ep: EpisodePlan) -> list[StoryEvent]:
+    """The season's other events, nearest first (examples for this episode's slots)."""
+    evs = [e.event for e in plan.episodes if e.event is not None and e.number != ep.number]
+    return sorted(evs, key=lambda x: (abs(x.episode - ep.number), x.episode))
+
+
+def _base(bible: SeriesBible, trope: Any) -> dict[str, str]:
+    story = _get(trope, "story")
+    world = str(_get(story, "world", "")) if story is not None else ""
+    return {"world": world or "Present day", "trope_name": bible.trope_name or str(_get(trope, "name", "")),
+            "cast": cast_line(bible)}
+
+
+def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, trope: Any,
+                          wanted: list[int], *, variant: int = 0) -> SeasonPlan:
+    world = world_of(trope)
+    base = _base(bible, trope)
+    words = allowed_words(bible, trope) + [w for e in plan.episodes if e.event
+                                           for w in (e.event.object + " " + e.event.detail).title().split()]
+    names, kws = bible.names, keywords(trope)
+    done: dict[int, EpisodePlan] = {}
+    for g in sorted({(e - 1) // GROUP for e in wanted}):
+        group = plan.episodes[g * GROUP:(g + 1) * GROUP]
+        purpose = ("plan", g + 1) + ((variant,) if variant else ())
+        syn_slots = []
+        for ep in group:
+            ev = ep.event
+            assert ev is not None
+            need = event_words(ev, ev.detail)
+            syn_slots.append(Slot(
+                kind="plan.synopsis", template="story/synopsis.j2",
+                context={**base, "examples": phrase_examples(ev, _others(plan, ep), "synopsis", world, ctx.seed),
+                         "scene": scene_line(ev, ep.opening)},
+                fallback=phrase_fallback(ev, "synopsis", world, ctx.seed, variant),
+                names=names, required=ev.participants, require_name=True, allowed_words=words,
+                keywords=kws + sorted(need), min_words=8, max_words=30, sweet_words=18, labels=("Episode",),
+                max_tokens=44, prefix=ev.actor.split()[0], check=event_check(ev.participants, need, world)))
+        synopses = fill(ctx, syn_slots, purpose + ("synopsis",))
+        line_slots = []
+        for ep, syn in zip(group, synopses):
+            ev = ep.event
+            assert ev is not None
+            need = event_words(ev, ev.detail)
+            line_slots.append(Slot(
+                kind="plan.title", template="plan/title.j2", context={"story": syn},
+                fallback=_title_fallback(ep, ev.actor), names=names, strict_names=False, allowed_words=words,
+                keywords=syn.split() + kws, min_words=2, max_words=6, sweet_words=4, labels=("Title",),
+                max_tokens=12, check=_title_check))
+            line_slots.append(Slot(
+                kind="plan.cliffhanger", template="story/cliffhanger.j2",
+                context={**base, "examples": phrase_examples(ev, _others(plan, ep), "cliffhanger", world, ctx.seed),
+                         "scene": scene_line(ev, ep.opening), "type": ev.type.replace("_", " ")},
+                fallback=phrase_fallback(ev, "cliffhanger", world, ctx.seed, variant),
+                names=names, required=ev.participants, require_name=True, allowed_words=words,
+                keywords=sorted(need) + [ep.cliffhanger_type], min_words=6, max_words=18, sweet_words=12,
+                labels=("Cliffhanger",), no_first_person=True, max_tokens=30, prefix=ev.actor.split()[0],
+                check=event_check(ev.participants, need, world)))
+        lines = fill(ctx, line_slots, purpose + ("lines",))
+        for i, ep in enumerate(group):
+            if ep.number in wanted:
+                done[ep.number] = ep.model_copy(update={
+                    "synopsis": synopses[i], "title": lines[2 * i].rstrip(".").strip(),
+                    "cliffhanger": lines[2 * i + 1]})
+    return plan.model_copy(update={"episodes": [done.get(e.number, e) for e in plan.episodes]})

@@ -1,0 +1,123 @@
+"""Is a line on the story? Checks every slot applies to what the model writes for an event.
+
+A candidate written for a :class:`StoryEvent` must name the people the event needs and
+show the event itself: its object (the letter, the ring), a word of its secret, or a verb
+of its type (expose, proof, confess…). Text from another world is refused: a vampire in
+a period drama with no magic, a phone in 1920s Shanghai, a year, the screen itself.
+The word lists are data (``src/dramagen/data/story.yaml``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from ..models import StoryEvent
+
+__all__ = ["World", "world_of", "event_words", "grounded", "off_world", "event_check", "head_noun", "stem"]
+
+_WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    with resources.files("dramagen").joinpath("data/story.yaml").open("r", encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+@dataclass(frozen=True)
+class World:
+    period: str = "present day"
+    supernatural: bool = False
+
+    @property
+    def year(self) -> int:
+        """About when the story is set (2025 for the present and the future)."""
+        p = self.period.lower()
+        m = re.match(r"(\d{4})s", p)
+        if m:
+            return int(m.group(1))
+        m = re.match(r"(\d{1,2})(st|nd|rd|th) century", p)
+        if m:
+            return (int(m.group(1)) - 1) * 100 + 50
+        if any(w in p for w in ("present", "modern", "future", "contemporary", "today")):
+            return 2025
+        return {"victorian": 1860, "edwardian": 1905, "wartime": 1942, "post-war": 1950, "gilded age": 1885,
+                "wild west": 1870, "1920s": 1925}.get(p, 1700)
+
+
+def world_of(trope: Any) -> World:
+    story = trope.get("story") if isinstance(trope, dict) else getattr(trope, "story", None)
+    if story is None:
+        genre = trope.get("genre", "") if isinstance(trope, dict) else getattr(trope, "genre", "")
+        return World(supernatural=genre in ("fantasy", "paranormal", "supernatural", "sci-fi"))
+    get = story.get if isinstance(story, dict) else lambda k, d=None: getattr(story, k, d)
+    return World(period=str(get("period", "present day")), supernatural=bool(get("supernatural", False)))
+
+
+def stem(word: str) -> str:
+    w = word.lower().removesuffix("'s")
+    for suf in ("ing", "ed", "es", "s"):
+        if len(w) > len(suf) + 3 and w.endswith(suf):
+            return w[: -len(suf)]
+    return w
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text or "")]
+
+
+def head_noun(phrase: str) -> str:
+    """'the sealed letter' → 'letter'; 'the driver's text messages' → 'messages'."""
+    ws = _words(phrase)
+    return ws[-1] if ws else ""
+
+
+def event_words(ev: StoryEvent, secret_text: str = "") -> set[str]:
+    """Stems that show the event: its object's head noun, its type's verbs, its secret's content words."""
+    out = {stem(w) for w in _data()["type_words"].get(ev.type, [])}
+    if ev.object:
+        out.add(stem(head_noun(ev.object)))
+    stop = set(_data()["stop_words"])
+    out |= {stem(w) for w in _words(secret_text) if len(w) > 3 and w not in stop}
+    return out
+
+
+def grounded(text: str, words: set[str]) -> bool:
+    return bool({stem(w) for w in _words(text)} & words)
+
+
+def off_world(text: str, world: World) -> str | None:
+    """'anachronism', 'supernatural' or 'meta' when the text leaves the story's world, else None."""
+    ws = set(_words(text))
+    d = _data()
+    if ws & set(d["meta_words"]) or re.search(r"\b(19|20)\d\d\b", text):
+        return "meta"
+    if not world.supernatural and ws & set(d["supernatural_words"]):
+        return "supernatural"
+    if (world.year < 1990 and ws & set(d["modern_words"])) or (world.year < 1900 and ws & set(d["industrial_words"])):
+        return "anachronism"
+    return None
+
+
+def event_check(names: Sequence[str], words: set[str], world: World, *, all_names: bool = True,
+                need_words: bool = True) -> Callable[[str], str | None]:
+    """A slot check: the text names ``names`` (all, or one), shows the event, and stays in its world."""
+    firsts = [n.split()[0].lower() for n in names]
+
+    def check(text: str) -> str | None:
+        low = set(_words(text))
+        present = [f for f in firsts if f in low]
+        if firsts and (len(present) < len(firsts) if all_names else not present):
+            return "missing_participant"
+        if need_words and words and not grounded(text, words):
+            return "ungrounded"
+        return off_world(text, world)
+
+    return check

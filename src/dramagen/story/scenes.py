@@ -1,0 +1,66 @@
+"""Concrete scenes for the model: every slot written for an event sees who, where, what object,
+what just happened and what happens now (measured: a tiny model writes on-story lines from a
+concrete scene and drifts from an abstract premise; docs/architecture.md, "Story").
+
+Few-shot examples are the season's *other* events rendered from the phrase library, so they
+use this season's names and props; fallbacks are this event's own phrases, so even a
+fallback stays on the story. Phrases that leave the story's world (a phone in 1920s
+Shanghai) are never used.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..models import StoryEvent
+from .events import filler
+from .grounding import World, off_world
+from .phrases import phrases_for, pick
+
+__all__ = ["scene_line", "phrase_options", "phrase_examples", "phrase_fallback"]
+
+
+def _place(location: str) -> str:
+    return ("the " + location.lower()).replace("'S", "'s") if location else "the room"
+
+
+def scene_line(ev: StoryEvent, previous: StoryEvent | None = None) -> str:
+    """'At the ballroom. Mara and Kai. Object: the forged will. Before: … Now: …'"""
+    who = " and ".join(n.split()[0] for n in ev.participants)
+    parts = [f"At {_place(ev.location)}.", f"{who}."]
+    if ev.object:
+        parts.append(f"Object: {ev.object}.")
+    if previous is not None and previous.summary:
+        parts.append(f"Before: {previous.summary.rstrip('.')}.")
+    parts.append(f"Now: {ev.summary.rstrip('.')}.")
+    return " ".join(parts)
+
+
+def phrase_options(ev: StoryEvent, kind: str, world: World, side: str = "a") -> list[str]:
+    """Every variant of ``kind`` (synopsis, cliffhanger, payoff, action, lines) for ``ev``, filled, in this world."""
+    ph = phrases_for(ev.type)
+    raw = getattr(ph.lines, side) if kind == "lines" else getattr(ph, kind)
+    fill = filler(ev)
+    if not ev.secret:  # {secret} reads as a clause ("that she is the heir"): only events with a secret use it
+        raw = [t for t in raw if "{secret}" not in t] or raw
+    out = [fill.fill(t) for t in raw]
+    kept = [t for t in out if off_world(t, world) is None]
+    return kept or out
+
+
+def phrase_fallback(ev: StoryEvent, kind: str, world: World, seed: int, *purpose: object,
+                    avoid: set[str] | None = None, side: str = "a") -> str:
+    return pick(phrase_options(ev, kind, world, side), seed, ev.id, kind, *purpose, avoid=avoid)
+
+
+def phrase_examples(ev: StoryEvent, others: Sequence[StoryEvent], kind: str, world: World, seed: int,
+                    k: int = 3) -> list[dict[str, str]]:
+    """Up to ``k`` worked examples from the season's other events: scene, type and text."""
+    seen: set[str] = set()
+    pool = [o for o in others if o.id != ev.id and o.type != ev.type]
+    pool = [o for o in pool if not (o.type in seen or seen.add(o.type))]  # one per type
+    out = []
+    for o in pool[:k]:
+        out.append({"scene": scene_line(o), "type": o.type.replace("_", " "),
+                    "text": phrase_fallback(o, kind, world, seed, "example", ev.id)})
+    return out
