@@ -10,8 +10,8 @@ slows each ``generate`` call so that kills land mid-season.
 What may differ between an interrupted and an uninterrupted run, and only that: ``events.jsonl``
 (a log with times and pids, one line per event of every attempt), and in each ``manifest.json``
 the wall times: ``seconds`` and, with the real model, ``model.load_seconds``. Every other file,
-exports included, must be byte-identical. (Exports carry the script file's date as draft date,
-so a run that crosses midnight UTC between the reference and the resumed run would differ.)
+exports included, must be byte-identical. (Exports carry the season's creation date as draft
+date; every run here is dated by SOURCE_DATE_EPOCH, so a run that crosses midnight stays identical.)
 
 Kills survived are printed (``-s``) and written to ``tests/.cache/crash-resume-kills.json``.
 Random kill points come from ``random.Random(DRAMAGEN_CRASH_SEED)`` (default 20261125; the seed is
@@ -57,7 +57,8 @@ def _env(tmp: Path, delay_file: Path | None = None, **extra: str) -> dict[str, s
     env.update({"DRAMAGEN_REGISTRY": str(write_registry(tmp / "registry.yaml")),
                 "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
                 "DRAMAGEN_STUB_PER_CALL": "1", "DRAMAGEN_THREADS": "1", "OMP_NUM_THREADS": "1",
-                "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "COLUMNS": "120"})
+                "HF_HUB_OFFLINE": "1", "GRADIO_ANALYTICS_ENABLED": "False", "COLUMNS": "120",
+                "SOURCE_DATE_EPOCH": "1764547200"})  # every season made here is dated 2025-12-01
     if delay_file is not None:
         env["DRAMAGEN_STUB_DELAY_FILE"] = str(delay_file)
     env.update(extra)
