@@ -342,6 +342,8 @@ class SeasonRequest(Model):
     model: str | None = None
     pins: PinnedBible = Field(default_factory=PinnedBible)
     candidates: int = Field(6, ge=1, le=32, description="best-of-n candidates per slot")
+    premise: dict | None = Field(None, description="a free-text season's premise as edited by the writer "
+                                                   "(dramagen.story.premise.Premise); None: parsed from `trope`")
     created: datetime.date | None = Field(None, description="the day the season was made: every export's draft "
                                                             "date (set when its folder is made, kept on resume)")
 

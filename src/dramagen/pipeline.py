@@ -75,7 +75,7 @@ def make_request(**kw: Any) -> SeasonRequest:
 
 
 def resolve_trope(request: SeasonRequest) -> Trope:
-    return custom_trope(request.trope) if request.custom_trope else get_trope(request.trope)
+    return custom_trope(request.trope, request.premise) if request.custom_trope else get_trope(request.trope)
 
 
 class SeasonState(BaseModel):

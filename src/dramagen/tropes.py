@@ -217,6 +217,7 @@ class TropeStory(_Frozen):
     secrets: list[TropeSecret] = Field(..., min_length=1, max_length=4)
     objects: list[str] = Field(..., min_length=2, max_length=6)
     relations: dict[str, str] = Field(default_factory=dict, description="role → how they are tied to the lead")
+    names: dict[str, str] = Field(default_factory=dict, description="role → a name the premise gave (kept)")
 
     @field_validator("world", "period", "stakes")
     @classmethod
@@ -584,13 +585,34 @@ def _custom_name(text: str) -> str:
     return name if len(name) >= 3 else f"Custom Trope {name}".strip()
 
 
-def custom_trope(text: str) -> Trope:
+def custom_trope(text: str, premise: dict | None = None) -> Trope:
     """A usable trope built from free text (1–2000 characters after strip).
 
-    The name and keywords come from the text; roles with name pools, settings, an
-    8-beat arc and three examples are generic; all ten cliffhanger types are allowed.
-    Empty, whitespace-only or longer text raises ``InputError("trope", …)``.
+    The text is parsed into a typed premise (``dramagen.story.premise``; ``premise``, when
+    given, is the writer's edited one and wins); the trope's roles, places, secrets, stakes
+    and objects come from it, the arc's shape from the nearest catalogue trope
+    (``dramagen.story.custom``). Genre, tone and keywords come from the words; all ten
+    cliffhanger types are allowed. Empty, whitespace-only or longer text raises
+    ``InputError("trope", …)``; a premise that cannot be read raises ``InputError("premise", …)``.
     """
+    base = _custom_base(text)
+    from .story.custom import trope_from_premise
+    from .story.premise import Premise, parse_premise
+
+    if premise is not None:
+        try:
+            parsed = Premise(**premise)
+        except ValidationError as e:
+            err = e.errors()[0]
+            loc = ".".join(str(x) for x in err["loc"])
+            raise InputError(f"premise.{loc}", err.get("input"), err["msg"].removeprefix("Value error, ")) from None
+    else:
+        parsed = parse_premise(text)
+    return trope_from_premise(parsed, base)
+
+
+def _custom_base(text: str) -> Trope:
+    """The generic custom trope of the text (genre, tone, notes, keywords); the premise remakes the rest."""
     accepted = f"1–{MAX_CUSTOM_CHARS} characters of free text"
     if not isinstance(text, str):
         raise InputError("trope", text, accepted)

@@ -106,6 +106,9 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
     roles = _roles(trope, n_chars, list(pins.characters))
     pools = {str(_get(r, "role", "")): list(_get(r, "names", None) or []) for r in (_get(trope, "roles", None) or [])}
     taken = {first(c.name).lower() for c in pins.characters}
+    story = _get(trope, "story", None)
+    secrets = {str(_get(x, "about", "")): str(_get(x, "text", "")) for x in reversed(_get(story, "secrets", []) or [])} \
+        if story is not None else {}
     cast: list[dict[str, Any]] = []
     for i, (role, archetype) in enumerate(roles):
         if i < len(pins.characters):
@@ -115,6 +118,9 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
             continue
         r = rng(seed, "bible", "cast", i, role)
         pool = [n for n in pools.get(role, []) if n.lower() not in taken]
+        kept = str(_get(story, "names", {}).get(role, "")) if story is not None else ""
+        if kept and first(kept).lower() not in taken:
+            pool = [kept]  # the premise named this person
         if not pool:
             pool = [n for p in pools.values() for n in p if n.lower() not in taken]
         if not pool:
@@ -123,7 +129,7 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
         taken.add(name.lower())
         lo, hi = AGE_RANGES.get(role, (24, 45))
         cast.append({"name": name, "age": r.randint(lo, hi), "role": role, "archetype": archetype,
-                     "want": "", "secret": "", "look": ""})
+                     "want": "", "secret": secrets.get(role, "")[:300], "look": ""})
 
     # -- locations -------------------------------------------------------------------------
     locs: list[Location] = list(pins.locations)

@@ -81,7 +81,7 @@ def head_noun(phrase: str) -> str:
 
 def event_words(ev: StoryEvent, secret_text: str = "") -> set[str]:
     """Stems that show the event: its object's head noun, its type's verbs, its secret's content words."""
-    out = {stem(w) for w in _data()["type_words"].get(ev.type, [])}
+    out = {stem(str(w)) for w in _data()["type_words"].get(ev.type, [])}
     if ev.object:
         out.add(stem(head_noun(ev.object)))
     stop = set(_data()["stop_words"])

@@ -1,0 +1,180 @@
+"""A trope built from a premise: the bible's roles, places and secrets come from what the writer wrote.
+
+:func:`trope_from_premise` keeps the premise's lead (name, occupation, status), its
+antagonists and allies with their ties to the lead, its world, locations, secret, stakes
+and objects (as the trope's :class:`~dramagen.tropes.TropeStory`), and borrows the *shape*
+of the nearest catalogue trope: where its signature beats fall in the season and what
+they do. The beats' words are the premise's own (docs/architecture.md, "Story").
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from ..tropes import (
+    SignatureBeat,
+    Trope,
+    TropeExample,
+    TropeRole,
+    TropeSecret,
+    TropeSetting,
+    TropeStory,
+    get_trope,
+)
+from .premise import Premise, lexicon
+
+__all__ = ["trope_from_premise"]
+
+_POOLS = {
+    "lead": ["Mara", "Elena", "Sofia", "Nina", "Ava"],
+    "lead_m": ["Ethan", "Leo", "Noah", "Lucas", "Ryan"],
+    "love_interest": ["Kai", "Damien", "Lucas", "Adrian", "Julian"],
+    "love_interest_f": ["Lily", "Grace", "Hannah", "Zoe", "Clara"],
+    "antagonist": ["Victor", "Grant", "Marcus", "Silas", "Derek"],
+    "antagonist_f": ["Vivian", "Margot", "Helena", "Regina", "Celeste"],
+    "rival": ["Vanessa", "Chloe", "Bianca", "Serena", "Tiffany"],
+    "rival_m": ["Preston", "Trent", "Blake", "Conrad", "Felix"],
+    "family": ["Judith", "Miriam", "Beatrice", "Agnes", "Edith"],
+    "family_m": ["Harold", "Walter", "Edmund", "Gerald", "Arthur"],
+    "ally": ["Jess", "Priya", "Rosa", "Tessa", "Mei"],
+    "ally_m": ["Sam", "Owen", "Theo", "Milo", "Jonah"],
+}
+
+#: what each function of a season does, in the premise's terms (the beats' words)
+_BEATS = {
+    "hook": "{ant} humiliates {lead} in front of everyone at the {loc0}.",
+    "setup": "{lead} hides the truth: {secret}.",
+    "escalation": "{ant} tightens the trap, and {lead} risks {stakes}.",
+    "reversal": "Face-slap: {lead} turns the tables on {ant} in public.",
+    "twist": "{lead} finds {object}, and it changes everything about {ant}.",
+    "midpoint": "The truth comes out: {secret}.",
+    "dark_moment": "{ant} takes {stakes} from {lead}.",
+    "climax": "{lead} exposes {ant} with {object} in front of everyone.",
+    "resolution": "{ant} falls; {lead} keeps {stakes} and chooses a new life.",
+}
+
+
+def _pool(role: str, gender: str) -> list[str]:
+    key = f"{role}_m" if gender == "male" and f"{role}_m" in _POOLS else \
+        f"{role}_f" if gender == "female" and f"{role}_f" in _POOLS else role
+    return list(_POOLS.get(key, _POOLS["ally"]))
+
+
+def _names(fixed: str | None, role: str, gender: str, taken: set[str]) -> list[str]:
+    pool = [n for n in _pool(role, gender) if n not in taken]
+    if fixed:
+        first = fixed.split()[0]
+        pool = [first] + [n for n in pool if n != first]
+    out = pool[:5]
+    taken.update(out)
+    return out
+
+
+def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]:
+    """Roles (lead first), the fixed names (role → name) and the relations (role → tie to the lead)."""
+    taken: set[str] = set()
+    lead_arch = f"{p.lead_status} {p.lead_occupation}" + (f" who hides that {p.secret}" if p.secret_about == "lead"
+                                                          else "")
+    roles = [TropeRole(role="lead", archetype=lead_arch[:160], names=_names(p.lead_name, "lead", p.lead_gender, taken))]
+    names = {"lead": p.lead_name} if p.lead_name else {}
+    relations: dict[str, str] = {}
+    other = "male" if p.lead_gender == "female" else "female"
+    roles.append(TropeRole(role="love_interest", archetype=(p.love_interest or f"the one person who sees "
+                                                            f"{p.possessive} worth")[:160],
+                           names=_names(None, "love_interest", other, taken)))
+    relations["love_interest"] = p.love_interest or "the one who sees her worth"
+    for person in [*p.antagonists, *p.allies]:
+        role = next((r for r in (person.role, "rival", "family", "antagonist", "ally", "mentor")
+                     if r not in {x.role for x in roles}), None)
+        if role is None or len(roles) >= 6:
+            break
+        roles.append(TropeRole(role=role, archetype=person.relation[:160],
+                               names=_names(person.name, role, person.gender, taken)))
+        relations[role] = person.relation
+        if person.name:
+            names[role] = person.name
+    if len(roles) < 3:
+        roles.append(TropeRole(role="ally", archetype="loyal friend who knows too much",
+                               names=_names(None, "ally", "female", taken)))
+        relations["ally"] = "her loyal friend"
+    return roles, names, relations
+
+
+def _settings(p: Premise) -> list[TropeSetting]:
+    outside = set(lexicon()["exterior_places"])
+    times = ("NIGHT", "DAY", "NIGHT", "EVENING", "DAY", "NIGHT")
+    out = [TropeSetting(name=loc, interior=loc not in outside, time=times[i]) for i, loc in enumerate(p.locations)]
+    for spare in ("HALLWAY", "STREET", "ROOFTOP"):
+        if len(out) >= 4:
+            break
+        if spare not in p.locations:
+            out.append(TropeSetting(name=spare, interior=spare == "HALLWAY", time="NIGHT"))
+    return out[:6]
+
+
+def _secrets(p: Premise, roles: list[TropeRole]) -> list[TropeSecret]:
+    have = {r.role for r in roles}
+    ant = next((r for r in ("antagonist", "rival", "family") if r in have), "love_interest")
+    objs = list(p.objects) + ["the pocket watch", "the torn photograph"]
+    poss = p.possessive
+    first = TropeSecret(id="premise-secret", holder="lead" if p.secret_about == "lead" else ant,
+                        about="lead" if p.secret_about == "lead" else ant, text=p.secret, evidence=objs[0])
+    crime = TropeSecret(id="foe-crime", holder=ant, about=ant, evidence=objs[1],
+                        text=f"the {_label(p, ant)} planned every humiliation {p.pronoun} suffered")
+    love = TropeSecret(id="love-secret", holder="love_interest", about="love_interest", evidence=objs[2],
+                       text=f"the one who loves {'her' if poss == 'her' else 'him'} has known the truth all along")
+    return [first, crime, love] if first.about == "lead" else [first, love]
+
+
+def _label(p: Premise, role: str) -> str:
+    person = next((a for a in p.antagonists if a.role == role), p.antagonists[0])
+    return person.label
+
+
+def _beats(p: Premise, shape: Trope, roles: list[TropeRole]) -> list[SignatureBeat]:
+    pool = {r.role: r.names[0] for r in roles}
+    fill = {"lead": pool["lead"], "ant": pool.get("antagonist", pool.get("rival", pool.get("family", "Victor"))),
+            "loc0": p.locations[0].lower(), "secret": p.secret, "stakes": p.stakes, "object": p.objects[0]}
+    return [SignatureBeat(at=b.at, function=b.function, beat=_BEATS[b.function].format(**fill)[:240])
+            for b in shape.signature_beats]
+
+
+def _examples(p: Premise, roles: list[TropeRole]) -> list[TropeExample]:
+    pool = {r.role: r.names[0] for r in roles}
+    lead = pool["lead"]
+    ant = pool.get("antagonist", pool.get("rival", pool.get("family")))
+    love = pool["love_interest"]
+    loc = p.locations[0].lower()
+    obj = p.objects[0]
+    return [
+        TropeExample(story=f"At the {loc}, {ant} humiliates {lead} in front of everyone.", cliffhanger_type="reveal",
+                     cliffhanger=f"{lead} finds {obj} hidden in {ant}'s coat."),
+        TropeExample(story=f"{lead} risks {p.stakes} to keep the secret from {love}."[:300],
+                     cliffhanger_type="arrival", cliffhanger=f"The door opens, and {ant} walks in holding {obj}."),
+        TropeExample(story=f"{love} learns what {lead} has been hiding.", cliffhanger_type="ultimatum",
+                     cliffhanger=f"{ant} gives {lead} until dawn to hand over {obj}."),
+    ]
+
+
+def _name(p: Premise) -> str:
+    occ = " ".join(w.capitalize() for w in p.lead_occupation.split())
+    who = p.lead_name.split()[0] if p.lead_name else f"The {occ}"
+    return f"{who}'s Secret" if p.secret_about == "lead" else f"{who} and the {p.antagonists[0].label.title()}"
+
+
+def trope_from_premise(p: Premise, base: Trope) -> Trope:
+    """The trope of a free-text season: ``base`` (genre, tone, notes, keywords from the words) remade from ``p``."""
+    shape = get_trope(p.tropes[0]) if p.tropes else base
+    roles, names, relations = _roles(p)
+    story = TropeStory(world=p.world, period=p.period, supernatural=p.supernatural, stakes=p.stakes,
+                       secrets=_secrets(p, roles), objects=list(p.objects), relations=relations, names=names)
+    sentence = re.split(r"(?<=[.!?])\s", p.text, maxsplit=1)[0] if p.text else base.pitch
+    digest = hashlib.sha1(p.model_dump_json().encode()).hexdigest()[:6]
+    data = base.model_dump()
+    data.update(id=f"{base.id.rsplit('-', 1)[0]}-{digest}"[:60], name=_name(p)[:80],
+                pitch=(sentence if len(sentence) >= 10 else base.pitch)[:300],
+                roles=[r.model_dump() for r in roles], settings=[s.model_dump() for s in _settings(p)],
+                signature_beats=[b.model_dump() for b in _beats(p, shape, roles)],
+                examples=[e.model_dump() for e in _examples(p, roles)], story=story.model_dump())
+    return Trope(**data)
