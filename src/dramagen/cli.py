@@ -23,6 +23,8 @@ models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, p
 app.add_typer(models_app, name="models")
 from .cli_production import production_app, schedule_command  # noqa: E402 - dramagen production / schedule
 app.add_typer(production_app, name="production"); app.command("schedule")(schedule_command)  # noqa: E702
+from .cli_premise import load_premise_file, premise_command  # noqa: E402 - dramagen premise
+app.command("premise")(premise_command)
 
 console = Console()
 err_console = Console(stderr=True)
@@ -183,6 +185,9 @@ def generate(
     out: str = typer.Option(..., "--out", "-o", help="season folder"),
     stop_after: str = typer.Option("shooting", "--stop-after", help="bible | plan | beats | script | shooting"),
     resume: bool = typer.Option(False, "--resume", help="continue a season in --out"),
+    rating: str = typer.Option("platform-safe", "--rating", help="content rating: platform-safe or mature"),
+    premise_file: Optional[str] = typer.Option(None, "--premise-file",
+                                               help="an edited premise (dramagen premise --out) for --custom"),
 ) -> None:
     """Generate a season: bible.json, plan.json, episodes/epNNN/{beats,script,shooting}.json, season.md, manifest.json."""
     from pathlib import Path
@@ -205,8 +210,11 @@ def generate(
             from .models import PinnedBible
 
             pinned = (pinned or PinnedBible()).model_copy(update={"title": title})
+        if premise_file and not custom:
+            raise InputError("premise-file", premise_file, "an edited premise goes with --custom TEXT")
         request = make_request(trope=custom or trope, custom_trope=bool(custom), episodes=episodes, length=length,
-                               paywall=paywall, seed=seed, model=model, candidates=candidates, pins=pinned)
+                               paywall=paywall, seed=seed, model=model, candidates=candidates, pins=pinned,
+                               rating=rating, premise=load_premise_file(premise_file) if premise_file else None)
     elif not (resume and SeasonDir(outp).exists()):
         raise InputError("trope", None, "--trope ID or --custom TEXT (or --resume on an existing season)")
     generator = None

@@ -64,6 +64,8 @@ class SeasonCheck(BaseModel):
     beats: CheckReport
     scripts: list[ScriptRow] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
+    filtered: dict[str, int] = Field(default_factory=dict, description="candidates the rating filter refused, "
+                                                                       "by reason (not failures: never written)")
 
     def sections(self) -> dict[str, list[Finding]]:
         """Section name → its findings, in the order found."""
@@ -102,8 +104,20 @@ def script_findings(season: SeasonDir) -> tuple[list[ScriptRow], list[Finding]]:
     return rows, found
 
 
+def _continuity(season: SeasonDir) -> list[Finding]:
+    from .story.checks import continuity_findings
+
+    return continuity_findings(season)
+
+
+def _rating(season: SeasonDir) -> list[Finding]:
+    from .story.checks import rating_findings
+
+    return rating_findings(season)
+
+
 #: further sections: name → ``(SeasonDir) -> list[Finding]`` (run after beats and scripts, in this order)
-SECTIONS: dict[str, Callable[[SeasonDir], list[Finding]]] = {}
+SECTIONS: dict[str, Callable[[SeasonDir], list[Finding]]] = {"continuity": _continuity, "rating": _rating}
 
 
 def check_folder(season_dir: str | Path) -> SeasonCheck:
@@ -119,5 +133,7 @@ def check_folder(season_dir: str | Path) -> SeasonCheck:
     findings += found
     for name, fn in SECTIONS.items():
         findings += [f if f.section == name else f.model_copy(update={"section": name}) for f in fn(season)]
+    from .story.checks import filtered_counts
+
     return SeasonCheck(season=str(p), ok=report.ok and not findings, beats=report, scripts=scripts,
-                       findings=findings)
+                       findings=findings, filtered=filtered_counts(season))

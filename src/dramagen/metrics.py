@@ -354,6 +354,8 @@ class Metric:
     definition: str
 
 
+from .story.metrics import STORY_METRICS as _STORY_METRICS  # noqa: E402
+
 METRICS: tuple[Metric, ...] = (
     Metric("valid_rate", "structural validity", "rate", "higher",
            "episodes passing every `dramagen check` rule / episodes"),
@@ -386,6 +388,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("stage_seconds", "stage time (s)", "s", "lower", "wall seconds of the measured stage"),
     Metric("seconds_per_episode", "s / episode", "s", "lower", "stage seconds per episode written"),
     Metric("tokens_per_s", "tokens/s", "tok/s", "higher", "generated tokens / seconds inside generate()"),
+    *(Metric(k, *v) for k, v in _STORY_METRICS.items()),
 )
 
 
@@ -541,5 +544,25 @@ def season_dir_metrics(season_dir: str | Path, stage: str | None = None, *, toke
                 stats.setdefault(k, SlotStats()).add(v)
     else:
         stats = dict(manifest.stats) if manifest else {}
-    return season_metrics(bible, plan, beats, scripts, stats, stage=stage,
-                          seconds=manifest.seconds if manifest else {}, tokens=tokens, gen_seconds=gen_seconds)
+    out = season_metrics(bible, plan, beats, scripts, stats, stage=stage,
+                         seconds=manifest.seconds if manifest else {}, tokens=tokens, gen_seconds=gen_seconds)
+    from .story.metrics import story_metrics
+
+    out.update(story_metrics(bible, plan, beats, sd.load_ledger(), _premise_of(sd)))
+    return out
+
+
+def _premise_of(sd: Any) -> Any:
+    """The season's premise: premise.json (a free-text season), else its catalogue trope's story block."""
+    from .story.premise import Premise
+    from .tropes import get_trope
+
+    if sd.premise_path.exists():
+        return Premise.model_validate_json(sd.premise_path.read_text(encoding="utf-8"))
+    req = sd.load_request() if sd.request_path.exists() else None
+    if req is None or req.custom_trope:
+        return None
+    try:
+        return get_trope(req.trope).story
+    except Exception:  # noqa: BLE001 - a trope no longer in the catalogue: no premise to measure
+        return None

@@ -40,6 +40,7 @@ class Character(Model):
     want: str = Field("", max_length=300)
     secret: str = Field("", max_length=300)
     look: str = Field("", max_length=300)
+    tie: str = Field("", max_length=80, description="how they are tied to the lead: 'her stepmother'")
 
     @field_validator("name")
     @classmethod
@@ -88,6 +89,7 @@ class SeriesBible(Model):
     trope_id: str
     trope_name: str = ""
     tone: str = ""
+    world: str = Field("", max_length=80, description="the world and period: '1920s Shanghai'")
     characters: list[Character] = Field(..., min_length=3, max_length=6)
     locations: list[Location] = Field(..., min_length=3, max_length=6)
     voices: dict[str, Voice] = Field(default_factory=dict, description="character name → animatic voice")
@@ -342,10 +344,21 @@ class SeasonRequest(Model):
     model: str | None = None
     pins: PinnedBible = Field(default_factory=PinnedBible)
     candidates: int = Field(6, ge=1, le=32, description="best-of-n candidates per slot")
+    rating: str = Field("platform-safe", description="content rating: platform-safe (default) or mature")
     premise: dict | None = Field(None, description="a free-text season's premise as edited by the writer "
                                                    "(dramagen.story.premise.Premise); None: parsed from `trope`")
     created: datetime.date | None = Field(None, description="the day the season was made: every export's draft "
                                                             "date (set when its folder is made, kept on resume)")
+
+    @field_validator("rating")
+    @classmethod
+    def _rating(cls, v: str) -> str:
+        from .rating import RATINGS
+
+        v = str(v).strip().lower()
+        if v not in RATINGS:
+            raise ValueError(f"one of: {', '.join(RATINGS)}")
+        return v
 
     @model_validator(mode="after")
     def _paywall(self) -> "SeasonRequest":

@@ -53,6 +53,7 @@ _RANGES = {
     "paywall": "an episode number from 1 to the number of episodes",
     "seed": "an integer from 0 to 2**32-1",
     "candidates": "an integer from 1 to 32",
+    "rating": "one of: platform-safe, mature",
     "trope": "a catalogue id (dramagen tropes list) or 1–2000 characters of free text",
 }
 
@@ -119,7 +120,7 @@ class Runner:
         from .slots import WriteContext
 
         return WriteContext(generator=self.generator, seed=request.seed, candidates=request.candidates,
-                            prompts=self.prompts, stats={}, params={}, on_text=self.on_text)
+                            prompts=self.prompts, stats={}, params={}, on_text=self.on_text, rating=request.rating)
 
     def _tick(self, stage: str, done: int, total: int, msg: str = "") -> None:
         if self.progress:
@@ -184,6 +185,12 @@ class Runner:
             state.stats["bible"] = self.season.load_stats("bible.stats.json")
         if state.bible is None:
             self._tick("bible", 0, 1, "writing the series bible")
+            if self.season and state.request.custom_trope:  # the premise the season is written from
+                from .story.premise import Premise, parse_premise
+
+                req = state.request
+                premise = Premise(**req.premise) if req.premise else parse_premise(req.trope)
+                self.season.write_model(self.season.premise_path, premise)
             t = time.perf_counter()
             ctx = self._ctx(state.request)
             state.bible = write_bible(ctx, state.trope, state.request.pins)

@@ -81,6 +81,8 @@ class WriteContext:
     on_text: Callable[[str, str], None] | None = None
     #: optional per-kind cap on candidates (e.g. {"beats.line": 4}) — a speed knob
     candidates_by_kind: dict[str, int] = field(default_factory=dict)
+    #: the content rating every candidate must pass (dramagen.rating); refusals count as ``rating_<reason>``
+    rating: str = "platform-safe"
 
     def stat(self, kind: str) -> SlotStats:
         if kind not in self.stats:
@@ -583,10 +585,21 @@ def _round(ctx: WriteContext, slots: list[Slot], prompts: list[str], seed: int, 
             cand.logprob = c.logprob
             cand.round = rnd
             if cand.ok:
+                _rate(cand, ctx.rating)
+            if cand.ok:
                 cand.score = score(cand.text, slot, c.logprob, cand.repaired)
             cands.append(cand)
         out.append(cands)
     return out
+
+
+def _rate(cand: Candidate, rating: str) -> None:
+    """Refuse a candidate the content rating does not allow (reason ``rating_<category>``)."""
+    from .rating import check_text
+
+    why = check_text(cand.text, rating)
+    if why:
+        cand.ok, cand.reason = False, f"rating_{why}"
 
 
 def _render(ctx: WriteContext, slot: Slot) -> str:

@@ -145,6 +145,10 @@ def print_check(console: Console, result: SeasonCheck) -> None:
         show(console, t)
         bad = sum(not s.ok for s in result.scripts)
         console.print(f"scripts: {len(result.scripts) - bad}/{len(result.scripts)} pass", highlight=False)
+    if result.filtered:
+        console.print("rating filter refused " + ", ".join(f"{n} {k.removeprefix('rating_')}"
+                                                           for k, n in result.filtered.items())
+                      + " candidate(s) while writing", highlight=False, markup=False)
     if result.findings:
         console.print()
         print_findings(console, result.findings)

@@ -109,12 +109,13 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
     story = _get(trope, "story", None)
     secrets = {str(_get(x, "about", "")): str(_get(x, "text", "")) for x in reversed(_get(story, "secrets", []) or [])} \
         if story is not None else {}
+    ties = dict(_get(story, "relations", {}) or {}) if story is not None else {}
     cast: list[dict[str, Any]] = []
     for i, (role, archetype) in enumerate(roles):
         if i < len(pins.characters):
             c = pins.characters[i]
             cast.append({"name": c.name, "age": c.age, "role": c.role, "archetype": archetype,
-                         "want": c.want, "secret": c.secret, "look": c.look})
+                         "want": c.want, "secret": c.secret, "look": c.look, "tie": c.tie})
             continue
         r = rng(seed, "bible", "cast", i, role)
         pool = [n for n in pools.get(role, []) if n.lower() not in taken]
@@ -129,7 +130,7 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
         taken.add(name.lower())
         lo, hi = AGE_RANGES.get(role, (24, 45))
         cast.append({"name": name, "age": r.randint(lo, hi), "role": role, "archetype": archetype,
-                     "want": "", "secret": secrets.get(role, "")[:300], "look": ""})
+                     "want": "", "secret": secrets.get(role, "")[:300], "look": "", "tie": ties.get(role, "")[:80]})
 
     # -- locations -------------------------------------------------------------------------
     locs: list[Location] = list(pins.locations)
@@ -203,7 +204,7 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
         else:
             cast[i][fld] = text.rstrip(".")
     return SeriesBible(title=title[:80], logline=logline[:400], trope_id=draft.trope_id, trope_name=draft.trope_name,
-                       tone=draft.tone,
+                       tone=draft.tone, world=str(_get(story, "world", "") or "")[:80] if story is not None else "",
                        characters=[Character(**{k: (v[:300] if isinstance(v, str) else v) for k, v in c.items()
                                                 if k != "archetype"}) for c in cast],
                        locations=locs)

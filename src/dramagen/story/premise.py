@@ -179,7 +179,7 @@ def _lead_name(text: str, taken: set[str]) -> str | None:
 
 
 def _is_place_word(text: str, word: str) -> bool:
-    return bool(re.search(rf"\bin (?:the )?(?:\S+ )?{re.escape(word)}\b", text))
+    return bool(re.search(rf"\b[Ii]n (?:the )?(?:\S+ )?{re.escape(word)}\b", text))
 
 
 def _occupation(text: str) -> str | None:
@@ -311,7 +311,7 @@ def _period(text: str) -> tuple[str, bool] | None:
     return None
 
 
-_PLACE = re.compile(r"\bin (?:the )?(?:\d{4}s |\d{1,2}(?:st|nd|rd|th)[- ]century |[a-z\-]+ |[A-Z][a-z]+ (?=[A-Z]))?"
+_PLACE = re.compile(r"\b[Ii]n (?:the )?(?:\d{4}s |\d{1,2}(?:st|nd|rd|th)[- ]century |[a-z\-]+ |[A-Z][a-z]+ (?=[A-Z]))?"
                     r"((?:[A-Z][a-zA-Z'’\-]+)(?: (?:of )?[A-Z][a-zA-Z'’\-]+){0,2})")
 _PERIOD_PLACE = re.compile(r"\b(?:\d{4}s|Victorian|Regency|Edwardian|Georgian|Tudor|Medieval|Joseon|Edo|Ming|Qing|Tang)"
                            r" ((?:[A-Z][a-zA-Z'’\-]+)(?: [A-Z][a-zA-Z'’\-]+)?)")
