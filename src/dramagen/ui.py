@@ -428,12 +428,14 @@ def trope_card(mode: str, trope_id: str | None, custom_text: str | None) -> str:
                         "<i>A nurse discovers the billionaire patient she saved is the husband who faked his death.</i>"
                         "</p></div>")
             t = custom_trope(custom_text)
+            premise = premise_html(custom_text)
         else:
             if not trope_id:
                 return "<div class='trope-card'><p class='studio-hint'>Pick a trope.</p></div>"
             t = get_trope(trope_id)
     except DramagenError as e:
         return f"<div class='trope-card'><p class='check-bad'>{html.escape(str(e))}</p></div>"
+    premise = premise if mode == "Free text" else ""
     beats = "".join(f"<li><b>{int(b.at * 100)} %</b> · {html.escape(b.beat)} "
                     f"<i>({b.function.replace('_', ' ')})</i></li>" for b in t.signature_beats)
     notes = f"<p><b>Content notes:</b> {html.escape(', '.join(t.content_notes))}</p>" if t.content_notes else ""
@@ -441,7 +443,22 @@ def trope_card(mode: str, trope_id: str | None, custom_text: str | None) -> str:
             f"<p><b>Pitch:</b> {html.escape(t.pitch)}</p>"
             f"<p><b>Genre:</b> {html.escape(t.genre)} · <b>Tone:</b> {html.escape(t.tone)} · "
             f"<b>Cliffhangers:</b> {html.escape(', '.join(t.cliffhangers))}</p>"
-            f"<p><b>Signature beats</b> (where in the season):</p><ol>{beats}</ol>{notes}</div>")
+            f"{premise}<p><b>Signature beats</b> (where in the season):</p><ol>{beats}</ol>{notes}</div>")
+
+
+def premise_html(text: str) -> str:
+    """How dramagen reads a free-text premise (dramagen.story.premise), what it assumed included."""
+    from .story.premise import parse_premise
+
+    p = parse_premise(text)
+    rows = [("Lead", f"{p.lead_name or '(unnamed)'}, {p.lead_status} {p.lead_occupation}"),
+            ("Against", "; ".join(a.relation for a in p.antagonists)), ("Love interest", p.love_interest or "—"),
+            ("Secret", p.secret), ("World", p.world), ("Locations", ", ".join(p.locations)),
+            ("Stakes", p.stakes), ("Objects", ", ".join(p.objects))]
+    items = "".join(f"<li><b>{k}:</b> {html.escape(v)}</li>" for k, v in rows)
+    assumed = (f"<p class='studio-hint'><b>Assumed</b> (say it in the premise to change it): "
+               f"{html.escape('; '.join(p.assumed))}</p>") if p.assumed else ""
+    return f"<p><b>How your premise is read:</b></p><ul class='premise'>{items}</ul>{assumed}"
 
 
 def _num(v: Any) -> Any:
