@@ -25,7 +25,7 @@ from ..models import Beat, EpisodeBeats, StoryEvent
 from ..seeding import rng
 from ..slots import Slot
 from ..story.events import filler
-from ..story.grounding import event_check, event_words, off_world, world_of
+from ..story.grounding import event_check, event_words, grounded, off_world, world_of
 from ..story.scenes import phrase_options, scene_line
 from ..timing import estimate_elements
 from . import _get, first
@@ -78,6 +78,8 @@ class EventWriter(_Writer):
             return None
         kind = "cliffhanger" if self.opening.id.endswith("-open") else "payoff"
         options = sorted(phrase_options(self.opening, kind, self.world), key=len)
+        need = event_words(self.opening, self.opening.detail)  # the payoff rule: the hook shows the event
+        options = [t for t in options if grounded(t, need)] or options
         r = rng(self.ctx.seed, "beats", self.ep.number, "payoff")
         head = self.settings.heading_seconds if b.new_scene else 0.0
         fits = [t for t in options if head + estimate_elements([("action", t)], self.settings) <= HOOK_MAX_SECONDS - 1]

@@ -65,7 +65,7 @@ def _status_before(ledger: StoryLedger) -> dict[int, dict[str, str]]:
         if not ev.id.endswith("-open"):
             out.setdefault(ev.episode, dict(state.status))
         state = after
-        out.setdefault(ev.episode + 1, dict(after.status))
+        out[ev.episode + 1] = dict(after.status)  # after the episode's last event (its cliffhanger)
     return out
 
 
