@@ -100,6 +100,10 @@ def test_the_checker_catches_every_kind_of_broken_rule():
     mixed = s.model_copy(update={"scenes": [x.model_copy(update={"day": day.day}) if x.id == night.id else x
                                             for x in s.scenes]})
     assert any(v.startswith("night blocks") for v in violations(mixed, [b], opts, RateCard()))
+    nights = sorted({x.day for x in s.scenes if b.scene(x.id).day_night == "NIGHT"})
+    after = [x.model_copy(update={"day": nights[-1] + 1}) if x.id == day.id else x for x in s.scenes]
+    assert any(v.startswith("turnaround") for v in violations(
+        s.model_copy(update={"scenes": after}), [b], ScheduleOptions(days=nights[-1] + 1, **FAST), RateCard()))
     lied = s.model_copy(update={"company_moves": s.company_moves + 1})
     assert any(v.startswith("report") for v in violations(lied, [b], opts, RateCard()))
 

@@ -24,7 +24,7 @@ from .schedule import actor_id
 def clock(call: str, minutes: float) -> str:
     h, m = (int(x) for x in call.split(":"))
     t = h * 60 + m + int(round(minutes))
-    return f"{(t // 60) % 24:02d}:{t % 60:02d}" + (" (+1)" if t >= 24 * 60 else "")
+    return f"{(t // 60) % 24:02d}:{t % 60:02d}" + ("+1" if t >= 24 * 60 else "")
 
 
 def _date(availability: Availability, day: int) -> str:
@@ -76,14 +76,14 @@ def _scene_table(day: ScheduleDay, b: Breakdown, timed: dict, call: str, rates: 
         extra.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1),
                       colors.HexColor(STRIP_COLOURS[(s.interior, s.day_night == "NIGHT")])))
     w = page_width()
-    widths = [34, 50, 120, 22, 26, 36]
+    widths = [44, 50, 112, 22, 26, 40]
     return Table(rows, colWidths=widths + [w - sum(widths)], repeatRows=1, style=table_style(extra, 7))
 
 
 def _cast_table(day: ScheduleDay, b: Breakdown, schedule: Schedule, starts: dict, call: str, av: Availability,
                 rates: RateCard, multi: bool) -> tuple[Table, list[str]]:
     dood = {r.actor: r for r in schedule.dood}
-    rows = [["#", "Character", "Actor", "Status", "Makeup", "On set", "Look (wardrobe, makeup)", "Scenes"]]
+    rows = [["#", "Character", "Actor", "Status", "Makeup", "On set", "Scenes", "Look (wardrobe, makeup)"]]
     looks = {w.split(": ", 1)[0]: w.split(": ", 1)[1] for sid in day.scenes for w in b.scene(sid).wardrobe
              if ": " in w}
     holds = []
@@ -99,9 +99,9 @@ def _cast_table(day: ScheduleDay, b: Breakdown, schedule: Schedule, starts: dict
         first = min(starts[sid] for sid in scenes)
         makeup = max(0.0, first - rates.production.makeup_minutes)
         rows.append([c.number, c.name, a if a != c.name else "(to cast)", code, clock(call, makeup),
-                     clock(call, first), para(looks.get(c.name, "—")[:120], 6.5), para(", ".join(scenes), 6.5)])
+                     clock(call, first), f"{len(scenes)} of {len(day.scenes)}", para(looks.get(c.name, "—")[:120], 6.5)])
     w = page_width()
-    widths = [14, 62, 50, 30, 34, 34, 170]
+    widths = [14, 70, 60, 32, 36, 36, 44]
     return Table(rows, colWidths=widths + [w - sum(widths)], repeatRows=1, style=table_style(size=7)), holds
 
 
@@ -132,7 +132,7 @@ def callsheet_pdf(schedule: Schedule, breakdowns: list[Breakdown], unit: str, da
     call = rates.production.night_call if day.night else rates.production.day_call
     timed = {s.id: s for s in schedule.scenes if s.unit == unit and s.day == day_number}
     starts = {sid: timed[sid].start_minute for sid in day.scenes}
-    wrap = max(timed[sid].start_minute + timed[sid].minutes for sid in day.scenes) + 30  # + wrap out
+    wrap = max(timed[sid].start_minute + timed[sid].minutes for sid in day.scenes)  # camera wrap
     total = max(d.day for d in schedule.days if d.unit == unit)
     cast, holds = _cast_table(day, b, schedule, starts, call, av, rates, len(breakdowns) > 1)
     story = [_header(b.season, day, total, call, wrap, av, rates), Spacer(1, 5), para("Scenes in shooting order", 9, True),

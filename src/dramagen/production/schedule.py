@@ -9,6 +9,8 @@ The model (one *unit* = one season's crew; several seasons may share actors):
   ``capacity = hours·60 − meal − crew call``; optionally ``Σ setups ≤ max_setups_per_day``.
 * **Night blocks** (hard): a day is a day shoot or a night shoot (NIGHT and EVENING scenes
   are night work); the night days form at most ``night_blocks`` runs of consecutive days.
+* **Turnaround** (hard): a night shoot is never followed by a day shoot the next day (the
+  crew wraps at dawn); a day off comes between.
 * **One place at a time** (hard): a shared actor works for one unit a day.
 * A unit pays only for the days it shoots (it may start later, when its shared actors are
   busy elsewhere); of equal schedules the earliest wins.
@@ -170,6 +172,9 @@ def build_model(pr: Problem, objective: bool = True) -> Built:  # noqa: C901 - t
             # a shooting day's cost, plus d as a tie-break: of equal schedules, the one that shoots earliest
             cost += [(day_cost + d) * used[d], night_cost * night[d], int(round(money.company_move)) * moves]
             cost += [pr.location_rate[loc] * at[loc, d] for loc in locs]
+        for d in days:  # turnaround: a night shoot is never followed by a day shoot the next day
+            if d < D:
+                m.add(night[d] + used[d + 1] - night[d + 1] <= 1)
         _cuts(m, pr, mine, used, at, locs)
         starts = []
         for d in days:

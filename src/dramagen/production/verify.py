@@ -76,6 +76,10 @@ def violations(schedule: Schedule, breakdowns: list[Breakdown], options: Schedul
         nights = [d for (u, d), items in per_day.items() if u == unit and items[0].day_night == "NIGHT"]
         if _runs(nights) > options.night_blocks:
             out.append(f"night blocks: {unit} has {_runs(nights)} runs of night days, at most {options.night_blocks}")
+        shooting = {d for (u, d) in per_day if u == unit}
+        for d in nights:
+            if d + 1 in shooting and d + 1 not in nights:
+                out.append(f"turnaround: {unit} shoots day work on day {d + 1} right after the night shoot of day {d}")
     return out + _report_errors(schedule, per_day, actor_units)
 
 
