@@ -83,13 +83,10 @@ def test_meta_text_is_refused_in_every_world(text):
         assert off_world(text, world) == "meta"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: 'leave the screen' (an example in issue 14) is not meta: 'screen' is "
-                                       "only an industrial word, so present-day worlds let it through")
 def test_leaving_the_screen_is_meta():
     assert off_world("I have no choice but to leave the screen.", PRESENT) == "meta"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: any four-digit number from 1900 to 2099 reads as a year (meta)")
 def test_a_sum_of_money_is_not_a_year():
     assert off_world("I need 2000 dollars by Friday.", PRESENT) is None
 
@@ -126,12 +123,7 @@ def _story_texts(trope) -> list[str]:
             *(b.beat for b in trope.signature_beats)]
 
 
-_OWN_WORLD_BUGS = {
-    "android-lover": "bug: 'android' and 'robot' are supernatural words, and the near-future android trope is not "
-                     "supernatural: its own secret and evidence are refused",
-    "transmigration": "bug: 'chapter' is a meta word, and the transmigration trope's signature beat says "
-                      "'exactly like chapter one'",
-}
+_OWN_WORLD_BUGS: dict[str, str] = {}  # trope id → known bug (none left)
 
 
 @pytest.mark.parametrize("trope", [
@@ -143,8 +135,6 @@ def test_a_catalogue_tropes_own_story_stays_in_its_world(trope):
     assert [(x, off_world(x, world)) for x in _story_texts(trope) if off_world(x, world)] == []
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the premise parser assumes 'the old photograph' as evidence in a "
-                                       "Regency world, where the grounding check refuses it as an anachronism")
 def test_a_premises_assumed_objects_fit_its_own_world():
     p = parse_premise("In Regency England, a governess falls for the duke, but his mother the duchess wants her gone.")
     world = World(period=p.period, supernatural=p.supernatural)
@@ -195,8 +185,6 @@ def test_event_check_wants_the_people_the_event_and_its_world():
     assert loose("Mara and Rowan share a vampire breakfast.") == "supernatural"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: off_world compares whole tokens, and _words keeps the possessive "
-                                       "('vampire's', 'smartphone's'), so a possessive slips through")
 def test_a_possessive_does_not_hide_an_off_world_word():
     assert off_world("She reads the vampire's letter.", PRESENT) == "supernatural"
     assert off_world("The smartphone's light wakes her.", TWENTIES) == "anachronism"

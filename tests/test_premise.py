@@ -229,8 +229,6 @@ def test_single_mother_delivery_driver_with_a_named_ex_husband():
     assert ex.name == "Brandon" and ex.relation == "her ex-husband" and ex.gender == "male"
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the lead's own status 'single mother' is read as an antagonist "
-                                       "'the mother', and the assumed secret is then about her")
 def test_single_mother_is_the_lead_not_an_antagonist():
     p = parse_premise(SINGLE_MOTHER)
     assert labels(p) == ["ex-husband"]
@@ -266,8 +264,6 @@ def test_bad_premises_are_refused_naming_the_field(text, hint):
     assert f"1–{MAX_PREMISE_CHARS}" in e.value.accepted or "contradict" in e.value.accepted
 
 
-@pytest.mark.xfail(strict=True, reason="bug: _check_text accepts Spanish that contains the preposition 'a' "
-                                       "(one word of the _ENGLISH set is enough)")
 def test_spanish_with_the_preposition_a_is_refused():
     with pytest.raises(InputError):
         parse_premise("Una mujer pobre va a la ciudad para vengarse de su marido cruel.")

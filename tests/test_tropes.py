@@ -233,21 +233,24 @@ def test_custom_trope_is_usable():
     t = custom_trope(text)
     assert isinstance(t, Trope) and t.custom
     assert t.id.startswith("custom-") and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", t.id)
-    assert t.name.startswith("A Night-shift Nurse")
+    assert "Nurse" in t.name  # named from the premise: the lead's occupation (dramagen.story.custom)
     assert t.pitch.startswith("A night-shift nurse discovers")
+    assert t.story is not None and t.story.secrets[0].text  # the premise's secret, stakes, objects
+    assert any(r.role == "lead" and "nurse" in r.archetype for r in t.roles)
     assert {"nurse", "patient", "billionaire"} <= set(t.keywords)
     assert 8 <= len(t.keywords) <= 15
     assert tuple(t.cliffhangers) == TEN
     assert 3 <= len(t.roles) <= 6 and all(4 <= len(r.names) <= 6 for r in t.roles)
     assert 4 <= len(t.settings) <= 6
+    # the arc's shape is the nearest catalogue trope's; its words are the premise's
     arc = [(b.at, b.function) for b in t.signature_beats]
-    assert len(arc) == 8
-    assert arc[0] == (0.0, "hook") and arc[-1] == (1.0, "resolution")
-    assert [f for _, f in arc] == ["hook", "setup", "escalation", "midpoint", "twist", "dark_moment", "climax",
-                                   "resolution"]
-    assert dict((f, at) for at, f in arc)["midpoint"] == 0.5
-    assert dict((f, at) for at, f in arc)["dark_moment"] == 0.75
-    assert 0.25 <= dict((f, at) for at, f in arc)["escalation"] <= 0.35
+    from dramagen.tropes import get_trope
+    from dramagen.story.premise import parse_premise
+
+    nearest = get_trope(parse_premise(text).tropes[0])
+    assert arc == [(b.at, b.function) for b in nearest.signature_beats]
+    assert arc[0][1] == "hook" and arc[-1][1] == "resolution"
+    assert not any(b.beat in {x.beat for x in nearest.signature_beats} for b in t.signature_beats)
     assert len(t.examples) == 3
     # deterministic, and it round-trips through JSON like every model
     assert custom_trope(text) == t
@@ -263,9 +266,10 @@ def test_custom_trope_picks_up_genre_cues():
     assert plain.genre == "drama" and len(plain.keywords) >= 8
 
 
-def test_custom_trope_accepts_non_latin_text():
-    t = custom_trope("被退婚的千金重生归来，复仇前夫")
-    assert t.custom and t.id.startswith("custom-") and len(t.keywords) >= 8
+def test_custom_trope_refuses_non_english_text_naming_the_premise():
+    with pytest.raises(InputError) as e:
+        custom_trope("被退婚的千金重生归来，复仇前夫")
+    assert e.value.field == "premise" and "English" in str(e.value)
 
 
 @settings(max_examples=60, deadline=None)
@@ -274,7 +278,7 @@ def test_custom_trope_never_crashes(text):
     try:
         t = custom_trope(text)
     except InputError as exc:
-        assert exc.field == "trope"
+        assert exc.field in ("trope", "premise")
         return
     assert 1 <= len(text.strip()) <= 2000
     assert Trope.model_validate(t.model_dump()) == t

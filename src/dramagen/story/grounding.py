@@ -93,11 +93,17 @@ def grounded(text: str, words: set[str]) -> bool:
     return bool({stem(w) for w in _words(text)} & words)
 
 
+#: a year said as the date of the story ("It's 2018", "in 1999"), and leaving the screen
+_META = re.compile(r"\b(?:in|it's|it is|since|year|summer of|winter of)\s+(?:19|20)\d\d\b(?!\s*(?:dollars|pounds|euros|yuan|"
+                   r"people|men|guests|miles|times))|\b(?:leave|leaves|leaving|off|out of|through|into) the screen\b",
+                   re.I)
+
+
 def off_world(text: str, world: World) -> str | None:
     """'anachronism', 'supernatural' or 'meta' when the text leaves the story's world, else None."""
-    ws = set(_words(text))
+    ws = {w.removesuffix("'s") for w in _words(text)}
     d = _data()
-    if ws & set(d["meta_words"]) or re.search(r"\b(19|20)\d\d\b", text):
+    if ws & set(d["meta_words"]) or _META.search(text):
         return "meta"
     if not world.supernatural and ws & set(d["supernatural_words"]):
         return "supernatural"

@@ -108,6 +108,12 @@ _ENGLISH = frozenset("""a an the and or but of to in on at by for with from is a
 this their they when after before into as has have not no secret secretly""".split())
 
 
+#: function words of other languages written in Latin letters (Spanish, French, German, Italian, Portuguese)
+_FOREIGN = frozenset("""el la los las del que y en un una por para con su sus es se al lo le les des du et est une
+dans pour qui sur pas der die das und ist ein eine mit nicht auf den dem zu il della di che non per gli uno não uma
+com os ao da do em""".split())
+
+
 def _content(text: str) -> list[str]:
     return [w.lower().strip("'’") for w in _WORD.findall(text or "")
             if len(w) > 2 and w.lower() not in _STOP]
@@ -145,8 +151,9 @@ def _check_text(text: object) -> str:
     if sum(c.isascii() for c in letters) / len(letters) < 0.8:
         raise InputError("premise", text, accepted, hint="it does not look like English (write it in English)")
     words = [w.lower() for w in _WORD.findall(t)]
-    caps = [w for w in _WORD.findall(t) if w[0].isupper()]
-    if len(words) >= 6 and len(caps) < len(words) and not (set(words) & _ENGLISH):
+    foreign = sum(w in _FOREIGN for w in words)
+    english = sum(w in _ENGLISH for w in words)
+    if len(words) >= 5 and foreign >= 2 and foreign > english:
         raise InputError("premise", text, accepted, hint="it does not look like English (write it in English)")
     return t
 
@@ -213,6 +220,9 @@ def _relations(text: str, occupation: str | None, lead_gender: Gender
                 continue  # inside a longer relation already found ("ex-husband" holds "husband")
             found.append((m.start(), phrase))
     found.sort()
+    statuses = [(m.start(), m.end()) for st in lexicon()["statuses"] if " " in st
+                for m in re.finditer(rf"\b{re.escape(st)}\b", text, re.I)]
+    found = [(pos, p) for pos, p in found if not any(a <= pos < b for a, b in statuses)]  # "single mother"
     antagonists: list[PremiseAntagonist] = []
     allies: list[PremiseAntagonist] = []
     love, love_end = "", -100
@@ -360,7 +370,7 @@ def _a(noun: str) -> str:
     return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
 
 
-def _objects(text: str, secret: str) -> tuple[list[str], bool]:
+def _objects(text: str, secret: str, early: bool = False) -> tuple[list[str], bool]:
     lex = lexicon()
     hits = sorted((pos, o) for o in lex["objects"] if (pos := _find(text, o)) >= 0)
     out: list[str] = []
@@ -375,7 +385,7 @@ def _objects(text: str, secret: str) -> tuple[list[str], bool]:
                 out.append(obj)
                 assumed = True
                 break
-    for extra in ("the sealed letter", "the old photograph"):
+    for extra in ("the sealed letter", "the old photograph" if not early else "the old portrait"):
         if len(out) >= 2:
             break
         if extra not in out:
@@ -460,7 +470,7 @@ def parse_premise(text: str) -> Premise:
     if stakes is None:
         stakes = f"{poss} freedom and the life {pronoun} has built as {_a(occupation)}"
         assumed.append(f"stakes: {stakes}")
-    objects, obj_assumed = _objects(t, secret)
+    objects, obj_assumed = _objects(t, secret, early=bool(period[1]) and not re.match(r"19[2-9]\d", period[0]))
     if obj_assumed:
         assumed.append("objects: " + ", ".join(objects))
     return Premise(text=t, lead_name=lead, lead_gender=gender, lead_occupation=occupation, lead_status=status,
