@@ -71,7 +71,7 @@ def _strip_rows(schedule: Schedule, breakdowns: list[Breakdown]):
             cells = [f"{day.day}", (f"{day.unit} " if multi else "") + s.id, "INT" if s.interior else "EXT",
                      f"{s.location} – {s.time}", "N" if s.day_night == "NIGHT" else "D", pages_text(s.eighths),
                      str(s.setups), ",".join(str(n) for n in sorted(numbers.get(c, 99) for c in s.cast)),
-                     s.synopsis[:90]]
+                     s.synopsis if len(s.synopsis) <= 80 else s.synopsis[:79].rstrip() + "…"]
             yield cells, STRIP_COLOURS[(s.interior, s.day_night == "NIGHT")]
         hours = day.minutes / 60
         yield ([f"END OF DAY {day.day}" + (f" ({day.unit})" if multi else "") + f" — {pages_text(day.eighths)} pages, "
@@ -132,7 +132,7 @@ def dood_pdf(schedule: Schedule, title: str, start_date=None) -> bytes:
     dates = [""] * n
     if start_date:
         d0 = start_date
-        dates = [(d0 + dt.timedelta(days=i)).strftime("%a %d %b") for i in range(n)]
+        dates = [(d0 + dt.timedelta(days=i)).strftime("%a\n%d %b") for i in range(n)]
     nights = {d.day for d in schedule.days if d.night}
     head = ["Actor"] + [f"Day {d}\n{'night' if d in nights else 'day'}" + (f"\n{dates[d - 1]}" if dates[0] else "")
                         for d in range(1, n + 1)] + ["Work", "Hold", "Start", "Finish", "Total"]
