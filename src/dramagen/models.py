@@ -41,6 +41,8 @@ class Character(Model):
     secret: str = Field("", max_length=300)
     look: str = Field("", max_length=300)
     tie: str = Field("", max_length=80, description="how they are tied to the lead: 'her stepmother'")
+    speech: str = Field("", max_length=160, description="how they talk: register; a verbal tic; how they address "
+                                                        "the lead")
 
     @field_validator("name")
     @classmethod

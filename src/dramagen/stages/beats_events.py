@@ -145,7 +145,8 @@ class EventWriter(_Writer):
         examples = [{"cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren, "text": t} for t in shown]
         return Slot(kind="beats.line", template="story/line.j2",
                     context={**self.base, "scene": self.scene, "examples": examples,
-                             "cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren},
+                             "cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren,
+                             "speech": ch.speech if ch else ""},
                     fallback=fallback, names=self.names, avoid=[speaker], allowed_words=self.words + _object_words(self.ev),
                     keywords=self.kws, min_words=3, max_words=20, sweet_words=10, max_tokens=26,
                     candidates=self._n("beats.line"),

@@ -115,7 +115,8 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
         if i < len(pins.characters):
             c = pins.characters[i]
             cast.append({"name": c.name, "age": c.age, "role": c.role, "archetype": archetype,
-                         "want": c.want, "secret": c.secret, "look": c.look, "tie": c.tie})
+                         "want": c.want, "secret": c.secret, "look": c.look, "tie": c.tie,
+                         "speech": c.speech or speech_of(c.role, seed, i)})
             continue
         r = rng(seed, "bible", "cast", i, role)
         pool = [n for n in pools.get(role, []) if n.lower() not in taken]
@@ -130,7 +131,8 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
         taken.add(name.lower())
         lo, hi = AGE_RANGES.get(role, (24, 45))
         cast.append({"name": name, "age": r.randint(lo, hi), "role": role, "archetype": archetype,
-                     "want": "", "secret": secrets.get(role, "")[:300], "look": "", "tie": ties.get(role, "")[:80]})
+                     "want": "", "secret": secrets.get(role, "")[:300], "look": "", "tie": ties.get(role, "")[:80],
+                     "speech": speech_of(role, seed, i)})
 
     # -- locations -------------------------------------------------------------------------
     locs: list[Location] = list(pins.locations)
@@ -208,6 +210,18 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
                        characters=[Character(**{k: (v[:300] if isinstance(v, str) else v) for k, v in c.items()
                                                 if k != "archetype"}) for c in cast],
                        locations=locs)
+
+
+def speech_of(role: str, seed: int, i: int) -> str:
+    """A character's voice, drawn with the seed from the role's registers and tics (data/story.yaml)."""
+    from ..story.grounding import speech_table
+
+    table = speech_table()
+    t = table.get(role) or table["ally"]
+    r = rng(seed, "bible", "speech", i, role)
+    calls = r.choice(t["calls_lead"])
+    return (f"{r.choice(t['register'])}; says \"{r.choice(t['tic'])}\""
+            + (f"; calls the lead {calls}" if calls else ""))[:160]
 
 
 def _title_check(text: str) -> str | None:

@@ -20,7 +20,7 @@ import yaml
 
 from ..models import StoryEvent
 
-__all__ = ["World", "world_of", "event_words", "grounded", "off_world", "event_check", "head_noun", "stem"]
+__all__ = ["speech_table", "World", "world_of", "event_words", "grounded", "off_world", "event_check", "head_noun", "stem"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
@@ -59,6 +59,11 @@ def world_of(trope: Any) -> World:
         return World(supernatural=genre in ("fantasy", "paranormal", "supernatural", "sci-fi"))
     get = story.get if isinstance(story, dict) else lambda k, d=None: getattr(story, k, d)
     return World(period=str(get("period", "present day")), supernatural=bool(get("supernatural", False)))
+
+
+def speech_table() -> dict:
+    """role → registers, tics and ways of addressing the lead (the bible's ``Character.speech``)."""
+    return _data()["speech"]
 
 
 def stem(word: str) -> str:
