@@ -11,7 +11,7 @@ Every random choice takes the run's seed and a stable purpose (:func:`seeding.rn
 the same inputs always give equal plans, and re-planning one episode's beats does not
 disturb the others.
 
-Cadence rules (DESIGN §3), for a season of N episodes:
+Cadence rules (docs/architecture.md, Format), for a season of N episodes:
 
 - episode 1 is the ``hook``; episode N the ``resolution``;
 - the ``midpoint`` is the episode at 50 % of the season, the ``dark_moment`` the one
@@ -74,7 +74,7 @@ ANCHOR_FUNCTIONS: frozenset[str] = frozenset({"hook", "midpoint", "dark_moment",
 STRONG_TYPES: tuple[str, ...] = ("reveal", "identity", "betrayal", "ultimatum", "confession")
 #: At most this many episodes from one turn (or the hook) to the next.
 MAX_TURN_GAP = 5
-#: The hook beat's budget never exceeds this (DESIGN §3: something happens in 3–5 s).
+#: The hook beat's budget never exceeds this (docs/architecture.md, Format: something happens in 3–5 s).
 HOOK_BUDGET_MAX = 4.0
 
 _FUNCTIONS = ("hook", "setup", "escalation", "reversal", "twist", "midpoint", "dark_moment", "climax", "resolution")

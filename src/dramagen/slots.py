@@ -1,4 +1,4 @@
-"""The quality engine for one-line slots (DESIGN §4).
+"""The quality engine for one-line slots (docs/architecture.md, Slots).
 
 The planner builds the structure; the model only writes small one-line slots: a title, a
 logline, a synopsis, a cliffhanger, a beat's action, one line of dialogue. A

@@ -1,4 +1,4 @@
-"""Screen-time estimator (DESIGN §3).
+"""Screen-time estimator (docs/architecture.md, Format).
 
 A micro-drama episode must run 60–90 s and land within ±10 % of its target, so every
 written episode is timed before it is accepted. The estimate is a sum over screenplay
@@ -13,7 +13,7 @@ elements:
 
 The constants are settings (defaults in code, overridable by environment variables
 ``DRAMAGEN_TIMING_<FIELD>``, e.g. ``DRAMAGEN_TIMING_DIALOGUE_WPS=2.5``). The defaults
-are the micro-drama pace of DESIGN §3; :meth:`TimingSettings.feature_film` is the
+are the micro-drama pace of docs/architecture.md, Format; :meth:`TimingSettings.feature_film` is the
 slower pace of a feature film. The method is checked against real screenplays in
 ``tests/test_timing.py``: at feature pace it times *Big Fish* (125 min film) at 124 min
 and the three short scripts shipped by the npm package ``afterwriting`` within 7 % of
@@ -55,7 +55,7 @@ ENV_PREFIX = "DRAMAGEN_TIMING_"
 ElementKind = Literal["heading", "action", "character", "dialogue", "parenthetical", "transition"]
 ELEMENT_KINDS: tuple[str, ...] = ("heading", "action", "character", "dialogue", "parenthetical", "transition")
 
-#: Episode length bounds of the format (DESIGN §3), in seconds.
+#: Episode length bounds of the format (docs/architecture.md, Format), in seconds.
 MIN_EPISODE_SECONDS = 60.0
 MAX_EPISODE_SECONDS = 90.0
 
@@ -69,13 +69,13 @@ class TimingSettings(BaseModel):
 
     dialogue_wps: float = Field(2.75, gt=0, le=10)
     """Spoken dialogue, words per second. 2.75 w/s = 165 words a minute, the middle of the
-    150–180 wpm of conversational English on screen (DESIGN §3; audiobook and subtitle
+    150–180 wpm of conversational English on screen (docs/architecture.md, Format; audiobook and subtitle
     guidelines cite 150–160 wpm for clear speech, fast TV dialogue runs to ~180 wpm).
     Micro dramas are played fast; feature films sit at the lower end."""
 
     action_wps: float = Field(12.0, gt=0, le=100)
     """Action (scene description) words per second of screen time: 12 words ≈ 1 s, the
-    middle of DESIGN §3's "1 s per 10–15 words", for the terse, fast-cut action lines of
+    middle of docs/architecture.md, Format's "1 s per 10–15 words", for the terse, fast-cut action lines of
     micro dramas. Feature films play their action slower: see :meth:`feature_film`."""
 
     min_action_seconds: float = Field(1.5, ge=0, le=30)
@@ -85,7 +85,7 @@ class TimingSettings(BaseModel):
 
     heading_seconds: float = Field(1.0, ge=0, le=30)
     """Time added by a scene heading (a new scene is a cut and a beat of orientation):
-    DESIGN §3 "a scene heading or cut adds ~1 s"."""
+    docs/architecture.md, Format "a scene heading or cut adds ~1 s"."""
 
     transition_seconds: float = Field(1.0, ge=0, le=30)
     """Time added by a transition (CUT TO:, SMASH CUT TO:, FADE OUT.): ~1 s, as a heading."""
@@ -100,7 +100,7 @@ class TimingSettings(BaseModel):
 
     @classmethod
     def micro_drama(cls) -> TimingSettings:
-        """The defaults: the pace of a vertical micro drama (DESIGN §3)."""
+        """The defaults: the pace of a vertical micro drama (docs/architecture.md, Format)."""
         return cls()
 
     @classmethod
@@ -108,8 +108,8 @@ class TimingSettings(BaseModel):
         """The pace of a feature film, for timing ordinary screenplays.
 
         - dialogue 2.5 w/s = 150 wpm, the figure usually quoted for film dialogue and
-          the slow end of DESIGN §3's 150–180 wpm;
-        - action 10 words/s, the slow end of DESIGN §3's "1 s per 10–15 words";
+          the slow end of docs/architecture.md, Format's 150–180 wpm;
+        - action 10 words/s, the slow end of docs/architecture.md, Format's "1 s per 10–15 words";
         - at least 3.5 s per action paragraph: the average shot length of Hollywood
           features of the 2000s is about 3–5 s (Bordwell, *The Way Hollywood Tells It*,
           2006; Cutting, DeLong & Nothelfer, *Psychological Science* 2010);
@@ -362,7 +362,7 @@ def check_target(target: float) -> float:
 def fits(seconds: float, target: float, tolerance: float = 0.10,
          lo: float = MIN_EPISODE_SECONDS, hi: float = MAX_EPISODE_SECONDS) -> bool:
     """True when ``seconds`` is within ``±tolerance`` (a fraction) of ``target`` and
-    inside ``[lo, hi]`` (DESIGN §3: ±10 % of the target and inside 60–90 s)."""
+    inside ``[lo, hi]`` (docs/architecture.md, Format: ±10 % of the target and inside 60–90 s)."""
     try:
         seconds = float(seconds)
         target = float(target)

@@ -49,7 +49,7 @@ __all__ = [
     "trope_ids",
 ]
 
-#: The ten cliffhanger types of DESIGN §3 (same order as ``dramagen.models``).
+#: The ten cliffhanger types of docs/architecture.md, Format (same order as ``dramagen.models``).
 CLIFFHANGER_TYPES: tuple[str, ...] = ("reveal", "danger", "betrayal", "arrival", "decision", "confession",
                                       "identity", "ultimatum", "accident", "choice")
 CliffhangerType = Literal["reveal", "danger", "betrayal", "arrival", "decision", "confession", "identity",

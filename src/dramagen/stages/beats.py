@@ -38,7 +38,7 @@ __all__ = ["write_beats", "rewrite_beat", "runtime_of", "AIM", "TOLERANCE", "HOO
            "BEATS_CANDIDATES"]
 
 AIM = 0.05  # the fit loop stops inside ±5 % of the target
-TOLERANCE = 0.10  # DESIGN §3: the episode must land inside ±10 % (and 60–90 s)
+TOLERANCE = 0.10  # docs/architecture.md, Format: the episode must land inside ±10 % (and 60–90 s)
 HOOK_MAX_SECONDS = 5.0
 MAX_FIT_STEPS = 60
 #: candidates per beat slot unless ``ctx.candidates_by_kind`` says otherwise (min with ctx.candidates):

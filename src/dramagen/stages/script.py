@@ -1,6 +1,6 @@
 """The script stage: an episode's written beats become a screenplay fitted to its length.
 
-Structure is built, not asked for (DESIGN §4). :func:`write_script`
+Structure is built, not asked for (docs/architecture.md, Slots). :func:`write_script`
 
 1. **lays out scenes**: a scene starts at each beat with ``new_scene`` (or where the
    location changes); its heading comes from the bible's location (``INT. PACK HALL -
@@ -73,7 +73,7 @@ __all__ = [
 
 #: Aimed-at distance from the target (a fraction); the loop stops inside it when it can.
 AIM = 0.05
-#: The hard rule (DESIGN §3): within ±10 % of the target and inside 60–90 s.
+#: The hard rule (docs/architecture.md, Format): within ±10 % of the target and inside 60–90 s.
 TOLERANCE = 0.10
 #: The hook's first element must end within this many seconds of screen time.
 HOOK_SECONDS = 5.0
