@@ -107,9 +107,7 @@ class EventWriter(_Writer):
     def action_slot(self, b: Beat, idx: int) -> Slot:
         names = self.intro.get(idx) or []
         who = names or b.characters or [self.ev.actor]
-        examples = [{"location": b.location.title(), "who": ", ".join(first(c) for c in who[:2]), "text": t}
-                    for t in rng(self.ctx.seed, "beats", self.ep.number, idx, "ex").sample(
-                        phrase_options(self.ev, "action", self.world), 3)]
+        examples = self._action_examples()
         return Slot(kind="beats.action", template="story/action.j2",
                     context={**self.base, "examples": examples, "location": b.location.title(),
                              "who": ", ".join(first(c) for c in who)},
@@ -118,6 +116,15 @@ class EventWriter(_Writer):
                     min_words=ACTION_MIN, max_words=ACTION_MAX, sweet_words=ACTION_SWEET, labels=("Shot", "Beat"),
                     no_first_person=True, max_tokens=40, prefix=first(who[0]), candidates=self._n("beats.action"),
                     check=event_check(names or who[:1], self.need, self.world, need_words=False))
+
+    def _action_examples(self) -> list[dict[str, str]]:
+        """The same three worked action paragraphs for every beat of the episode (one shared prompt prefix)."""
+        ev = self.ev
+        texts = rng(self.ctx.seed, "beats", self.ep.number, "action-examples").sample(
+            phrase_options(ev, "action", self.world), 3)
+        who = ", ".join(first(n) for n in ev.participants)
+        return [{"location": (ev.location or self.sk.beats[0].location).title(), "who": who, "text": t}
+                for t in texts]
 
     # -- lines --------------------------------------------------------------------------------
     def _side(self, speaker: str, idx: int, j: int) -> str:
@@ -136,13 +143,19 @@ class EventWriter(_Writer):
         fill = dataclasses.replace(filler(self.ev), a=first(speaker), b=to) if side == "a" else \
             dataclasses.replace(filler(self.ev), a=to, b=first(speaker))
         raw = _line_templates(self.ev, side)
-        options = [t for t in (fill.fill(x) for x in raw) if off_world(t, self.world) is None] or [fill.fill(raw[0])]
         r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line")
-        shown = r.sample(options, min(3, len(options)))
-        free = [t for t in options if t not in shown and t not in used] or options
+        order = rng(self.ctx.seed, "beats", self.ep.number, side, "line-examples").sample(range(len(raw)), len(raw))
+        shown = [_fill_side(self.ev, side, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
+        shown_raw = {raw[k] for k in order[:3]}
+        options = [fill.fill(t) for t in raw if t not in shown_raw]
+        options = [t for t in options if off_world(t, self.world) is None] or options
+        free = [t for t in options if t not in used] or options
         fallback = r.choice(free)
         used.add(fallback)
-        examples = [{"cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren, "text": t} for t in shown]
+        ex_cue = (self.bible.character(self.ev.actor if side == "a" else self.ev.target) or ch)
+        ex_to = first(self.ev.target if side == "a" else self.ev.actor)
+        examples = [{"cue": ex_cue.cue if ex_cue else speaker.upper(), "to": ex_to, "paren": "low", "text": t}
+                    for t in shown]
         return Slot(kind="beats.line", template="story/line.j2",
                     context={**self.base, "scene": self.scene, "examples": examples,
                              "cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren,
@@ -164,6 +177,11 @@ class EventWriter(_Writer):
 
     def _fallback_action(self, i: int, d) -> str:
         return self._action_fallback(d.beat, i, [])
+
+
+def _fill_side(ev: StoryEvent, side: str, actor: str, target: str, template: str) -> str:
+    """A line template of ``side`` filled for the event's own people."""
+    return dataclasses.replace(filler(ev), a=first(actor), b=first(target)).fill(template)
 
 
 def _action_templates(ev: StoryEvent) -> list[str]:

@@ -23,10 +23,18 @@ from .plan import GROUP, _title_check, _title_fallback
 __all__ = ["write_event_plan_text"]
 
 
-def _others(plan: SeasonPlan, ep: EpisodePlan) -> list[StoryEvent]:
-    """The season's other events, nearest first (examples for this episode's slots)."""
-    evs = [e.event for e in plan.episodes if e.event is not None and e.number != ep.number]
-    return sorted(evs, key=lambda x: (abs(x.episode - ep.number), x.episode))
+def _others(plan: SeasonPlan, group: list[EpisodePlan]) -> list[StoryEvent]:
+    """The season's events outside ``group``, nearest first: the worked examples of the group's slots."""
+    inside = {e.number for e in group}
+    mid = (group[0].number + group[-1].number) / 2
+    evs = [e.event for e in plan.episodes if e.event is not None and e.number not in inside]
+    if not evs:  # a season of one group (fewer episodes than the minimum): its own events
+        evs = [e.event for e in plan.episodes if e.event is not None]
+    return sorted(evs, key=lambda x: (abs(x.episode - mid), x.episode))
+
+
+def _examples(plan: SeasonPlan, group: list[EpisodePlan], kind: str, world, seed: int, g: int):
+    return phrase_examples(_others(plan, group), kind, world, seed, "plan", g)
 
 
 def _base(bible: SeriesBible, trope: Any) -> dict[str, str]:
@@ -47,6 +55,8 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
     for g in sorted({(e - 1) // GROUP for e in wanted}):
         group = plan.episodes[g * GROUP:(g + 1) * GROUP]
         purpose = ("plan", g + 1) + ((variant,) if variant else ())
+        syn_examples = _examples(plan, group, "synopsis", world, ctx.seed, g)
+        cliff_examples = _examples(plan, group, "cliffhanger", world, ctx.seed, g)
         syn_slots = []
         for ep in group:
             ev = ep.event
@@ -54,12 +64,12 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
             need = event_words(ev, ev.detail)
             syn_slots.append(Slot(
                 kind="plan.synopsis", template="story/synopsis.j2",
-                context={**base, "examples": phrase_examples(ev, _others(plan, ep), "synopsis", world, ctx.seed),
+                context={**base, "examples": syn_examples,
                          "scene": scene_line(ev, ep.opening)},
                 fallback=phrase_fallback(ev, "synopsis", world, ctx.seed, variant),
                 names=names, required=ev.participants, require_name=True, allowed_words=words,
                 keywords=kws + sorted(need), min_words=8, max_words=30, sweet_words=18, labels=("Episode",),
-                max_tokens=44, prefix=ev.actor.split()[0], check=event_check(ev.participants, need, world)))
+                max_tokens=38, prefix=ev.actor.split()[0], check=event_check(ev.participants, need, world)))
         synopses = fill(ctx, syn_slots, purpose + ("synopsis",))
         line_slots = []
         for ep, syn in zip(group, synopses):
@@ -73,7 +83,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 max_tokens=12, check=_title_check))
             line_slots.append(Slot(
                 kind="plan.cliffhanger", template="story/cliffhanger.j2",
-                context={**base, "examples": phrase_examples(ev, _others(plan, ep), "cliffhanger", world, ctx.seed),
+                context={**base, "examples": cliff_examples,
                          "scene": scene_line(ev, ep.opening), "type": ev.type.replace("_", " ")},
                 fallback=phrase_fallback(ev, "cliffhanger", world, ctx.seed, variant),
                 names=names, required=ev.participants, require_name=True, allowed_words=words,

@@ -53,14 +53,12 @@ def phrase_fallback(ev: StoryEvent, kind: str, world: World, seed: int, *purpose
     return pick(phrase_options(ev, kind, world, side), seed, ev.id, kind, *purpose, avoid=avoid)
 
 
-def phrase_examples(ev: StoryEvent, others: Sequence[StoryEvent], kind: str, world: World, seed: int,
+def phrase_examples(others: Sequence[StoryEvent], kind: str, world: World, seed: int, *purpose: object,
                     k: int = 3) -> list[dict[str, str]]:
-    """Up to ``k`` worked examples from the season's other events: scene, type and text."""
+    """Up to ``k`` worked examples from the season's other events (one per event type): scene, type and text.
+
+    Slots written together share them, so their prompts share a prefix (one prefill)."""
     seen: set[str] = set()
-    pool = [o for o in others if o.id != ev.id and o.type != ev.type]
-    pool = [o for o in pool if not (o.type in seen or seen.add(o.type))]  # one per type
-    out = []
-    for o in pool[:k]:
-        out.append({"scene": scene_line(o), "type": o.type.replace("_", " "),
-                    "text": phrase_fallback(o, kind, world, seed, "example", ev.id)})
-    return out
+    pool = [o for o in others if not (o.type in seen or seen.add(o.type))]
+    return [{"scene": scene_line(o), "type": o.type.replace("_", " "),
+             "text": phrase_fallback(o, kind, world, seed, "example", *purpose)} for o in pool[:k]]
