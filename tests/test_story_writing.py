@@ -1,0 +1,99 @@
+"""Writing from story events (issue 14): the rating filter in the slot engine, event slots that must name
+their people and show their event, the hook that pays off the last cliffhanger, and a stand-in season whose
+story holds (continuity clean, dialogue share and action paragraphs in range, same seed same bytes)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from stand_in import StubGenerator  # noqa: E402
+from test_slots import NAMES, FakeGenerator, lib, slot  # noqa: E402,F401
+
+from dramagen.metrics import season_dir_metrics  # noqa: E402
+from dramagen.pipeline import Runner, SeasonState, make_request, resolve_trope  # noqa: E402
+from dramagen.season import SeasonDir  # noqa: E402
+from dramagen.slots import WriteContext, fill, fill_ranked  # noqa: E402
+from dramagen.story.continuity import check_continuity, payoff_ok  # noqa: E402
+from dramagen.story.grounding import World, event_check  # noqa: E402
+
+
+# -- the rating filter in the slot engine ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rating,expect_fallback", [("platform-safe", True), ("mature", False)])
+def test_every_candidate_passes_the_rating_and_refusals_are_counted(lib, rating, expect_fallback):  # noqa: F811
+    gen = FakeGenerator(lambda p, seed: ["Aria hangs herself in the barn."] * 3)
+    ctx = WriteContext(generator=gen, seed=1, candidates=3, prompts=lib, rating=rating)
+    [text] = fill(ctx, [slot()], ("rating",))
+    st = ctx.stats["test.line"]
+    if expect_fallback:
+        assert text == "Aria waits." and st.fallback == 1
+        assert st.rejected.get("rating_self_harm", 0) == 6  # 3 candidates, 2 rounds
+    else:
+        assert text.startswith("Aria hangs") and not any(k.startswith("rating_") for k in st.rejected)
+
+
+def test_slurs_and_minors_are_refused_even_in_mature(lib):  # noqa: F811
+    gen = FakeGenerator(lambda p, seed: ["Aria tells Kai to kill himself tonight."] * 2)
+    ctx = WriteContext(generator=gen, seed=1, candidates=2, prompts=lib, rating="mature")
+    [res] = fill_ranked(ctx, [slot()], ("rating",))
+    assert res.status == "fallback" and "rating_self_harm" in ctx.stats["test.line"].rejected
+
+
+# -- event slots -----------------------------------------------------------------------------------------------
+
+
+def test_an_event_slot_needs_its_people_its_event_and_its_world():
+    check = event_check(["Mei Lin", "Margot"], {"letter", "expos"}, World(period="1920s"))
+    assert check("Mei slaps the letter on the table and Margot freezes.") is None
+    assert check("Mei slaps the letter on the table.") == "missing_participant"
+    assert check("Mei and Margot drink tea in silence.") == "ungrounded"
+    assert check("Mei emails the letter to Margot.") == "anachronism"
+    assert check("Mei shows Margot the letter: you're a vampire.") == "supernatural"
+
+
+# -- a stand-in season -------------------------------------------------------------------------------------
+
+
+def _season(out: Path, trope: str, custom: bool = False, seed: int = 5, episodes=(1, 2, 3, 4)) -> SeasonDir:
+    req = make_request(trope=trope, custom_trope=custom, episodes=10, paywall=3, seed=seed)
+    Runner(StubGenerator(), out, episodes=list(episodes)).chain("script").invoke(
+        SeasonState(request=req, trope=resolve_trope(req)))
+    return SeasonDir(out)
+
+
+PREMISE = ("In 1920s Shanghai, Mei Lin, a widowed midwife, secretly delivers the babies of the city's gangsters. "
+           "Her cruel stepmother wants to sell the family teahouse.")
+
+
+@pytest.mark.parametrize("trope,custom", [("divorce-regret", False), ("hidden-heir", False), (PREMISE, True)])
+def test_a_stand_in_season_keeps_its_story(tmp_path, trope, custom):
+    sd = _season(tmp_path / "s", trope, custom)
+    plan, bible, ledger = sd.load_plan(), sd.load_bible(), sd.load_ledger()
+    assert ledger is not None and all(ep.event is not None for ep in plan.episodes)
+    beats = {n: sd.load_beats(n) for n in sd.episodes_done("beats")}
+    assert check_continuity(ledger, plan, beats, bible.names) == []
+    for n in (2, 3, 4):  # every hook pays off the last cliffhanger, naming its people
+        assert payoff_ok(plan.episode(n).opening, beats[n])
+        assert beats[n].beats[0].action and beats[n].beats[0].start == 0
+    m = season_dir_metrics(sd.path, "script")
+    assert 0.3 <= m["dialogue_share"] <= 0.55, m["dialogue_share"]
+    assert 12 <= m["action_words"] <= 30, m["action_words"]
+    assert m["payoff_rate"] == 1.0 and m["continuity_violations"] == 0
+    if custom:
+        assert m["premise_coverage"] >= 0.9
+        assert bible.characters[0].name == "Mei Lin" and "TEAHOUSE" in [loc.name for loc in bible.locations]
+        assert (sd.path / "premise.json").exists()
+
+
+def test_the_same_seed_writes_the_same_story(tmp_path):
+    a = _season(tmp_path / "a", PREMISE, True, episodes=(1, 2))
+    b = _season(tmp_path / "b", PREMISE, True, episodes=(1, 2))
+    for rel in ("premise.json", "bible.json", "ledger.json", "plan.json", "episodes/ep002/beats.json",
+                "episodes/ep002/script.json"):
+        assert (a.path / rel).read_bytes() == (b.path / rel).read_bytes(), rel
