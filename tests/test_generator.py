@@ -38,10 +38,15 @@ def test_stream_joins_to_non_streamed_text(generator):
 
 
 @pytest.fixture(scope="module")
-def fp32():
+def fp32(generator):
+    """The model in fp32: the session's own where it runs fp32 already (CPUs without AVX512-BF16/AMX, e.g. the
+    AVX2 CI machine), else a second load."""
     from dramagen.llm import load_generator
 
-    return load_generator(dtype="float32")
+    if generator.info.get("dtype") == "float32":
+        yield generator
+    else:
+        yield load_generator(dtype="float32")
 
 
 def test_greedy_batched_equals_one_by_one_in_fp32(fp32):
@@ -49,14 +54,17 @@ def test_greedy_batched_equals_one_by_one_in_fp32(fp32):
     a batched matmul may round differently from a single-row one and a sampled text then drifts,
     so the pipeline keeps its batches fixed instead: see test_batches_repeat_exactly.)"""
     p = GenerationParams(max_new_tokens=20, temperature=0.0, stop=("\n",))
-    for fast in (True, False):  # the shared-prefix sampler and transformers' generate agree
-        fp32.fast = fast
-        batched = [c.text for c in fp32.generate(PROMPTS, p)]
-        single = [fp32.generate([x], p)[0].text for x in PROMPTS]
-        assert batched == single
-        if fast:
-            reference = batched
-    fp32.fast = True
+    was = fp32.fast
+    try:
+        for fast in (True, False):  # the shared-prefix sampler and transformers' generate agree
+            fp32.fast = fast
+            batched = [c.text for c in fp32.generate(PROMPTS, p)]
+            single = [fp32.generate([x], p)[0].text for x in PROMPTS]
+            assert batched == single
+            if fast:
+                reference = batched
+    finally:
+        fp32.fast = was  # it may be the session's generator
     assert batched == reference
 
 
