@@ -114,6 +114,9 @@ def test_plan_writes_every_output_and_records_it(fresh):
         assert sd.production_path(name).stat().st_size > 0, name
     for d in s.days:
         assert sd.production_path(f"callsheets/day{d.day:02d}.pdf").read_bytes().startswith(b"%PDF")
+    sheets = json.loads(sd.production_path("callsheets/callsheets.json").read_text())
+    assert [x["day"] for x in sheets] == [d.day for d in s.days]
+    assert sheets[0]["scenes"][0]["id"] == s.days[0].scenes[0] and sheets[0]["cast"][0]["makeup"]
     rows = list(csv.reader(io.StringIO(sd.production_path("dood.csv").read_text())))
     assert rows[0][0] == "actor" and len(rows) == len(s.dood) + 1
     budget = json.loads(sd.production_path("budget.json").read_text())

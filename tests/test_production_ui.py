@@ -40,7 +40,10 @@ def app(tmp_path_factory):
 
 def test_endpoints_schedule_and_move(app):
     c = app.client()
-    status, board, dood, files, scene = c.predict("ledger", "", 4, 12, 1, 15, 3, 3, api_name="/production_schedule")
+    edits = "E001-S01:\n  add_special: [drone]\n"
+    status, board, dood, files, scene = c.predict("ledger", "", edits, 4, 12, 1, 15, 3, 3,
+                                                  api_name="/production_schedule")
+    assert "drone" in (app.workspace / "ledger" / "production" / "breakdown.csv").read_text()
     n = len(season_breakdown(SeasonDir(app.workspace / "ledger")).scenes)
     assert f"{n} scenes in" in status and "gap" in status
     assert board.count("class='pstrip'") == n
@@ -50,9 +53,9 @@ def test_endpoints_schedule_and_move(app):
     from gradio_client.exceptions import AppError
 
     with pytest.raises(AppError, match="availability.actors.Nobody"):
-        c.predict("ledger", "actors:\n  Nobody: [1]\n", 4, 12, 1, 15, 3, 3, api_name="/production_schedule")
+        c.predict("ledger", "actors:\n  Nobody: [1]\n", "", 4, 12, 1, 15, 3, 3, api_name="/production_schedule")
     with pytest.raises(AppError, match="infeasible"):
-        c.predict("ledger", "", 1, 12, 1, 15, 3, 3, api_name="/production_schedule")
+        c.predict("ledger", "", "", 1, 12, 1, 15, 3, 3, api_name="/production_schedule")
 
 
 @pytest.mark.browser

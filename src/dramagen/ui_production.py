@@ -2,7 +2,8 @@
 
 :func:`build_production_tab` lays the tab out inside the studio's ``gr.Blocks`` (``ui.build``
 calls it within a ``gr.Tab``). It works on the session's season or on a workspace project,
-and calls the same functions as ``dramagen production`` (:func:`dramagen.production.plan_production`,
+and calls the same functions as ``dramagen production``; the breakdown can be edited there
+(``production/breakdown_edits.yaml``) (:func:`dramagen.production.plan_production`,
 :func:`~dramagen.production.move_scene`): make the schedule with other constraints (days,
 hours, unit rates, night blocks, an availability YAML), move a scene to another day by hand
 and see it re-checked, download the stripboard, DOOD, call sheets and budget.
@@ -97,6 +98,9 @@ def build_production_tab(sess: gr.State) -> dict[str, Any]:
             availability = gr.Textbox(label="Availability (YAML: actors / locations → days off, start_date)",
                                       lines=4, placeholder="actors:\n  Mara: [2]\nstart_date: 2026-03-02",
                                       elem_id="prod-availability")
+            edits = gr.Textbox(label="Breakdown edits (YAML: scene id → add_props, remove_special, notes…)",
+                               lines=3, placeholder="E003-S01:\n  add_props: [ledger]\n  notes: rubber gun",
+                               elem_id="prod-edits")
         with gr.Column(scale=3, min_width=300):
             with gr.Row():
                 days = gr.Number(8, precision=0, label="Days", minimum=1, elem_id="prod-days")
@@ -118,11 +122,13 @@ def build_production_tab(sess: gr.State) -> dict[str, Any]:
     files = gr.File(label="Stripboard, DOOD, call sheets, budget", file_count="multiple", interactive=False,
                     elem_id="prod-files")
 
-    def schedule(choice, av_text, days_, hours_, blocks_, per_page_, per_setup_, limit_, sess_):
+    def schedule(choice, av_text, edits_text, days_, hours_, blocks_, per_page_, per_setup_, limit_, sess_):
         from .production import ScheduleOptions, plan_production
         from .season import SeasonDir, atomic_write_text
 
         path = _season_path(choice, sess_)
+        if (edits_text or "").strip():
+            atomic_write_text(SeasonDir(path).breakdown_edits_path, edits_text)
         av_path = None
         if (av_text or "").strip():
             av_path = SeasonDir(path).production_path("availability.yaml")
@@ -139,7 +145,7 @@ def build_production_tab(sess: gr.State) -> dict[str, Any]:
         return _view(move_scene(_season_path(choice, sess_), scene_id, int(day_)), scene_id)
 
     outs = [status, board, dood, files, scene]
-    go.click(_guard(schedule), [season, availability, days, hours, blocks, per_page, per_setup, limit, sess], outs,
+    go.click(_guard(schedule), [season, availability, edits, days, hours, blocks, per_page, per_setup, limit, sess], outs,
              api_name="production_schedule", show_progress_on=[status])
     move.click(_guard(move_it), [season, scene, to_day, sess], outs, api_name="production_move")
     season.focus(lambda: gr.update(choices=[SESSION, *_workspace_projects()]), None, season, queue=False)

@@ -145,3 +145,35 @@ def callsheet_pdf(schedule: Schedule, breakdowns: list[Breakdown], unit: str, da
               para(f"Day {nxt.day} ({'night' if nxt.night else 'day'}): " + " → ".join(nxt.locations) + "; scenes "
                    + ", ".join(nxt.scenes), 7) if nxt else para("Last shooting day: wrap.", 7)]
     return build(story, f"{b.season} call sheet day {day_number}")
+
+
+def callsheets_data(schedule: Schedule, breakdowns: list[Breakdown], unit: str, rates: RateCard,
+                    availability: Availability | None = None) -> list[dict]:
+    """The call sheets of ``unit`` as data (``callsheets/callsheets.json``): what the PDFs print."""
+    av = availability or Availability()
+    b = next(b for b in breakdowns if b.unit == unit)
+    multi = len(breakdowns) > 1
+    dood = {r.actor: r for r in schedule.dood}
+    out = []
+    for day in sorted((d for d in schedule.days if d.unit == unit), key=lambda d: d.day):
+        call = rates.production.night_call if day.night else rates.production.day_call
+        timed = {s.id: s for s in schedule.scenes if s.unit == unit and s.day == day.day}
+        cast = []
+        for c in b.cast:
+            a = actor_id(unit, c.name, av, multi)
+            scenes = [sid for sid in day.scenes if c.name in b.scene(sid).cast]
+            code = dood[a].codes[day.day - 1] if a in dood and day.day - 1 < len(dood[a].codes) else ""
+            if scenes:
+                first = min(timed[sid].start_minute for sid in scenes)
+                cast.append({"number": c.number, "character": c.name, "actor": a, "status": code,
+                             "makeup": clock(call, max(0.0, first - rates.production.makeup_minutes)),
+                             "on_set": clock(call, first), "scenes": scenes})
+            elif code == "H":
+                cast.append({"number": c.number, "character": c.name, "actor": a, "status": "H"})
+        out.append({"day": day.day, "date": _date(av, day.day) if av.start_date else None, "night": day.night,
+                    "crew_call": call, "shooting_call": clock(call, rates.production.crew_call_minutes),
+                    "wrap": clock(call, max(t.start_minute + t.minutes for t in timed.values())),
+                    "locations": day.locations, "company_moves": day.company_moves,
+                    "scenes": [{"id": sid, "start": clock(call, timed[sid].start_minute),
+                                "minutes": timed[sid].minutes} for sid in day.scenes], "cast": cast})
+    return out

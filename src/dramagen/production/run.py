@@ -6,7 +6,7 @@
 * :func:`load_plan`: what is on disk (schedule, breakdowns, inputs) for a season.
 
 Outputs (``SEASON/production/``): ``breakdown.{json,csv,pdf}``, ``schedule.json``,
-``stripboard.{html,pdf}``, ``dood.{json,csv,pdf}``, ``callsheets/dayNN.pdf``,
+``stripboard.{html,pdf}``, ``dood.{json,csv,pdf}``, ``callsheets/dayNN.pdf`` (+ ``callsheets.json``),
 ``budget.{json,csv}``, the inputs as used (``rates.json``, ``availability.json``) and
 ``manifest.json`` (versions, options, seed, sha256 of every input and output); the season's
 own ``manifest.json`` records it under ``params.production``.
@@ -23,7 +23,7 @@ from ..errors import InputError, SeasonDataError
 from ..season import SeasonDir, atomic_write_bytes, atomic_write_text, dump_model
 from .breakdown import season_breakdown
 from .budget import budget_csv, estimate
-from .callsheet import callsheet_pdf
+from .callsheet import callsheet_pdf, callsheets_data
 from .dayplan import layout
 from .dood import dood_csv
 from .inputs import load_availability, load_rates, resolve_availability
@@ -133,6 +133,8 @@ def write_outputs(sd: SeasonDir, plan: ProductionPlan) -> list[Path]:
         if d.unit == b.unit:
             files[f"callsheets/day{d.day:02d}.pdf"] = callsheet_pdf(s, plan.breakdowns, b.unit, d.day, plan.rates,
                                                                     plan.availability)
+    files["callsheets/callsheets.json"] = json.dumps(callsheets_data(s, plan.breakdowns, b.unit, plan.rates,
+                                                                     plan.availability), indent=2).encode() + b"\n"
     old = sd.production_dir / "callsheets"
     if old.is_dir():
         for p in old.glob("day*.pdf"):
