@@ -16,7 +16,12 @@ __all__ = ["continuity_findings", "rating_findings", "filtered_counts"]
 
 
 def continuity_findings(season: SeasonDir) -> list[Finding]:
-    ledger = season.load_ledger()
+    from ..errors import SeasonDataError
+
+    try:
+        ledger = season.load_ledger()
+    except SeasonDataError as e:  # a hand edit the schema refuses (an unknown character, a bad status…)
+        return [Finding(section="continuity", rule="continuity.ledger", message=str(e).removeprefix("season: "))]
     if ledger is None:
         return []
     plan, bible = season.load_plan(), season.load_bible()
