@@ -95,6 +95,9 @@ def test_production_tab_in_chromium(app):
         assert strips.count() == n
         days = page.locator("#prod-board .pday")
         assert days.count() >= 2
+        info = page.locator("#prod-board .pinfo").first
+        assert " h · " in info.inner_text()
+        assert info.evaluate("e => getComputedStyle(e).color") == "rgb(221, 221, 221)"  # readable on the black head
         snap("01-schedule")
 
         # move the first scene of a day shoot onto a night day: the re-check names the broken rule

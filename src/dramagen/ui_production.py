@@ -51,11 +51,12 @@ def board_html(plan) -> str:
                          f"cast {e(nums)}</div>")
         unit = f" · {e(d.unit)}" if len(s.units) > 1 else ""
         cols.append(f"<div class='pday' id='pday-{d.day}'><div class='phead'>Day {d.day}{unit} · "
-                    f"{'NIGHT' if d.night else 'DAY'}<br><small>{d.minutes / 60:.1f}/{d.capacity / 60:.1f} h · "
+                    f"{'NIGHT' if d.night else 'DAY'}<br><small class='pinfo'>{d.minutes / 60:.1f}/{d.capacity / 60:.1f} h · "
                     f"{pages_text(d.eighths)} pg · {d.company_moves} move(s)</small></div>{''.join(cards)}</div>")
     style = ("<style>#prod-board .pboard{display:flex;gap:6px;overflow-x:auto;max-width:100%}"
              "#prod-board .pday{min-width:170px;flex:1;border:1px solid #999;border-radius:4px;color:#111}"
              "#prod-board .phead{background:#222;color:#fff;padding:3px 5px;font-size:12px}"
+             "#prod-board .phead small{color:#ddd !important;font-size:11px}"
              "#prod-board .pstrip{border-top:1px solid #aaa;padding:2px 5px;font-size:11px}</style>")
     return style + "<div class='pboard'>" + "".join(cols) + "</div>"
 
