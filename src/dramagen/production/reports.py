@@ -36,8 +36,8 @@ def breakdown_csv(b: Breakdown) -> str:
 
 def _sheet(b: Breakdown, s: SceneBreakdown) -> Table:
     numbers = {c.name: c.number for c in b.cast}
-    rows = [[para(f"{s.id}   {s.heading}", 9, True), para(f"{pages_text(s.eighths)} pg · {s.seconds:.0f} s · "
-                                                          f"{s.setups} setups · {s.day_night}", 8, align=2)],
+    rows = [[para(f"{s.id}   {s.heading}   ·   {pages_text(s.eighths)} pg · {s.seconds:.0f} s · {s.setups} setups · "
+                  f"{s.day_night} work", 9, True), ""],
             [para("Synopsis", bold=True), para(s.synopsis or "—")],
             [para("Cast", bold=True), para(", ".join(f"{numbers.get(c, '?')}. {c}" for c in s.cast) or "—")],
             [para("Props", bold=True), para(", ".join(s.props) or "—")],
@@ -49,7 +49,7 @@ def _sheet(b: Breakdown, s: SceneBreakdown) -> Table:
     w = page_width()
     colour = colors.HexColor(STRIP_COLOURS[(s.interior, s.day_night == "NIGHT")])
     return Table(rows, colWidths=[28 * 2.83, w - 28 * 2.83], style=table_style(
-        [("BACKGROUND", (0, 0), (-1, 0), colour), ("SPAN", (0, 0), (0, 0))]))
+        [("BACKGROUND", (0, 0), (-1, 0), colour), ("SPAN", (0, 0), (1, 0))]))
 
 
 def breakdown_pdf(b: Breakdown) -> bytes:
