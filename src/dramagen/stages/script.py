@@ -581,6 +581,7 @@ def _slots(specs: list[dict[str, Any]], units: list[_Unit], layout: _Layout, bib
     keywords = [drama, *(getattr(trope, "keywords", None) or [])]
     allowed = [w for loc in bible.locations for w in loc.name.title().split()]
     allowed += [w.title() for w in (getattr(trope, "keywords", None) or [])]
+    check = _world_check(trope) if plan_ep.event is not None else None
     slots = []
     for k, d in enumerate(specs):
         b = d["beat"]
@@ -595,7 +596,7 @@ def _slots(specs: list[dict[str, Any]], units: list[_Unit], layout: _Layout, bib
             slots.append(Slot(kind="script.reaction", template="script/reaction.j2", context=context,
                               fallback=fallback, names=bible.names, avoid=[ch.name] if ch else (),
                               allowed_words=allowed, keywords=keywords + [x["text"] for x in lines],
-                              min_words=2, max_words=14, sweet_words=7, max_tokens=28))
+                              min_words=2, max_words=14, sweet_words=7, max_tokens=28, check=check))
         else:
             last_line = next((u.text for u in reversed(units) if u.beat == b and u.kind == "speech"), "")
             context = {"drama": drama, "heading": _heading(layout, b), "names": ", ".join(chars),
@@ -605,8 +606,16 @@ def _slots(specs: list[dict[str, Any]], units: list[_Unit], layout: _Layout, bib
                               fallback=tmpl.format(name=chars[0].split()[0]), names=bible.names, required=chars,
                               require_name=True, allowed_words=allowed, keywords=keywords + [context["action"]],
                               min_words=4, max_words=16, sweet_words=9, labels=("Detail", "Action", "On screen"),
-                              no_first_person=True, max_tokens=28))
+                              no_first_person=True, max_tokens=28, check=check))
     return slots
+
+
+def _world_check(trope: Any):
+    """A season written from story events refuses text from outside its world (docs/architecture.md, Story)."""
+    from ..story.grounding import off_world, world_of
+
+    world = world_of(trope)
+    return lambda text: off_world(text, world)
 
 
 def _addition_units(specs: list[dict[str, Any]], texts: list[str], units: list[_Unit], layout: _Layout,
