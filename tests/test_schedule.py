@@ -201,3 +201,19 @@ def test_property_a_returned_schedule_never_breaks_a_hard_constraint(seed, episo
         return
     assert broken == []
     assert len(s.scenes) == len(b.scenes)
+
+
+@pytest.mark.slow  # ~10 infeasibility probes of up to 5 deterministic seconds each
+def test_a_shared_actor_too_busy_gets_the_fewest_days_that_work():
+    a, b = synthetic(10, episodes=20, unit="series-a"), synthetic(11, episodes=20, unit="series-b")
+    for bd in (a, b):  # the shared actor is in every scene of both series
+        bd.scenes = [s.model_copy(update={"cast": sorted(set(s.cast) | {"Actor A"})}) for s in bd.scenes]
+    av = Availability(casting={"series-a": {"Actor A": "star"}, "series-b": {"Actor A": "star"}})
+    with pytest.raises(InfeasibleScheduleError) as e:
+        solve([a, b], av, days=2)
+    days = int(next(f for f in e.value.fixes if f.startswith("--days")).split()[1])
+    assert days > 2 + 3  # beyond the single relaxations: found by doubling and bisection
+    s, broken = solve([a, b], av, days=days)
+    assert broken == []
+    with pytest.raises(InfeasibleScheduleError):  # and it is the fewest
+        solve([a, b], av, days=days - 1)

@@ -126,14 +126,39 @@ def _rebuild(pr: Problem, actors_off=None, locations_off=None, days=None, hours=
                    locations_off=locations_off)
 
 
+def _fewest_days(pr: Problem) -> int | None:
+    """The fewest days that make it feasible (when three more did not): double, then bisect."""
+    lo, hi, cand = pr.options.days + 3, None, pr.options.days + 4
+    while cand <= 60:
+        if _feasible(_rebuild(pr, days=cand)):
+            hi = cand
+            break
+        if cand == 60:
+            return None
+        lo, cand = cand, min(60, cand * 2)
+    if hi is None:
+        return None
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if _feasible(_rebuild(pr, days=mid)):
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
 def diagnose(pr: Problem) -> InfeasibleScheduleError:
     """Which single relaxation makes the problem feasible (the first ones found, smallest first)."""
     fixes = []
     for text, relaxed in _relaxations(pr):
+        if any(f.startswith("--days") for f in fixes) and text.startswith("--days"):
+            continue  # one day count is enough: the smallest
         if _feasible(relaxed):
             fixes.append(text)
             if len(fixes) == 2:
                 break
+    if not fixes and (days := _fewest_days(pr)):
+        fixes.append(f"--days {days}")
     o = pr.options
     night = sum(j.minutes for j in pr.jobs if j.night)
     what = (f"the scenes do not fit {o.days} days of {o.hours:g} h with night work in at most {o.night_blocks} "
