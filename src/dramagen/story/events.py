@@ -197,7 +197,7 @@ class _Builder:
             a, b = love, lead
         elif kind in ("betrayal",):
             b = self._other(e, foe or "") or foe
-        if kind in ("betrayal", "threat", "ultimatum", "decision", "accident", "face_slap") and not obj:
+        if not obj:  # every event has a prop the camera can hold on (and the payoff can name)
             obj = self._object(e)
         if a is None or b is None or a == b:
             return None
