@@ -58,13 +58,15 @@ def test_duplicate_pinned_characters(tmp_path):
 
 def test_existing_season_needs_resume_and_same_request(tmp_path):
     req = make_request(trope="hidden-heir", episodes=12, seed=1)
-    open_season(tmp_path / "s", req, resume=False)
+    made = open_season(tmp_path / "s", req, resume=False)
+    assert made.created is not None and made.model_copy(update={"created": None}) == req  # dated when made
     with pytest.raises(InputError, match="--resume"):
         open_season(tmp_path / "s", req, resume=False)
     with pytest.raises(InputError) as e:
         open_season(tmp_path / "s", make_request(trope="hidden-heir", episodes=12, seed=2), resume=True)
     assert e.value.field == "seed"
-    assert open_season(tmp_path / "s", None, resume=True) == req
+    assert open_season(tmp_path / "s", None, resume=True) == made
+    assert open_season(tmp_path / "s", req, resume=True) == made  # the request without a date: the same season
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def models_list() -> None:
     for name, spec in models.items():
         src = spec.source
         where = {"pypi-file": f"{src.package}=={src.version}", "openai": src.base_url or "",
-                 "gguf": src.path or "", "hf-folder": src.path or ""}[src.kind]
+                 "gguf": src.path or "", "hf-folder": src.path or "", "python": src.factory or ""}.get(src.kind, "")
         ready = "yes" if spec.source.kind == "openai" or spec.is_fetched() else "no (models pull)"
         t.add_row(name + (" *" if name == default else ""), spec.backend, f"{src.kind}: {where}",
                   str(spec.context_length), spec.license, ready)
