@@ -133,6 +133,8 @@ class Slot:
     candidates: int | None = None  # None: ctx.candidates (capped by ctx.candidates_by_kind)
     #: an optional extra check: text -> reason or None
     check: Callable[[str], str | None] | None = None
+    #: False: no second round when every candidate fails (the fallback is a good line, e.g. the phrase library's)
+    retry: bool = True
 
 
 @dataclass
@@ -614,7 +616,7 @@ def fill_ranked(ctx: WriteContext, slots: Sequence[Slot], purpose: tuple) -> lis
     prompts = [_render(ctx, s) for s in slots]
     first = _round(ctx, slots, prompts, derive_seed(ctx.seed, *purpose), 1)
     cands: list[list[Candidate]] = [list(c) for c in first]
-    failed = [i for i, cs in enumerate(cands) if not any(c.ok for c in cs)]
+    failed = [i for i, cs in enumerate(cands) if not any(c.ok for c in cs) and slots[i].retry]
     if failed:
         again = _round(ctx, [slots[i] for i in failed], [prompts[i] for i in failed],
                        derive_seed(ctx.seed, *purpose, "regen"), 2)

@@ -115,7 +115,7 @@ class EventWriter(_Writer):
                     require_name=True, allowed_words=self.words + _object_words(self.ev), keywords=self.kws,
                     min_words=ACTION_MIN, max_words=ACTION_MAX, sweet_words=ACTION_SWEET, labels=("Shot", "Beat"),
                     no_first_person=True, max_tokens=40, prefix=first(who[0]), candidates=self._n("beats.action"),
-                    check=event_check(names or who[:1], self.need, self.world, need_words=False))
+                    check=event_check(names or who[:1], self.need, self.world), retry=False)
 
     def _action_examples(self) -> list[dict[str, str]]:
         """The same three worked action paragraphs for every beat of the episode (one shared prompt prefix)."""
@@ -163,7 +163,7 @@ class EventWriter(_Writer):
                     fallback=fallback, names=self.names, avoid=[speaker], allowed_words=self.words + _object_words(self.ev),
                     keywords=self.kws, min_words=3, max_words=20, sweet_words=10, max_tokens=26,
                     candidates=self._n("beats.line"),
-                    check=event_check([], self.need, self.world, need_words=False))
+                    check=event_check([], self.need, self.world), retry=False)
 
     def _fallback_line(self, i: int, d, speaker: str, used: set[str]) -> str:
         side = self._side(speaker, i, len(d.lines))
