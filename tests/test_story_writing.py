@@ -97,3 +97,19 @@ def test_the_same_seed_writes_the_same_story(tmp_path):
     for rel in ("premise.json", "bible.json", "ledger.json", "plan.json", "episodes/ep002/beats.json",
                 "episodes/ep002/script.json"):
         assert (a.path / rel).read_bytes() == (b.path / rel).read_bytes(), rel
+
+
+def test_check_says_when_an_animatics_spoken_runtime_leaves_60_to_90_s(tmp_path):
+    import json
+
+    from dramagen.findings import check_folder
+
+    sd = _season(tmp_path / "s", "hidden-heir", episodes=(1, 2))
+    for n, spoken in ((1, 72.0), (2, 55.5)):
+        d = sd.path / "exports" / f"ep{n:03d}"
+        d.mkdir(parents=True)
+        rt = {"episode": n, "estimate": 75.0, "planned": 75.0, "spoken": spoken, "animatic": 75.0}
+        (d / f"ep{n:03d}-x-animatic.json").write_text(json.dumps({"runtime": rt}))
+    found = [f for f in check_folder(sd.path).findings if f.section == "animatic"]
+    assert [(f.rule, f.episode) for f in found] == [("animatic.spoken_runtime", 2)]
+    assert "55.5 s" in found[0].message and "60–90" in found[0].message

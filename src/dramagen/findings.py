@@ -116,8 +116,22 @@ def _rating(season: SeasonDir) -> list[Finding]:
     return rating_findings(season)
 
 
+def _spoken(season: SeasonDir) -> list[Finding]:
+    """Episodes whose animatic's spoken runtime leaves 60–90 s (only where an animatic was made)."""
+    from .animatic.runtime import load_runtimes, out_of_bounds
+
+    out = []
+    for rt in load_runtimes(season.path):
+        msg = out_of_bounds(rt)
+        if msg:
+            out.append(Finding(section="animatic", rule="animatic.spoken_runtime", episode=rt.episode,
+                               message=msg.split(": ", 1)[-1]))
+    return out
+
+
 #: further sections: name → ``(SeasonDir) -> list[Finding]`` (run after beats and scripts, in this order)
-SECTIONS: dict[str, Callable[[SeasonDir], list[Finding]]] = {"continuity": _continuity, "rating": _rating}
+SECTIONS: dict[str, Callable[[SeasonDir], list[Finding]]] = {"continuity": _continuity, "rating": _rating,
+                                                             "animatic": _spoken}
 
 
 def check_folder(season_dir: str | Path) -> SeasonCheck:
