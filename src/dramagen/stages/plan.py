@@ -147,12 +147,17 @@ def write_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, tro
                 labels=("Cliffhanger",), no_first_person=True, max_tokens=28,
                 prefix=first(rng(ctx.seed, "plan", ep.number, "cliffhanger").choice(focus))))
         lines = fill(ctx, line_slots, purpose + ("lines",))
-        for i, ep in enumerate(group):
-            if ep.number in wanted:
-                done[ep.number] = ep.model_copy(update={
-                    "synopsis": synopses[i], "title": lines[2 * i].rstrip(".").strip(),
-                    "cliffhanger": lines[2 * i + 1]})
+        keep_written(group, wanted, synopses, lines, done)
     return plan.model_copy(update={"episodes": [done.get(e.number, e) for e in plan.episodes]})
+
+
+def keep_written(group: list[EpisodePlan], wanted: list[int], synopses: list[str], lines: list[str],
+                 done: dict[int, EpisodePlan]) -> None:
+    """Record the written text of a group's requested episodes (``lines``: title, cliffhanger, … per episode)."""
+    for i, ep in enumerate(group):
+        if ep.number in wanted:
+            done[ep.number] = ep.model_copy(update={
+                "synopsis": synopses[i], "title": lines[2 * i].rstrip(".").strip(), "cliffhanger": lines[2 * i + 1]})
 
 
 _TITLE_WORDS = {"hook": "The Night Everything Broke", "setup": "The Trap Is Set", "escalation": "No Way Out",

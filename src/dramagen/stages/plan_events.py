@@ -18,7 +18,7 @@ from ..slots import Slot, WriteContext, fill
 from ..story.grounding import event_check, event_words, world_of
 from ..story.scenes import phrase_examples, phrase_fallback, scene_line
 from . import _get, allowed_words, cast_line, keywords
-from .plan import GROUP, _title_check, _title_fallback
+from .plan import GROUP, _title_check, _title_fallback, keep_written
 
 __all__ = ["write_event_plan_text"]
 
@@ -91,9 +91,5 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 labels=("Cliffhanger",), no_first_person=True, max_tokens=30, prefix=ev.actor.split()[0],
                 check=event_check(ev.participants, need, world)))
         lines = fill(ctx, line_slots, purpose + ("lines",))
-        for i, ep in enumerate(group):
-            if ep.number in wanted:
-                done[ep.number] = ep.model_copy(update={
-                    "synopsis": synopses[i], "title": lines[2 * i].rstrip(".").strip(),
-                    "cliffhanger": lines[2 * i + 1]})
+        keep_written(group, wanted, synopses, lines, done)
     return plan.model_copy(update={"episodes": [done.get(e.number, e) for e in plan.episodes]})
