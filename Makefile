@@ -64,9 +64,12 @@ animatic-deps:
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng; }
 
 # the default suite: at most 12 minutes on 2 cores (AVX2, no AVX-512). Deterministic: hypothesis profile `ci`,
-# seed 0 (printed first; pyproject's addopts); --durations shows the slowest tests
+# seed 0 (printed first; pyproject's addopts); --durations shows the slowest tests. The real model runs on one
+# thread (DRAMAGEN_THREADS=1, overridable): the suite runs servers and workers beside it, and on shared cores two
+# torch threads spin against each other (test_generator's seed test: 68 s with 2 threads, 17 s with 1, load ~5)
 test: $(TEST_STAMP) $(MODEL_STAMP) $(SCREENPLAYS) system-deps animatic-deps
-	DRAMAGEN_REQUIRE_SCREENPLAY=1 $(PY) -m pytest -m "not slow" -q --durations=25 $(PYTEST_ARGS)
+	DRAMAGEN_REQUIRE_SCREENPLAY=1 DRAMAGEN_THREADS=$${DRAMAGEN_THREADS:-1} $(PY) -m pytest -m "not slow" -q \
+	  --durations=25 $(PYTEST_ARGS)
 
 # long tests on the real model (whole seasons)
 test-slow: $(TEST_STAMP) $(MODEL_STAMP) animatic-deps
