@@ -186,19 +186,19 @@ def _fill_side(ev: StoryEvent, side: str, actor: str, target: str, template: str
 
 def _action_templates(ev: StoryEvent) -> list[str]:
     """The event's action phrases that suit any beat: no {secret} without a secret, no place of their own."""
-    from ..story.phrases import phrases_for
+    from ..story.phrases import fits_object, phrases_for
 
     raw = phrases_for(ev.type).action
-    keep = [t for t in raw if (ev.secret or "{secret}" not in t)
+    keep = [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object)
             and ("{loc}" in t or not re.match(r"(At|In|On|Outside|Inside) (an?|the) ", t))]
     return keep or raw
 
 
 def _line_templates(ev: StoryEvent, side: str) -> list[str]:
-    from ..story.phrases import phrases_for
+    from ..story.phrases import fits_object, phrases_for
 
     raw = getattr(phrases_for(ev.type).lines, side)
-    return [t for t in raw if ev.secret or "{secret}" not in t] or raw
+    return [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object)] or raw
 
 
 def _object_words(ev: StoryEvent) -> list[str]:

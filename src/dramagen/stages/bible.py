@@ -176,6 +176,8 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
                           keywords=kws, min_words=2, max_words=7, sweet_words=4, labels=("Title",),
                           max_tokens=14, check=_title_check))
         targets.append(("title", None))
+    if pins.logline is None and _get(trope, "custom", False) and story is not None:
+        pins = pins.model_copy(update={"logline": pitch[:400]})  # a free-text season's logline is the writer's own
     if pins.logline is None:
         slots.append(Slot(kind="bible.logline", template="bible/logline.j2",
                           context={"pitch": pitch, "cast": cast_line(draft, names[:3])},

@@ -83,7 +83,7 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
     roles.append(TropeRole(role="love_interest", archetype=(p.love_interest or f"the one person who sees "
                                                             f"{p.possessive} worth")[:160],
                            names=_names(None, "love_interest", other, taken)))
-    relations["love_interest"] = p.love_interest or "the one who sees her worth"
+    relations["love_interest"] = p.love_interest or f"the one who sees {p.possessive} worth"
     for person in [*p.antagonists, *p.allies]:
         role = next((r for r in (person.role, "rival", "family", "antagonist", "ally", "mentor")
                      if r not in {x.role for x in roles}), None)
@@ -97,7 +97,7 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
     if len(roles) < 3:
         roles.append(TropeRole(role="ally", archetype="loyal friend who knows too much",
                                names=_names(None, "ally", "female", taken)))
-        relations["ally"] = "her loyal friend"
+        relations["ally"] = f"{p.possessive} loyal friend"
     return roles, names, relations
 
 

@@ -9,6 +9,7 @@ story when no candidate passes. Variants are chosen with the run's seed.
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,7 +23,7 @@ from ..models import Model
 from ..seeding import rng
 from .ledger import EVENT_TYPES
 
-__all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "load_phrases", "phrases_for"]
+__all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_object", "load_phrases", "phrases_for"]
 
 PLACEHOLDERS = frozenset({"a", "b", "object", "secret", "loc", "stakes"})
 
@@ -91,6 +92,20 @@ def load_phrases(directory: str | None = None) -> dict[str, EventPhrases]:
         except Exception as e:  # pydantic's message names the field
             raise PromptError(f"{path}: {e}") from None
     return out
+
+
+_PAPER_VERB = re.compile(r"\b(sign|signs|signed|signing|read|reads|reading|tear|tears|tore|torn|rip|rips|ripped|write|"
+                         r"writes|wrote|stamp|stamps|stamped|fold|folds|folded|shred|shreds|shredded)\b(?:\s+\w+)?\s+"
+                         r"\{object\}")
+_PAPERS = frozenset("""letter letters papers paper contract will certificate deed note notes report records record diary
+journal ledger file files document documents memo receipt statement invitation envelope page pages sketchbook manuscript
+card cards check cheque agreement license licence list message messages confession score bill""".split())
+
+
+def fits_object(template: str, obj: str) -> bool:
+    """False for a phrase that signs, reads or tears ``{object}`` when the object is no paper (a watch, a ring)."""
+    head = (re.findall(r"[A-Za-z]+", obj) or [""])[-1].lower()
+    return head in _PAPERS or not _PAPER_VERB.search(template)
 
 
 def phrases_for(event_type: str) -> EventPhrases:
