@@ -78,7 +78,7 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
                                                           else "")
     roles = [TropeRole(role="lead", archetype=lead_arch[:160], names=_names(p.lead_name, "lead", p.lead_gender, taken))]
     names = {"lead": p.lead_name} if p.lead_name else {}
-    relations: dict[str, str] = {}
+    relations: dict[str, str] = {"lead": f"{p.lead_status} {p.lead_occupation}"[:80]}  # who the lead is
     other = "male" if p.lead_gender == "female" else "female"
     roles.append(TropeRole(role="love_interest", archetype=(p.love_interest or f"the one person who sees "
                                                             f"{p.possessive} worth")[:160],

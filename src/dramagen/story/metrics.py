@@ -36,8 +36,8 @@ for has have had was were are is she he they them been being than then there her
 
 def premise_words(premise: Any) -> list[str]:
     """Content words of a premise (a :class:`~dramagen.story.premise.Premise`, or a trope's story block)."""
-    if hasattr(premise, "content_words"):
-        return [w for w in premise.content_words() if w not in _STOP]
+    if hasattr(premise, "content_words"):  # "present-day" counts as "present" and "day", as texts are read
+        return sorted({w for cw in premise.content_words() for w in cw.split("-") if len(w) > 2 and w not in _STOP})
     parts = [getattr(premise, "world", ""), getattr(premise, "stakes", "")]
     parts += list(getattr(premise, "objects", []) or [])
     parts += [s.text for s in getattr(premise, "secrets", []) or []]
