@@ -128,11 +128,17 @@ class EventWriter(_Writer):
 
     # -- lines --------------------------------------------------------------------------------
     def _side(self, speaker: str, idx: int, j: int) -> str:
+        """Whose lines the speaker takes: their own side of the event, else the side they stand with
+        (a foe speaks the foe's lines, a friend the lead's)."""
         if speaker == self.ev.actor:
             return "a"
         if speaker == self.ev.target:
             return "b"
-        return "a" if (idx + j) % 2 else "b"
+        lead = next((c.name for c in self.bible.characters if c.role == "lead"), self.bible.characters[0].name)
+        lead_side = "b" if self.ev.target == lead else "a"
+        ch = self.bible.character(speaker)
+        foe = ch is not None and ch.role in ("antagonist", "rival")
+        return ("a" if lead_side == "b" else "b") if foe else lead_side
 
     def line_slot(self, b: Beat, idx: int, j: int, speaker: str, paren: str, used: set[str]) -> Slot:
         if b.kind == "hook":
@@ -146,8 +152,7 @@ class EventWriter(_Writer):
         r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line")
         order = rng(self.ctx.seed, "beats", self.ep.number, side, "line-examples").sample(range(len(raw)), len(raw))
         shown = [_fill_side(self.ev, side, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
-        shown_raw = {raw[k] for k in order[:3]}
-        options = [fill.fill(t) for t in raw if t not in shown_raw]
+        options = [fill.fill(t) for t in raw]  # the shown examples may be fallbacks too (fewer repeats)
         options = [t for t in options if off_world(t, self.world) is None] or options
         free = [t for t in options if t not in used] or options
         fallback = r.choice(free)

@@ -311,6 +311,10 @@ def _period(text: str) -> tuple[str, bool] | None:
     m = re.search(r"\b(1[0-9]{3}|20[0-9]{2})s\b", text)
     if m:
         return f"{m.group(1)}s", int(m.group(1)) < 1990
+    m = re.search(r"\b(?:in|of|during|since) (1[5-9][0-9]{2}|20[0-2][0-9])\b", text, re.I)  # "In 1923 London"
+    if m:
+        year = int(m.group(1))
+        return f"{year // 10 * 10}s", year < 1990
     m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)[- ]century\b", text, re.I)
     if m:
         return f"{m.group(1)}th century", int(m.group(1)) < 21
@@ -321,7 +325,7 @@ def _period(text: str) -> tuple[str, bool] | None:
     return None
 
 
-_PLACE = re.compile(r"\b[Ii]n (?:the )?(?:\d{4}s |\d{1,2}(?:st|nd|rd|th)[- ]century |[a-z\-]+ |[A-Z][a-z]+ (?=[A-Z]))?"
+_PLACE = re.compile(r"\b[Ii]n (?:the )?(?:\d{4}s? |\d{1,2}(?:st|nd|rd|th)[- ]century |[a-z\-]+ |[A-Z][a-z]+ (?=[A-Z]))?"
                     r"((?:[A-Z][a-zA-Z'’\-]+)(?: (?:of )?[A-Z][a-zA-Z'’\-]+){0,2})")
 _PERIOD_PLACE = re.compile(r"\b(?:\d{4}s|Victorian|Regency|Edwardian|Georgian|Tudor|Medieval|Joseon|Edo|Ming|Qing|Tang)"
                            r" ((?:[A-Z][a-zA-Z'’\-]+)(?: [A-Z][a-zA-Z'’\-]+)?)")
