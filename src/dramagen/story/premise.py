@@ -229,7 +229,7 @@ def _relations(text: str, occupation: str | None, lead_gender: Gender
     for pos, phrase in found:
         label = phrase.lower()
         before = text[max(0, pos - 30):pos].lower()
-        if (occupation and label == occupation) or re.search(r"\bas (?:a|an|his|her|their)\s+(?:\w+\s+)?$", before):
+        if (occupation and label == occupation) or re.search(r"\b(?:as|is|was|becomes) (?:a|an|the|his|her|their)\s+(?:\w+\s+)?$", before):
             continue  # the lead's own job or part ("a doctor", "as a fake fiancee")
         if pos - love_end < 4:
             continue  # the same person as the love interest ("the billionaire CEO")
