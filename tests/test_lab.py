@@ -223,12 +223,13 @@ def test_run_json_is_a_manifest(lab):
         assert rec["cell"]["seed"] == 1 and rec["request"]["seed"] == 1 and rec["request"]["model"] == "stub"
         assert rec["versions"]["dramagen"] and rec["versions"]["python"]
         assert rec["model"]["backend"] == "stub"
-        assert {"beats/action.j2", "beats/line.j2", "bible/title.j2", "plan/synopsis.j2"} <= set(rec["prompts"])
+        assert {"beats/event_action.j2", "beats/event_line.j2", "bible/title.j2",
+                "plan/event_synopsis.j2"} <= set(rec["prompts"])
     # the variant's beat prompts differ (by hash and origin); the rest is shared
-    assert var["prompts"]["beats/action.j2"] != base["prompts"]["beats/action.j2"]
-    assert var["prompt_origins"]["beats/action.j2"] == "variants/beats-screen/beats/action.j2"
-    assert base["prompt_origins"]["beats/action.j2"] == "beats/action.j2"
-    assert var["prompts"]["plan/synopsis.j2"] == base["prompts"]["plan/synopsis.j2"]
+    assert var["prompts"]["beats/event_action.j2"] != base["prompts"]["beats/event_action.j2"]
+    assert var["prompt_origins"]["beats/event_action.j2"] == "variants/beats-screen/beats/event_action.j2"
+    assert base["prompt_origins"]["beats/event_action.j2"] == "beats/event_action.j2"
+    assert var["prompts"]["plan/event_synopsis.j2"] == base["prompts"]["plan/event_synopsis.j2"]
     manifest = json.loads((out / "runs" / "screen-werewolf-rejected-mate-s1" / "manifest.json").read_text())
     assert manifest["prompts"] == var["prompts"]
     # the variant's bible and plan were copied from the baseline's (same prompts, model, seed)
@@ -237,9 +238,12 @@ def test_run_json_is_a_manifest(lab):
     for f in ("bible.json", "plan.json"):
         assert (out / "runs" / "screen-werewolf-rejected-mate-s1" / f).read_bytes() == \
             (out / "runs" / "baseline-werewolf-rejected-mate-s1" / f).read_bytes()
-    # beats differ between the variants
-    assert (out / "runs" / "screen-werewolf-rejected-mate-s1" / "episodes/ep001/beats.json").read_bytes() != \
-        (out / "runs" / "baseline-werewolf-rejected-mate-s1" / "episodes/ep001/beats.json").read_bytes()
+    # the variants wrote their beats from different prompts (recorded in each run's manifest). The stand-in's
+    # lines rarely pass a story event's checks, so both runs may keep the same authored phrases: the beats'
+    # bytes can be equal here, unlike with a real model
+    base_manifest = json.loads((out / "runs" / "baseline-werewolf-rejected-mate-s1" / "manifest.json").read_text())
+    for name in ("beats/event_action.j2", "beats/event_line.j2"):
+        assert manifest["prompts"][name] != base_manifest["prompts"][name]
 
 
 @pytest.mark.parametrize("run_id", ["baseline-werewolf-rejected-mate-s2", "screen-werewolf-rejected-mate-s2"])
@@ -307,7 +311,8 @@ def test_compare_side_by_side(lab):
     assert [e["number"] for e in c["episodes"]] == [1, 2]
     pa, pb = c["episodes"][0]["beats"][0]
     assert pa["kind"] == pb["kind"] == "hook"
-    assert {p["name"] for p in c["prompts"]} == {"beats/action.j2", "beats/line.j2"}
+    # the variant overrides beats/action.j2 too, which event seasons no longer use; beats/line.j2 writes the hook line
+    assert {p["name"] for p in c["prompts"]} == {"beats/event_action.j2", "beats/event_line.j2", "beats/line.j2"}
     html = render_compare_html(c)
     assert "baseline" in html and "screen" in html and pa["action"].split()[0] in html
     with pytest.raises(InputError, match="same trope and seed"):

@@ -422,7 +422,8 @@ class metering:  # a context manager used like a function
 
 # --------------------------------------------------------------------------- one run
 
-_REUSE_FILES = ("request.json", "bible.json", "plan.json", "bible.stats.json", "plan.stats.json")
+_REUSE_FILES = ("request.json", "premise.json", "bible.json", "ledger.json", "plan.json", "bible.stats.json",
+                "plan.stats.json")
 
 
 def _rel(p: Path, base: Path) -> str:

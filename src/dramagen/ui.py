@@ -446,6 +446,15 @@ def trope_card(mode: str, trope_id: str | None, custom_text: str | None) -> str:
             f"{premise}<p><b>Signature beats</b> (where in the season):</p><ol>{beats}</ol>{notes}</div>")
 
 
+def _keep_unshown(old: SeriesBible, characters: list) -> list:
+    """Characters from the bible table keep what the table does not show (tie to the lead, way of speaking)."""
+    out = []
+    for c in characters:
+        prev = old.character(c.name)
+        out.append(c.model_copy(update={"tie": prev.tie, "speech": prev.speech}) if prev is not None else c)
+    return out
+
+
 def premise_html(text: str) -> str:
     """How dramagen reads a free-text premise (dramagen.story.premise), what it assumed included."""
     from .story.premise import parse_premise
@@ -1138,11 +1147,12 @@ def build(model: str | None = None) -> gr.Blocks:  # noqa: C901 - one layout, re
         def _bible_from_form(sd: SeasonDir, title, tpin, logline, lpin, chars, locs) -> tuple[SeriesBible, PinnedBible]:
             old = sd.load_bible()
             characters, pinned_c = parse_characters(chars)
+            characters, pinned_c = _keep_unshown(old, characters), _keep_unshown(old, pinned_c)
             locations, pinned_l = parse_locations(locs)
             try:
                 bible = SeriesBible(title=(title or "").strip(), logline=(logline or "").strip(), trope_id=old.trope_id,
                                     trope_name=old.trope_name, tone=old.tone, characters=characters,
-                                    locations=locations)
+                                    locations=locations, world=old.world, voices=old.voices)
             except ValidationError as e:
                 raise _model_error(e, "bible") from None
             try:

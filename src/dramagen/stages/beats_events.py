@@ -25,7 +25,7 @@ from ..models import Beat, EpisodeBeats, StoryEvent
 from ..seeding import rng
 from ..slots import Slot
 from ..story.events import filler
-from ..story.grounding import event_check, event_words, grounded, off_world, world_of
+from ..story.grounding import event_check, event_words, grounded, keeps, world_of
 from ..story.scenes import phrase_options, scene_line
 from ..timing import estimate_elements
 from . import _get, first
@@ -41,7 +41,7 @@ class EventWriter(_Writer):
         super().__init__(ctx, skeleton, plan_ep, bible, trope, settings, previous)
         self.ev: StoryEvent = plan_ep.event
         self.opening: StoryEvent | None = plan_ep.opening
-        self.world = world_of(trope)
+        self.world = dataclasses.replace(world_of(trope), bible=bible)
         self.need = event_words(self.ev, self.ev.detail)
         story = _get(trope, "story")
         self.base["world"] = (str(_get(story, "world", "")) if story is not None else "") or "Present day"
@@ -95,7 +95,7 @@ class EventWriter(_Writer):
     def _action_fallback(self, b: Beat, idx: int, names: list[str]) -> str:
         fill = self._fill_for(b, names)
         options = [fill.fill(t) for t in _action_templates(self.ev)]
-        options = [t for t in options if off_world(t, self.world) is None] or options
+        options = [t for t in options if keeps(t, self.world)] or options
         r = rng(self.ctx.seed, "beats", self.ep.number, idx, "action-fallback")
         free = [k for k, t in enumerate(options) if k not in self.used_phrases] or list(range(len(options)))
         k = r.choice(free)
@@ -108,7 +108,7 @@ class EventWriter(_Writer):
         names = self.intro.get(idx) or []
         who = names or b.characters or [self.ev.actor]
         examples = self._action_examples()
-        return Slot(kind="beats.action", template="story/action.j2",
+        return Slot(kind="beats.action", template="beats/event_action.j2",
                     context={**self.base, "examples": examples, "location": b.location.title(),
                              "who": ", ".join(first(c) for c in who)},
                     fallback=self._action_fallback(b, idx, names), names=self.names, required=list(who),
@@ -153,7 +153,7 @@ class EventWriter(_Writer):
         order = rng(self.ctx.seed, "beats", self.ep.number, side, "line-examples").sample(range(len(raw)), len(raw))
         shown = [_fill_side(self.ev, side, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
         options = [fill.fill(t) for t in raw]  # the shown examples may be fallbacks too (fewer repeats)
-        options = [t for t in options if off_world(t, self.world) is None] or options
+        options = [t for t in options if keeps(t, self.world)] or options
         free = [t for t in options if t not in used] or options
         fallback = r.choice(free)
         used.add(fallback)
@@ -161,7 +161,7 @@ class EventWriter(_Writer):
         ex_to = first(self.ev.target if side == "a" else self.ev.actor)
         examples = [{"cue": ex_cue.cue if ex_cue else speaker.upper(), "to": ex_to, "paren": "low", "text": t}
                     for t in shown]
-        return Slot(kind="beats.line", template="story/line.j2",
+        return Slot(kind="beats.line", template="beats/event_line.j2",
                     context={**self.base, "scene": self.scene, "examples": examples,
                              "cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren,
                              "speech": ch.speech if ch else ""},
@@ -176,7 +176,7 @@ class EventWriter(_Writer):
         fill = dataclasses.replace(filler(self.ev), a=first(speaker), b=to) if side == "a" else \
             dataclasses.replace(filler(self.ev), a=to, b=first(speaker))
         options = [fill.fill(t) for t in _line_templates(self.ev, side)]
-        options = [t for t in options if off_world(t, self.world) is None] or options
+        options = [t for t in options if keeps(t, self.world)] or options
         free = [t for t in options if t not in used] or options
         return rng(self.ctx.seed, "beats", self.ep.number, i, "fit", len(d.lines)).choice(free)
 

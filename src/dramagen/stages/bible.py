@@ -115,7 +115,7 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
         if i < len(pins.characters):
             c = pins.characters[i]
             cast.append({"name": c.name, "age": c.age, "role": c.role, "archetype": archetype,
-                         "want": c.want, "secret": c.secret, "look": c.look, "tie": c.tie,
+                         "want": c.want, "secret": c.secret, "look": c.look, "tie": c.tie or ties.get(c.role, "")[:80],
                          "speech": c.speech or speech_of(c.role, seed, i)})
             continue
         r = rng(seed, "bible", "cast", i, role)

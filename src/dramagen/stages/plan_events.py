@@ -11,6 +11,7 @@ an uninterrupted one).
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..models import EpisodePlan, SeasonPlan, SeriesBible, StoryEvent
@@ -46,7 +47,7 @@ def _base(bible: SeriesBible, trope: Any) -> dict[str, str]:
 
 def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, trope: Any,
                           wanted: list[int], *, variant: int = 0) -> SeasonPlan:
-    world = world_of(trope)
+    world = dataclasses.replace(world_of(trope), bible=bible)
     base = _base(bible, trope)
     words = allowed_words(bible, trope) + [w for e in plan.episodes if e.event
                                            for w in (e.event.object + " " + e.event.detail).title().split()]
@@ -63,7 +64,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
             assert ev is not None
             need = event_words(ev, ev.detail)
             syn_slots.append(Slot(
-                kind="plan.synopsis", template="story/synopsis.j2",
+                kind="plan.synopsis", template="plan/event_synopsis.j2",
                 context={**base, "examples": syn_examples,
                          "scene": scene_line(ev, ep.opening)},
                 fallback=phrase_fallback(ev, "synopsis", world, ctx.seed, variant),
@@ -82,7 +83,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 keywords=syn.split() + kws, min_words=2, max_words=6, sweet_words=4, labels=("Title",),
                 max_tokens=12, check=_title_check))
             line_slots.append(Slot(
-                kind="plan.cliffhanger", template="story/cliffhanger.j2",
+                kind="plan.cliffhanger", template="plan/event_cliffhanger.j2",
                 context={**base, "examples": cliff_examples,
                          "scene": scene_line(ev, ep.opening), "type": ev.type.replace("_", " ")},
                 fallback=phrase_fallback(ev, "cliffhanger", world, ctx.seed, variant),

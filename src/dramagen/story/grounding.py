@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -20,7 +20,7 @@ import yaml
 
 from ..models import StoryEvent
 
-__all__ = ["speech_table", "World", "world_of", "event_words", "grounded", "off_world", "event_check", "head_noun", "stem"]
+__all__ = ["keeps", "speech_table", "World", "world_of", "event_words", "grounded", "off_world", "event_check", "head_noun", "stem"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
@@ -35,6 +35,8 @@ def _data() -> dict:
 class World:
     period: str = "present day"
     supernatural: bool = False
+    #: the season's bible: an authored phrase whose capitalised word looks like a misspelt name is not used
+    bible: Any = field(default=None, compare=False)
 
     @property
     def year(self) -> int:
@@ -115,6 +117,17 @@ def off_world(text: str, world: World) -> str | None:
     if (world.year < 1990 and ws & set(d["modern_words"])) or (world.year < 1900 and ws & set(d["industrial_words"])):
         return "anachronism"
     return None
+
+
+def keeps(text: str, world: World) -> bool:
+    """An authored phrase may be used: it stays in the world and no word of it looks like a misspelt name."""
+    if off_world(text, world) is not None:
+        return False
+    if world.bible is not None:
+        from ..check import near_misses
+
+        return not near_misses(text, world.bible)
+    return True
 
 
 def event_check(names: Sequence[str], words: set[str], world: World, *, all_names: bool = True,

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ..models import StoryEvent
 from .events import filler
-from .grounding import World, off_world
+from .grounding import World, keeps
 from .phrases import fits_object, phrases_for, pick
 
 __all__ = ["scene_line", "phrase_options", "phrase_examples", "phrase_fallback"]
@@ -45,7 +45,7 @@ def phrase_options(ev: StoryEvent, kind: str, world: World, side: str = "a") -> 
         raw = [t for t in raw if "{secret}" not in t] or raw
     raw = [t for t in raw if fits_object(t, ev.object)] or raw  # nobody signs a pocket watch
     out = [fill.fill(t) for t in raw]
-    kept = [t for t in out if off_world(t, world) is None]
+    kept = [t for t in out if keeps(t, world)]
     return kept or out
 
 
