@@ -127,6 +127,11 @@ class EventWriter(_Writer):
                 for t in texts]
 
     # -- lines --------------------------------------------------------------------------------
+    def _line_fill(self, speaker: str, to: str, side: str):
+        """The event's phrase values with the speaker in their side's place and the person spoken to in the other."""
+        a, b = (first(speaker), to) if side == "a" else (to, first(speaker))
+        return dataclasses.replace(filler(self.ev), a=a, b=b)
+
     def _side(self, speaker: str, idx: int, j: int) -> str:
         """Whose lines the speaker takes: their own side of the event, else the side they stand with
         (a foe speaks the foe's lines, a friend the lead's)."""
@@ -146,8 +151,7 @@ class EventWriter(_Writer):
         ch = self.bible.character(speaker)
         to = _others(b.characters, speaker, self.bible)
         side = self._side(speaker, idx, j)
-        fill = dataclasses.replace(filler(self.ev), a=first(speaker), b=to) if side == "a" else \
-            dataclasses.replace(filler(self.ev), a=to, b=first(speaker))
+        fill = self._line_fill(speaker, to, side)
         raw = _line_templates(self.ev, side)
         r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line")
         order = rng(self.ctx.seed, "beats", self.ep.number, side, "line-examples").sample(range(len(raw)), len(raw))
@@ -173,8 +177,7 @@ class EventWriter(_Writer):
     def _fallback_line(self, i: int, d, speaker: str, used: set[str]) -> str:
         side = self._side(speaker, i, len(d.lines))
         to = _others(d.beat.characters, speaker, self.bible)
-        fill = dataclasses.replace(filler(self.ev), a=first(speaker), b=to) if side == "a" else \
-            dataclasses.replace(filler(self.ev), a=to, b=first(speaker))
+        fill = self._line_fill(speaker, to, side)
         options = [fill.fill(t) for t in _line_templates(self.ev, side)]
         options = [t for t in options if keeps(t, self.world)] or options
         free = [t for t in options if t not in used] or options
