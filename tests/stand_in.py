@@ -74,6 +74,8 @@ class StubGenerator(Generator):
         if re.search(r"^[A-Z][A-Z'\-]+ \([^)]*\):\s*$", last):
             return "line"
         low = last.lower()
+        if low.startswith(("more props", "more wardrobe")):
+            return "list"
         if "cliffhanger" in low:
             return "cliff"
         if low.startswith("title"):
@@ -83,6 +85,16 @@ class StubGenerator(Generator):
         if "action" in low or low.startswith("beat"):
             return "action"
         return "any"
+
+    _ELSEWHERE = ["violin", "telescope", "umbrella stand", "spaceship", "top hat"]
+
+    def _list(self, prompt: str, r: random.Random) -> str:
+        """A breakdown list: up to two nouns of the scene's text (after an article or a possessive) and one
+        thing it never names, so that validation has something to keep and something to refuse."""
+        texts = re.findall(r"^Text: (.*)$", prompt, re.M)
+        nouns = re.findall(r"\b(?:the|a|an|his|her|their|your|my)\s+([a-z]{4,})\b", texts[-1] if texts else "")
+        picks = r.sample(sorted(set(nouns)), min(2, len(set(nouns)))) + [r.choice(self._ELSEWHERE)]
+        return " " + ", ".join(picks)
 
     def _line(self, prompt: str, seed: int, i: int, n: int) -> str:
         m = re.search(r"Cast: (.*?)\.\s*$", prompt, re.M)
@@ -97,6 +109,8 @@ class StubGenerator(Generator):
         r = random.Random(f"{seed}:{i}:{n}:{self.calls}:{prompt[-200:]}")
         a, b, c = r.sample(names[:6], 3) if len(set(names)) >= 3 else names[:3]
         kw = r.choice(kws)
+        if self._kind(prompt) == "list":
+            return self._list(prompt, r)
         last = prompt.rstrip().splitlines()[-1] if prompt.strip() else ""
         prefix = last.rsplit(":", 1)[1].strip() if ":" in last else ""
         templates = self._TEMPLATES[self._kind(prompt)]

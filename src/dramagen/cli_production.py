@@ -16,6 +16,9 @@ from rich.table import Table
 production_app = typer.Typer(no_args_is_help=True, help="From season to shoot: breakdown, shooting schedule "
                                                         "(OR-Tools CP-SAT), day-out-of-days, call sheets, budget.")
 console = Console()
+MODEL_HELP = ("--model-breakdown: the model proposes more props and wardrobe per scene, each kept only if the "
+              "scene's text names it (production/breakdown_model.json); --rules-only: rules and edits only. "
+              "Default: a stored model pass is used, no model is loaded.")
 
 
 def _options(days: int, hours: float, night_blocks: int, max_setups: Optional[int], time_limit: float, workers: int,
@@ -49,6 +52,8 @@ def schedule_command(
     time_limit: float = typer.Option(30.0, "--time-limit", help="solver time (deterministic seconds)"),
     workers: int = typer.Option(2, "--workers", help="solver threads"),
     seed: int = typer.Option(0, "--seed"),
+    model_breakdown: Optional[bool] = typer.Option(None, "--model-breakdown/--rules-only", help=MODEL_HELP),
+    model: Optional[str] = typer.Option(None, "--model", help="model of --model-breakdown (default: the season's)"),
 ) -> None:
     """Schedule SEASON's scenes into shooting days and write breakdown, stripboard, DOOD, call sheets, budget."""
     from .production import plan_production
@@ -59,7 +64,8 @@ def schedule_command(
         if value is not None:
             over["production"][key] = value
     opts = _options(days, hours, night_blocks, max_setups, time_limit, workers, seed)
-    plan = plan_production(seasons, opts, rates=rates, availability=availability, rate_overrides=over)
+    plan = plan_production(seasons, opts, rates=rates, availability=availability, rate_overrides=over,
+                           model_breakdown=model_breakdown, model=model)
     _print_plan(plan)
 
 
@@ -89,21 +95,36 @@ production_app.command("schedule")(schedule_command)
 
 
 @production_app.command("breakdown")
-def breakdown_command(season: str = typer.Argument(..., help="a season folder")) -> None:
+def breakdown_command(
+    season: str = typer.Argument(..., help="a season folder"),
+    model_breakdown: Optional[bool] = typer.Option(None, "--model-breakdown/--rules-only", help=MODEL_HELP),
+    model: Optional[str] = typer.Option(None, "--model", help="model of --model-breakdown (default: the season's)"),
+) -> None:
     """Write production/breakdown.{json,csv,pdf} (edits: production/breakdown_edits.yaml)."""
-    from .production.breakdown import season_breakdown
     from .production.reports import breakdown_csv, breakdown_pdf
+    from .production.run import breakdown_for
     from .season import SeasonDir, atomic_write_bytes, atomic_write_text, dump_model
 
     sd = SeasonDir(season)
-    b = season_breakdown(sd)
+    if not sd.path.is_dir() or not sd.exists():
+        from .errors import InputError
+
+        raise InputError("season", season, "a season folder (dramagen generate --out)")
+    b = breakdown_for(sd, model_breakdown, model=model)
     atomic_write_text(sd.production_path("breakdown.json"), dump_model(b))
     atomic_write_text(sd.production_path("breakdown.csv"), breakdown_csv(b))
     atomic_write_bytes(sd.production_path("breakdown.pdf"), breakdown_pdf(b))
     special = sum(1 for s in b.scenes if s.special)
+    by_source: dict[str, int] = {}
+    for s in b.scenes:
+        for items in s.sources.values():
+            for src in items.values():
+                by_source[src] = by_source.get(src, 0) + 1
     console.print(f"{len(b.scenes)} scenes, {sum(s.eighths for s in b.scenes) / 8:.1f} pages, "
-                  f"{sum(s.setups for s in b.scenes)} setups, {special} with special needs; written "
-                  f"{escape(str(sd.production_dir))}/breakdown.{{json,csv,pdf}}")
+                  f"{sum(s.setups for s in b.scenes)} setups, {special} with special needs; items by source: "
+                  + (", ".join(f"{k} {v}" for k, v in sorted(by_source.items())) or "none")
+                  + (f" (model pass: {b.model_pass['kept']} kept, {b.model_pass['refused']} refused)"
+                     if b.model_pass else "") + f"; written {escape(str(sd.production_dir))}/breakdown.{{json,csv,pdf}}")
 
 
 @production_app.command("move")

@@ -135,6 +135,8 @@ class Slot:
     check: Callable[[str], str | None] | None = None
     #: False: no second round when every candidate fails (the fallback is a good line, e.g. the phrase library's)
     retry: bool = True
+    #: True: an answer may repeat the prompt's words (a list of things the prompt's text names)
+    copy_ok: bool = False
 
 
 @dataclass
@@ -461,7 +463,7 @@ def validate(raw: str, slot: Slot, finish_reason: str = "stop", prompt: str = ""
         return bad("unfinished")
     if _has_loop(text):
         return bad("repetition")
-    if prompt and _copied(text, prompt):
+    if prompt and not slot.copy_ok and _copied(text, prompt):
         return bad("copy")
     if slot.no_first_person and _FIRST_PERSON.search(text):
         return bad("first_person")

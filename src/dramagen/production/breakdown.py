@@ -5,11 +5,15 @@ time, rounded up, at least 1/8) and in seconds, set (location, INT/EXT, time), d
 night work (:data:`~dramagen.production.models.NIGHT_TIMES`), camera setups (the shooting
 script's distinct framings, :func:`setups`), cast, props (``data/props.yaml``, as the shooting script lists them),
 wardrobe and special needs from the action lines (``data/breakdown.yaml``), a child on
-set from the bible's ages. No model is involved: every item can be traced to a word.
+set from the bible's ages: every rule item can be traced to a word.
 
-Hand edits live in ``production/breakdown_edits.yaml`` (scene id → add/remove lists and a
-note, see :class:`~dramagen.production.models.BreakdownEdit`); :func:`season_breakdown`
-lays them over the rules and records which fields were edited.
+A model pass (:mod:`~dramagen.production.breakdown_model`, optional) proposes more props and
+wardrobe; what it kept is stored in ``production/breakdown_model.json`` and laid over the
+rules here, each item re-checked against the scene's text. Hand edits live in
+``production/breakdown_edits.yaml`` (scene id → add/remove lists and a note, see
+:class:`~dramagen.production.models.BreakdownEdit`); :func:`season_breakdown` lays them over
+both and records which fields were edited. Every item's source (``rule``, ``model``,
+``edited``) is in :attr:`SceneBreakdown.sources`.
 """
 
 from __future__ import annotations
@@ -71,6 +75,28 @@ def _action_lines(script: EpisodeScript | None, number: int) -> list[str]:
     return [el.text for el in sc.elements if el.kind == "action"] if sc else []
 
 
+def scene_text(script: EpisodeScript | None, sc: ShootingScene) -> str:
+    """The scene's action and dialogue as one text (``CUE: line`` for dialogue), for the model pass
+    and its grounding check; the shooting script's shot actions when there is no script."""
+    scene = next((s for s in script.scenes if s.number == sc.number), None) if script is not None else None
+    if scene is None:
+        return " ".join(s.action for s in sc.shots if s.action)
+    out, cue = [], ""
+    for el in scene.elements:
+        if el.kind == "character":
+            cue = el.text
+        elif el.kind == "dialogue":
+            out.append(f"{cue}: {el.text}" if cue else el.text)
+        elif el.kind == "action":
+            out.append(el.text)
+    return " ".join(out)
+
+
+def rule_sources(props: list[str], wardrobe: list[str], special: list[str]) -> dict[str, dict[str, str]]:
+    return {f: {x: "rule" for x in items} for f, items in (("props", props), ("wardrobe", wardrobe),
+                                                            ("special", special)) if items}
+
+
 def scene_breakdown(episode: int, sc: ShootingScene, actions: list[str], bible: SeriesBible) -> SceneBreakdown:
     """One scene's sheet (rules only)."""
     special_rules, wardrobe_rules, child_age = load_rules()
@@ -86,20 +112,28 @@ def scene_breakdown(episode: int, sc: ShootingScene, actions: list[str], bible: 
         id=scene_id(episode, sc.number), episode=episode, scene=sc.number, heading=sc.heading, location=sc.location,
         interior=sc.interior, time=sc.time, day_night="NIGHT" if sc.time in NIGHT_TIMES else "DAY",
         seconds=seconds, eighths=eighths(seconds), setups=setups(sc), cast=list(sc.cast), props=list(sc.props),
-        wardrobe=wardrobe, special=special, synopsis=synopsis[:200])
+        wardrobe=wardrobe, special=special, synopsis=synopsis[:200],
+        sources=rule_sources(list(sc.props), wardrobe, special))
 
 
 def apply_edits(scene: SceneBreakdown, edit: BreakdownEdit) -> SceneBreakdown:
+    """The edit over the rules' and the model's items: removals win over both, additions are kept
+    (marked ``edited``) whatever a later rule or model pass proposes."""
     update: dict = {}
     edited: list[str] = []
+    sources = {f: dict(m) for f, m in scene.sources.items()}
     for field in ("props", "wardrobe", "special"):
         items = list(getattr(scene, field))
         remove = {x.casefold() for x in getattr(edit, f"remove_{field}")}
         kept = [x for x in items if x.casefold() not in remove and x.split(":")[0].casefold() not in remove]
-        added = [x for x in getattr(edit, f"add_{field}") if x not in kept]
+        adds = getattr(edit, f"add_{field}")
+        added = [x for x in adds if x not in kept]
         if kept != items or added:
             update[field] = kept + added
             edited.append(field)
+        if kept != items or adds:
+            sources[field] = {**{x: sources.get(field, {}).get(x, "rule") for x in kept}, **{x: "edited" for x in adds}}
+    update["sources"] = {f: m for f, m in sources.items() if m}
     if edit.notes is not None:
         update["notes"] = edit.notes
         edited.append("notes")
@@ -121,21 +155,37 @@ def load_edits(path: Path, ids: set[str]) -> dict[str, BreakdownEdit]:
     return out
 
 
-def season_breakdown(sd: SeasonDir) -> Breakdown:
-    """The season's breakdown from ``episodes/*/shooting.json`` (+ ``script.json`` action lines), with edits."""
-    bible = sd.load_bible()
+def rule_scenes(sd: SeasonDir, bible: SeriesBible) -> tuple[list[SceneBreakdown], dict[str, str]]:
+    """Every scene's sheet by the rules, and every scene's text (:func:`scene_text`) by id."""
     numbers = sd.episodes_done("shooting")
     if not numbers:
         raise SeasonDataError(f"season: {sd.path} has no shooting scripts yet (run: dramagen generate … "
                               "--stop-after shooting)")
     scenes: list[SceneBreakdown] = []
+    texts: dict[str, str] = {}
     for n in numbers:
         shooting = sd.load_shooting(n)
         script = sd.load_script(n) if sd.script_path(n).exists() else None
         for sc in shooting.scenes:
             scenes.append(scene_breakdown(n, sc, _action_lines(script, sc.number), bible))
+            texts[scenes[-1].id] = scene_text(script, sc)
+    return scenes, texts
+
+
+def season_breakdown(sd: SeasonDir, use_model: bool = True) -> Breakdown:
+    """The season's breakdown from ``episodes/*/shooting.json`` (+ ``script.json`` action and dialogue):
+    the rules, the stored model pass (``production/breakdown_model.json``, unless ``use_model`` is
+    False), then the edits."""
+    bible = sd.load_bible()
+    scenes, texts = rule_scenes(sd, bible)
+    model_pass: dict = {}
+    if use_model:
+        from .breakdown_model import merge_stored
+
+        scenes, model_pass = merge_stored(sd, scenes, texts, bible.names)
     edits = load_edits(sd.breakdown_edits_path, {s.id for s in scenes})
     scenes = [apply_edits(s, edits[s.id]) if s.id in edits else s for s in scenes]
     cast = [CastMember(number=i + 1, name=c.name, role=c.role, age=c.age) for i, c in enumerate(bible.characters)]
     used = sorted({s.location for s in scenes}, key=lambda loc: ([x.name for x in bible.locations] + [loc]).index(loc))
-    return Breakdown(season=bible.title, unit=sd.path.resolve().name, cast=cast, locations=used, scenes=scenes)
+    return Breakdown(season=bible.title, unit=sd.path.resolve().name, cast=cast, locations=used, scenes=scenes,
+                     model_pass=model_pass)

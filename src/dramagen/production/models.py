@@ -44,6 +44,8 @@ class SceneBreakdown(Model):
     synopsis: str = Field("", description="the scene's first action line")
     notes: str = ""
     edited: list[str] = Field(default_factory=list, description="fields changed by the edit file")
+    sources: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="props/wardrobe/special → item → rule | model | edited")
 
 
 class Breakdown(Model):
@@ -52,9 +54,38 @@ class Breakdown(Model):
     cast: list[CastMember] = Field(default_factory=list)
     locations: list[str] = Field(default_factory=list)
     scenes: list[SceneBreakdown] = Field(default_factory=list)
+    model_pass: dict = Field(default_factory=dict, description="the model pass laid over the rules (file, sha256, "
+                                                               "model, prompts, seed); empty: rules only")
 
     def scene(self, scene_id: str) -> SceneBreakdown | None:
         return next((s for s in self.scenes if s.id == scene_id), None)
+
+
+class ModelItems(Model):
+    """The items the model pass proposed for one scene that passed validation."""
+
+    props: list[str] = Field(default_factory=list)
+    wardrobe: list[str] = Field(default_factory=list)
+
+
+class RefusedItem(Model):
+    scene: str
+    field: Literal["props", "wardrobe"]
+    item: str
+    reason: str = Field(..., description="ungrounded, duplicate, name, not_an_item, shape")
+
+
+class ModelBreakdown(Model):
+    """``production/breakdown_model.json``: the model pass over a season's breakdown (its proposals,
+    what validation refused, and how to reproduce it)."""
+
+    model: dict = Field(default_factory=dict, description="the generator's backend and name")
+    seed: int = Field(0, description="the season's seed (the slots derive theirs from it)")
+    prompts: dict[str, str] = Field(default_factory=dict, description="prompt file → sha256")
+    params: dict = Field(default_factory=dict, description="generation parameters per slot kind")
+    scenes: dict[str, ModelItems] = Field(default_factory=dict, description="scene id → kept items")
+    refused: list[RefusedItem] = Field(default_factory=list)
+    stats: dict[str, dict] = Field(default_factory=dict, description="the slot engine's counts per slot kind")
 
 
 class BreakdownEdit(Model):

@@ -19,7 +19,18 @@ from .models import Breakdown, Schedule, SceneBreakdown
 from .pdf import STRIP_COLOURS, STRIP_LEGEND, build, page_width, para, style, table_style
 
 BREAKDOWN_FIELDS = ["id", "episode", "scene", "heading", "location", "interior", "time", "day_night", "seconds",
-                    "pages", "setups", "cast", "props", "wardrobe", "special", "synopsis", "notes", "edited"]
+                    "pages", "setups", "cast", "props", "wardrobe", "special", "synopsis", "notes", "edited", "sources"]
+
+
+def sources_text(s: SceneBreakdown) -> str:
+    """``props:table=model; wardrobe:veil=edited; …``: every item's source (rule, model or edited)."""
+    return "; ".join(f"{field}:{item}={src}" for field, items in s.sources.items() for item, src in items.items())
+
+
+def _marked(s: SceneBreakdown, field: str) -> list[str]:
+    """The field's items as a sheet shows them: a model's or an edit's item says so."""
+    src = s.sources.get(field, {})
+    return [x if src.get(x, "rule") == "rule" else f"{x} ({src[x]})" for x in getattr(s, field)]
 
 
 def breakdown_csv(b: Breakdown) -> str:
@@ -30,7 +41,7 @@ def breakdown_csv(b: Breakdown) -> str:
         w.writerow([s.id, s.episode, s.scene, s.heading, s.location, "INT" if s.interior else "EXT", s.time,
                     s.day_night, f"{s.seconds:.2f}", pages_text(s.eighths), s.setups, "; ".join(s.cast),
                     "; ".join(s.props), "; ".join(s.wardrobe), "; ".join(s.special), s.synopsis, s.notes,
-                    "; ".join(s.edited)])
+                    "; ".join(s.edited), sources_text(s)])
     return out.getvalue()
 
 
@@ -40,9 +51,9 @@ def _sheet(b: Breakdown, s: SceneBreakdown) -> Table:
                   f"{s.day_night} work", 9, True), ""],
             [para("Synopsis", bold=True), para(s.synopsis or "—")],
             [para("Cast", bold=True), para(", ".join(f"{numbers.get(c, '?')}. {c}" for c in s.cast) or "—")],
-            [para("Props", bold=True), para(", ".join(s.props) or "—")],
-            [para("Wardrobe", bold=True), para("\n".join(s.wardrobe) or "—")],
-            [para("Special needs", bold=True), para(", ".join(s.special) or "—")]]
+            [para("Props", bold=True), para(", ".join(_marked(s, "props")) or "—")],
+            [para("Wardrobe", bold=True), para("\n".join(_marked(s, "wardrobe")) or "—")],
+            [para("Special needs", bold=True), para(", ".join(_marked(s, "special")) or "—")]]
     if s.notes or s.edited:
         rows.append([para("Notes", bold=True), para((s.notes + (" (edited: " + ", ".join(s.edited) + ")"
                                                                 if s.edited else "")).strip())])

@@ -47,14 +47,29 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def breakdown_for(sd: SeasonDir, model_breakdown: bool | None = None, generator=None,
+                  model: str | None = None) -> Breakdown:
+    """The season's breakdown. ``model_breakdown``: True runs the model pass first (the season's
+    model unless ``generator``/``model`` say otherwise; ``production/breakdown_model.json``), None
+    uses a stored pass when there is one (no model is loaded), False is rules only. Edits always win."""
+    if model_breakdown:
+        from .breakdown_model import run_model_pass
+
+        run_model_pass(sd, generator=generator, model=model)
+    return season_breakdown(sd, use_model=model_breakdown is not False)
+
+
 def plan_production(seasons: list[str | Path], options: ScheduleOptions, rates: str | Path | None = None,
-                    availability: str | Path | None = None, rate_overrides: dict | None = None) -> ProductionPlan:
-    """Schedule one season, or several that share actors over the same days, and write everything."""
+                    availability: str | Path | None = None, rate_overrides: dict | None = None, *,
+                    model_breakdown: bool | None = None, generator=None, model: str | None = None
+                    ) -> ProductionPlan:
+    """Schedule one season, or several that share actors over the same days, and write everything
+    (``model_breakdown``, ``generator``, ``model``: see :func:`breakdown_for`)."""
     sds = [SeasonDir(p) for p in seasons]
     for sd in sds:
         if not sd.path.is_dir() or not sd.exists():
             raise InputError("season", str(sd.path), "a season folder (dramagen generate --out)")
-    breakdowns = [season_breakdown(sd) for sd in sds]
+    breakdowns = [breakdown_for(sd, model_breakdown, generator, model) for sd in sds]
     units = [b.unit for b in breakdowns]
     if len(set(units)) != len(units):
         raise InputError("season", units, "season folders with different names (the name is the unit's id)")
@@ -142,11 +157,11 @@ def write_outputs(sd: SeasonDir, plan: ProductionPlan) -> list[Path]:
                 p.unlink()
     for name, data in files.items():
         atomic_write_bytes(sd.production_path(name), data)
-    _write_manifests(sd, s, files)
+    _write_manifests(sd, s, files, b.model_pass)
     return [sd.production_path(n) for n in files] + [sd.production_path("manifest.json")]
 
 
-def _write_manifests(sd: SeasonDir, s: Schedule, files: dict[str, bytes]) -> None:
+def _write_manifests(sd: SeasonDir, s: Schedule, files: dict[str, bytes], model_pass: dict) -> None:
     from importlib.metadata import version
 
     from .. import __version__
@@ -155,15 +170,19 @@ def _write_manifests(sd: SeasonDir, s: Schedule, files: dict[str, bytes]) -> Non
               for n in sd.episodes_done("shooting") for p in (sd.shooting_path(n), sd.script_path(n)) if p.exists()}
     if sd.breakdown_edits_path.exists():
         inputs["production/breakdown_edits.yaml"] = _sha(sd.breakdown_edits_path.read_bytes())
+    if model_pass:
+        inputs[model_pass["file"]] = model_pass["sha256"]
     manifest = {"dramagen": __version__, "versions": {k: version(k) for k in ("ortools", "reportlab")},
                 "options": s.options.model_dump(), "seed": s.options.seed, "status": s.status, "gap": s.gap,
+                "breakdown_model": model_pass or None,
                 "inputs": inputs, "outputs": {n: _sha(d) for n, d in sorted(files.items())}}
     text = json.dumps(manifest, indent=2, sort_keys=True) + "\n"
     atomic_write_text(sd.production_path("manifest.json"), text)
     run = sd.load_manifest()
     if run is not None:
         params = {**run.params, "production": {"manifest": "production/manifest.json", "sha256": _sha(text.encode()),
-                                               "status": s.status, "gap": s.gap, "days": s.days_used}}
+                                               "status": s.status, "gap": s.gap, "days": s.days_used,
+                                               "breakdown_model": model_pass or None}}
         versions = {**run.versions, **manifest["versions"]}
         atomic_write_text(sd.manifest_path, run.model_copy(update={"params": params, "versions": versions})
                           .model_dump_json(indent=2) + "\n")
