@@ -9,7 +9,9 @@ Each season is generated with :func:`dramagen.pipeline.generate_season` into its
 folder; every finished episode is on disk at once, so running the same command again
 (or with ``--resume``) skips what is done. A season that fails keeps its error in
 ``DIR/NAME/error.json`` and the others go on. ``DIR/events.jsonl`` logs every event (start,
-episode, done, failed), each with the pid and host of the process that did the work.
+episode, done, failed), each with the pid and host of the process that did the work. A YAML
+request file's ``schedule:`` step schedules the finished seasons together afterwards
+(:mod:`dramagen.batch_schedule`).
 """
 
 from __future__ import annotations
@@ -269,8 +271,26 @@ def _worker_run(row: BatchRow, out: str, queue=None) -> dict:
 
 # -- the batch ---------------------------------------------------------------------------------------
 def run_batch(rows: list[BatchRow], out: Path, workers: int = 1, ray_address: str | None = None,
-              on_event: Callable[[dict], None] | None = None, generator=None) -> list[dict]:
-    out = Path(out)
+              on_event: Callable[[dict], None] | None = None, generator=None, schedule=None) -> list[dict]:
+    """Every season of ``rows`` (a result row each, in row order); then, with ``schedule`` (a
+    :class:`~dramagen.batch_schedule.BatchSchedule`, e.g. the request file's ``schedule:``), the
+    finished seasons scheduled together: one more row, ``season: (schedule)``."""
+    results = _run_seasons(rows, Path(out), workers, ray_address, on_event, generator)
+    if schedule is not None:
+        from .batch_schedule import schedule_step
+
+        done = [r["season"] for r in results if r["event"] == "done"]
+        res = schedule_step(Path(out), schedule if schedule.seasons else schedule.model_copy(
+            update={"seasons": done}), generator)
+        _log(Path(out), res)
+        if on_event:
+            on_event(res)
+        results.append(res)
+    return results
+
+
+def _run_seasons(rows: list[BatchRow], out: Path, workers: int, ray_address: str | None,
+                 on_event: Callable[[dict], None] | None, generator) -> list[dict]:
     preflight(rows, out)
     if ray_address:
         return _run_ray(rows, out, workers, ray_address, on_event)

@@ -405,7 +405,10 @@ def batch(
                 if name in per:
                     bar.update(per[name], msg=e["event"], completed=e.get("episodes", 0))
 
-        results = run_batch(rows, Path(out), workers=workers, ray_address=ray, on_event=on_event)
+        from .batch_schedule import read_schedule  # the request file's `schedule:` step (YAML)
+
+        results = run_batch(rows, Path(out), workers=workers, ray_address=ray, on_event=on_event,
+                            schedule=read_schedule(Path(requests)))
     t = Table("season", "result", "episodes", "seconds", "error")
     for r in results:
         t.add_row(r["season"], r["event"], str(r.get("episodes", "")), str(r.get("seconds", "")),

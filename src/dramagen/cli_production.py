@@ -37,7 +37,8 @@ def _options(days: int, hours: float, night_blocks: int, max_setups: Optional[in
 
 
 def schedule_command(
-    seasons: list[str] = typer.Argument(..., metavar="SEASON...", help="season folder(s); several share actors"),
+    seasons: list[str] = typer.Argument(..., metavar="SEASON...", help="season folder(s); several share actors; "
+                                                                       "a batch folder: its finished seasons"),
     days: int = typer.Option(8, "--days", help="shooting days available"),
     hours: float = typer.Option(12.0, "--hours", help="hours of a shooting day (meal and crew call inside)"),
     unit_minutes_per_page: Optional[float] = typer.Option(None, "--unit-minutes-per-page",
@@ -63,6 +64,9 @@ def schedule_command(
                        ("company_move_minutes", move_minutes)):
         if value is not None:
             over["production"][key] = value
+    from .batch_schedule import finished_seasons, is_batch_dir
+
+    seasons = [str(f) for p in seasons for f in (finished_seasons(p) if is_batch_dir(p) else [p])]
     opts = _options(days, hours, night_blocks, max_setups, time_limit, workers, seed)
     plan = plan_production(seasons, opts, rates=rates, availability=availability, rate_overrides=over,
                            model_breakdown=model_breakdown, model=model)
