@@ -356,3 +356,75 @@ def test_whitespace_does_not_change_the_parse():
     a = parse_premise("Mara, a penniless maid in Victorian London,   is secretly the heiress.")
     b = parse_premise("  Mara, a penniless maid\nin Victorian London, is secretly\tthe heiress.  ")
     assert a == b
+
+
+# --------------------------------------------------------------------------- names, titles, evidence clauses
+
+
+def test_lighthouse_daughter_finds_the_logbook_that_proves_the_lairds_crime():
+    p = parse_premise("On a Scottish island in 1890, Mairi Campbell, a lighthouse keeper's daughter, finds a drowned "
+                      "sailor's logbook that proves Laird Duncan Ross wrecked his own ship for the insurance money. "
+                      "His son Callum, who loves her, must choose between his father and the truth.")
+    check_common(p)
+    assert p.lead_name == "Mairi Campbell" and p.lead_gender == "female"  # 'daughter', not the count of 'his'
+    assert p.lead_occupation == "lighthouse keeper's daughter"  # not the drowned sailor's trade
+    assert p.world == "1890s Scottish island" and p.period == "1890s"
+    assert [(a.label, a.name, a.role) for a in p.antagonists] == [("laird", "Duncan Ross", "antagonist")]
+    assert p.love_name == "Callum" and p.love_interest == "Duncan's son"  # 'his' is the laird's, not hers
+    assert p.secret == "Laird Duncan Ross wrecked his own ship for the insurance money"
+    assert p.secret_about == "antagonist"
+    assert p.objects[0] == "the drowned sailor's logbook"  # the evidence the clause names comes first
+    assert {"ISLAND", "LIGHTHOUSE"} <= set(p.locations)
+    assert {"lead_occupation", "secret", "world", "antagonists"}.isdisjoint(assumed_fields(p))
+
+
+def test_a_titled_name_after_an_apposition_is_one_person_and_the_jilted_son_is_the_love():
+    p = parse_premise("Priya Nair, a junior surgeon in Mumbai, discovers that the hospital's chief, Dr. Anil Mehta, "
+                      "sold her late father's kidney on the black market. To expose him she must work beside his son "
+                      "Rohan, the charming heir she once jilted.")
+    check_common(p)
+    assert p.lead_name == "Priya Nair" and p.lead_occupation == "surgeon"
+    assert [(a.label, a.name, a.relation) for a in p.antagonists] == [("chief", "Anil Mehta", "the hospital's chief")]
+    assert "father" not in labels(p)  # her late father is spoken of, not cast
+    assert p.love_name == "Rohan" and p.love_interest == "Anil's son"
+    assert p.secret == "the hospital's chief sold her late father's kidney on the black market"
+    assert p.secret_about == "antagonist"
+    assert "the surgical records" in p.objects  # evidence assumed from the secret's words, not 'son'
+
+
+def test_a_witness_premise_keeps_the_evidence_she_hides():
+    p = parse_premise("In 1952 Havana, nightclub singer Elena Cruz sees her boss, Victor Salas, shoot a policeman. "
+                      "She hides the bullet casing in her compact and flees to her sister's convent.")
+    check_common(p)
+    assert p.lead_name == "Elena Cruz" and p.lead_occupation == "singer"  # 'Havana' is the place
+    assert p.world == "1950s Havana"
+    boss = antagonist(p, "boss")
+    assert boss.name == "Victor Salas" and boss.role == "antagonist"
+    assert p.love_interest == ""  # the killer in the secret is no love interest
+    assert p.secret == "she saw her boss shoot a policeman"
+    assert p.objects[0] == "the bullet casing"
+    assert "CONVENT" in p.locations
+
+
+def test_a_secret_son_of_a_billionaire_ties_the_billionaire_as_his_father():
+    p = parse_premise("Tom Hale, a delivery driver in Chicago, is the secret son of a billionaire. When his "
+                      "stepbrother Grant steals the family company, Tom has 30 days to prove the will is real.")
+    check_common(p)
+    assert p.lead_name == "Tom Hale" and p.lead_gender == "male"
+    assert p.secret == "he is the secret son of a billionaire" and p.secret_about == "lead"
+    billionaire = antagonist(p, "billionaire")
+    assert billionaire.relation == "his father, the billionaire" and billionaire.role == "family"
+    grant = antagonist(p, "stepbrother")
+    assert grant.name == "Grant" and grant.role == "antagonist"  # he steals: a villain
+    assert p.stakes == "30 days to prove the will is real"
+    assert "the will" in p.objects
+
+
+def test_a_named_employer_of_the_other_sex_becomes_the_love_interest_when_nothing_else_does():
+    p = parse_premise("After her wedding is called off, Lena Park takes a job as a nanny for widowed tycoon Marcus "
+                      "Vale, unaware that his dead wife was her twin sister.")
+    assert p.lead_name == "Lena Park" and p.lead_occupation == "nanny"
+    assert p.lead_status != "widowed"  # the tycoon is the widower
+    assert p.love_name == "Marcus Vale" and p.love_interest == "the tycoon"
+    assert "wife" not in labels(p) and "twin sister" not in labels(p)  # the dead and the secret's people
+    assert p.secret == "his dead wife was her twin sister"

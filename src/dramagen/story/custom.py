@@ -82,7 +82,9 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
     other = "male" if p.lead_gender == "female" else "female"
     roles.append(TropeRole(role="love_interest", archetype=(p.love_interest or f"the one person who sees "
                                                             f"{p.possessive} worth")[:160],
-                           names=_names(None, "love_interest", other, taken)))
+                           names=_names(p.love_name, "love_interest", other, taken)))
+    if p.love_name:
+        names["love_interest"] = p.love_name
     relations["love_interest"] = p.love_interest or f"the one who sees {p.possessive} worth"
     for person in [*p.antagonists, *p.allies]:
         role = next((r for r in (person.role, "rival", "family", "antagonist", "ally", "mentor")

@@ -15,15 +15,14 @@ as ``SeasonRequest.premise`` and replace the parse.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import Field, field_validator
 
 from ..errors import InputError
 from ..models import Model
+from .people import Person, gender_of_lead, lead_name, lead_occupation, people
+from .wording import ENGLISH, FOREIGN, STOP, WORD, a, content, find, first_of, lexicon
 
 __all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon"]
 
@@ -53,6 +52,7 @@ class Premise(Model):
     antagonists: list[PremiseAntagonist] = Field(..., min_length=1, max_length=3)
     allies: list[PremiseAntagonist] = Field(default_factory=list, max_length=2, description="people the lead protects")
     love_interest: str = Field("", max_length=60, description="'the duke', 'her bodyguard'; empty: none named")
+    love_name: str | None = Field(None, max_length=20, description="the love interest's name, when the text gives it")
     secret: str = Field(..., min_length=3, max_length=200, description="completes 'the secret is that …'")
     secret_about: Literal["lead", "antagonist", "love_interest"] = "lead"
     world: str = Field(..., min_length=3, max_length=80)
@@ -90,47 +90,11 @@ class Premise(Model):
         return sorted({w for p in parts for w in _content(p)})
 
 
-# --------------------------------------------------------------------------- lexicons
-
-
-@lru_cache(maxsize=1)
-def lexicon() -> dict:
-    with resources.files("dramagen").joinpath("data/premise.yaml").open("r", encoding="utf-8") as f:
-        return yaml.safe_load(f)
-
-
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’\-]*")
-_STOP = frozenset("""a an the and or but of to in on at by for with from as is are was were be been being it its this
-that these those he she they them his her their him not no so if then than there here into out up down over who whom
-which when where why how all any some just now can will would could should do does did has have had one very too only
-also more most own after before while until secretly really actually must""".split())
-_ENGLISH = frozenset("""a an the and or but of to in on at by for with from is are was were be her his she he who that
-this their they when after before into as has have not no secret secretly""".split())
-
-
-#: function words of other languages written in Latin letters (Spanish, French, German, Italian, Portuguese)
-_FOREIGN = frozenset("""el la los las del que y en un una por para con su sus es se al lo le les des du et est une
-dans pour qui sur pas der die das und ist ein eine mit nicht auf den dem zu il della di che non per gli uno não uma
-com os ao da do em""".split())
-
-
-def _content(text: str) -> list[str]:
-    return [w.lower().strip("'’") for w in _WORD.findall(text or "")
-            if len(w) > 2 and w.lower() not in _STOP]
-
-
-def _find(text: str, phrase: str) -> int:
-    m = re.search(r"(?<![A-Za-z\-])" + re.escape(phrase) + r"(?![A-Za-z\-])", text, re.I)
-    return m.start() if m else -1
-
-
-def _first_of(text: str, phrases) -> tuple[str, int] | None:
-    """The phrase found earliest in ``text`` (longest first at a tie), with its position."""
-    hits = [(pos, -len(p), p) for p in phrases if (pos := _find(text, p)) >= 0]
-    if not hits:
-        return None
-    pos, _, p = min(hits)
-    return p, pos
+_content = content
+_find = find
+_first_of = first_of
+_a = a
+_WORD, _STOP, _ENGLISH, _FOREIGN = WORD, STOP, ENGLISH, FOREIGN
 
 
 # --------------------------------------------------------------------------- checks of the text
@@ -161,116 +125,10 @@ def _check_text(text: object) -> str:
 # --------------------------------------------------------------------------- the parts
 
 
-def _gender(text: str) -> tuple[Gender, bool]:
-    fem = len(re.findall(r"\b(she|her|hers|herself)\b", text, re.I))
-    masc = len(re.findall(r"\b(he|his|him|himself)\b", text, re.I))
-    if fem == masc == 0:
-        return "female", True
-    return ("female" if fem >= masc else "male"), False
-
-
-_NAME_BEFORE = re.compile(r"\b([A-Z][a-z]{1,15}(?: [A-Z][a-z]{1,15})?)(?:,\s+(?:a|an|the)\b|"
-                          r"\s+(?:is|was|who|works|becomes|has)\b)")
-
-
-def _lead_name(text: str, taken: set[str]) -> str | None:
-    for m in _NAME_BEFORE.finditer(text):
-        parts = [p for p in m.group(1).split() if p.lower() not in _STOP and p.lower() not in _ENGLISH
-                 and p.lower() not in lexicon()["periods"] and p.lower() not in taken]
-        if parts and not _is_place_word(text, parts[0]):
-            return " ".join(parts)
-    names = _WORD.findall(text)
-    if names and all(w[0].isupper() for w in names) and len(names) <= 4:
-        return names[0]  # a premise of names only: the first is the lead
-    return None
-
-
-def _is_place_word(text: str, word: str) -> bool:
-    return bool(re.search(rf"\b[Ii]n (?:the )?(?:\S+ )?{re.escape(word)}\b", text))
-
-
-def _occupation(text: str) -> str | None:
-    hit = _first_of(text, lexicon()["occupations"])
-    return hit[0] if hit else None
-
-
-def _status(text: str) -> str | None:
-    hit = _first_of(text, lexicon()["statuses"])
-    return hit[0] if hit else None
-
-
-def _villainous(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 30):pos].lower()
-    return any(re.search(rf"\b{re.escape(c)}\b", before) for c in lexicon()["villain_cues"])
-
-
-def _lovely(text: str, pos: int) -> bool:
-    before = text[max(0, pos - 26):pos].lower()
-    return any(re.search(rf"\b{re.escape(c)}\b", before) for c in lexicon()["love_cues"])
-
-
-def _relations(text: str, occupation: str | None, lead_gender: Gender
-               ) -> tuple[list[PremiseAntagonist], list[PremiseAntagonist], str]:
-    """Antagonists and allies (in order of mention) and the love interest's phrase."""
-    rel = lexicon()["relations"]
-    found: list[tuple[int, str]] = []
-    for phrase in sorted(rel, key=len, reverse=True):
-        for m in re.finditer(r"(?<![A-Za-z\-])" + re.escape(phrase) + r"(?![A-Za-z\-])", text, re.I):
-            if any(s <= m.start() < s + len(p) or m.start() <= s < m.end() for s, p in found):
-                continue  # inside a longer relation already found ("ex-husband" holds "husband")
-            found.append((m.start(), phrase))
-    found.sort()
-    statuses = [(m.start(), m.end()) for st in lexicon()["statuses"] if " " in st
-                for m in re.finditer(rf"\b{re.escape(st)}\b", text, re.I)]
-    found = [(pos, p) for pos, p in found if not any(a <= pos < b for a, b in statuses)]  # "single mother"
-    antagonists: list[PremiseAntagonist] = []
-    allies: list[PremiseAntagonist] = []
-    love, love_end = "", -100
-    for pos, phrase in found:
-        label = phrase.lower()
-        before = text[max(0, pos - 30):pos].lower()
-        if (occupation and label == occupation) or re.search(r"\b(?:as|is|was|becomes) (?:a|an|the|his|her|their)\s+(?:\w+\s+)?$", before):
-            continue  # the lead's own job or part ("a doctor", "as a fake fiancee")
-        if pos - love_end < 4:
-            continue  # the same person as the love interest ("the billionaire CEO")
-        role, gender = rel[phrase]
-        det = _determiner(text, pos)
-        phrase_out = f"{det} {label}"
-        if not love and _lovely(text, pos) and not _villainous(text, pos):
-            love, love_end = phrase_out, pos + len(phrase)
-            continue
-        person = PremiseAntagonist(role=role, label=label, relation=phrase_out, gender=gender,
-                                   name=_name_after(text, pos + len(phrase)))
-        if re.search(r"\b(save|saves|saving|protect|protects|rescue|rescues|free|frees)\s+(?:\w+\s+){0,2}$", before):
-            if len(allies) < 2 and all(a.label != label for a in allies):
-                allies.append(person.model_copy(update={"role": "ally"}))
-            continue
-        if any(a.label == label for a in antagonists) or len(antagonists) >= 3:
-            continue
-        if _villainous(text, pos) and role in ("family", "rival"):
-            person = person.model_copy(update={"role": "antagonist"})
-        antagonists.append(person)
-    return antagonists, allies, love
-
-
-def _determiner(text: str, pos: int) -> str:
-    """The nearest her/his/their/the before ``pos`` (within three words); a/an become 'the'."""
-    words = re.findall(r"[A-Za-z']+", text[max(0, pos - 40):pos])[-3:]
-    for w in reversed(words):
-        lw = w.lower()
-        if lw in ("her", "his", "their", "the"):
-            return lw
-        if lw in ("a", "an"):
-            return "the"
-    return "the"
-
-
-def _name_after(text: str, end: int) -> str | None:
-    m = re.match(r",?\s+([A-Z][a-z]{1,15})\b", text[end:end + 20])
-    if m and m.group(1).lower() not in _STOP and m.group(1).lower() not in _ENGLISH:
-        return m.group(1)
-    return None
-
+#: "finds a drowned sailor's logbook that proves …": the evidence and the secret in one clause
+_EVIDENCE = re.compile(r"\b(?:finds|found|discovers|uncovers|steals|stole|hides|keeps|holds|carries|bears|has|"
+                       r"inherits|receives|gets)\s+(?:a|an|the|her|his|their)\s+([a-z][a-z'’\- ]{2,40}?)\s+"
+                       r"(?:that|which)\s+(proves|shows|reveals|makes (?:her|him))\s+([^.;!?]+)", re.I)
 
 _SECRET_PATTERNS = (
     r"\bsecret(?:ly)? (?:is |was )?that ([^.;!?]+)",
@@ -280,11 +138,31 @@ _SECRET_PATTERNS = (
     r"\bhid(?:es|ing)? (her|his|their) ([^.;!?]+)",
     r"\b(?:she|he|who) (?:is|was) secretly ([^.;!?]+)",
     r"\bsecretly ([^.;!?]+)",
+    r"\b(?:is|was) (?:the|a) (secret [^.;!?]+)",
     r"\b(?:she|he|who) (?:is|was) really ([^.;!?]+)",
     r"\bdisguised as ([^.;!?]+)",
     r"\bthe truth (?:is )?that ([^.;!?]+)",
+    r"\bunaware (?:that )?([^.;!?]+)",
     r"\b(?:discovers|learns|finds out|uncovers|realises|realizes) (?:that )?([^.;!?]+)",
+    r"\b(?:sees|saw|witnesses|witnessed|watches|catches) ((?:her|his|the|a) [^.;!?]+)",
 )
+
+
+def _tidy(clause: str) -> str:
+    """A clause without an apposed name ('the chief, Dr Anil Mehta, sold …' → 'the chief sold …')."""
+    clause = re.sub(r",\s+(?:[A-Z][a-z]+\.?\s+)?[A-Z][a-z]+(?: [A-Z][a-z]+)?,", "", clause)
+    return re.split(r",\s+(?:but|and|while|so)\b|\s+but\s+", clause)[0].strip(" ,")
+
+
+def _evidence(text: str, pronoun: str) -> tuple[str, str] | None:
+    """(the evidence object, the secret) from a clause such as '… finds a logbook that proves X'."""
+    m = _EVIDENCE.search(text)
+    if not m:
+        return None
+    obj = re.sub(r"^(?:a|an|the|her|his|their)\s+", "", m.group(1).strip())
+    verb, rest = m.group(2).lower(), _tidy(m.group(3))
+    secret = f"{pronoun} is {rest}" if verb.startswith("makes") else rest
+    return f"the {obj}"[:40], secret
 
 
 def _secret(text: str, pronoun: str) -> str | None:
@@ -292,8 +170,7 @@ def _secret(text: str, pronoun: str) -> str | None:
         m = re.search(pat, text, re.I)
         if not m:
             continue
-        clause = " ".join(g for g in m.groups() if g).strip(" ,")
-        clause = re.split(r",\s+(?:but|and|while|so)\b|\s+but\s+", clause)[0].strip(" ,")
+        clause = _tidy(" ".join(g for g in m.groups() if g).strip(" ,"))
         if len(clause.split()) < 2:
             continue
         if pat.startswith(r"\bhid(?:es|ing)? (her|his"):
@@ -301,8 +178,12 @@ def _secret(text: str, pronoun: str) -> str | None:
         if "secretly" in pat or "really" in pat:
             verb = re.match(r"(is|was|has|had|\w+s|\w+ed)\b", clause) and not clause.startswith(("the ", "a "))
             return f"{pronoun} {clause}" if verb else f"{pronoun} is {clause}"
+        if "(secret " in pat:
+            return f"{pronoun} is the {clause}"
         if "disguised" in pat:
             return f"{pronoun} is {clause} in disguise"
+        if "sees|saw" in pat:
+            return f"{pronoun} saw {clause}"
         return clause
     return None
 
@@ -331,7 +212,14 @@ _PERIOD_PLACE = re.compile(r"\b(?:\d{4}s|Victorian|Regency|Edwardian|Georgian|Tu
                            r" ((?:[A-Z][a-zA-Z'’\-]+)(?: [A-Z][a-zA-Z'’\-]+)?)")
 
 
+_SETTING = re.compile(r"\b(?:[Oo]n|[Ii]n) an? ((?:[A-Z][a-z]+ )?(?:island|village|ranch|farm|estate|ship|mountain|"
+                      r"coast|town|valley|moor|plantation|kingdom|colony|outpost|station|frontier))\b")
+
+
 def _place(text: str, names: set[str]) -> str | None:
+    m = _SETTING.search(text)
+    if m:
+        return m.group(1)
     for m in list(_PLACE.finditer(text)) + list(_PERIOD_PLACE.finditer(text)):
         place = m.group(1)
         if place.split()[0].lower() not in names and place.lower() not in lexicon()["periods"]:
@@ -344,6 +232,7 @@ def _locations(text: str, occupation: str | None, kind: str) -> tuple[list[str],
     lex = lexicon()
     out: list[str] = []
     hits = sorted((pos, p) for p in lex["places"] if (pos := _find(text, p)) >= 0)
+    hits = [(pos, p) for pos, p in hits if not any(q != p and b <= pos < b + len(q) for b, q in hits)]  # 'black market'
     for _, p in hits:
         name = lex["places"][p]
         if name not in out:
@@ -362,7 +251,8 @@ def _locations(text: str, occupation: str | None, kind: str) -> tuple[list[str],
 
 def _stakes(text: str, poss: str) -> str | None:
     pats = (r"\bor (?:she|he|they) (?:will )?los(?:e|es) ([^.;,!?]+)", r"\bbefore (?:she|he) loses ([^.;,!?]+)",
-            r"\bto (?:save|protect|keep|win back|reclaim|clear) ([^.;,!?]+)", r"\brisk(?:s|ing)? ([^.;,!?]+)")
+            r"\bto (?:save|protect|keep|win back|reclaim|clear) ([^.;,!?]+)", r"\brisk(?:s|ing)? ([^.;,!?]+)",
+            r"\bhas (\w+ (?:days|hours|weeks|months) to [^.;,!?]+)")
     for pat in pats:
         m = re.search(pat, text, re.I)
         if m and len(m.group(1).split()) >= 1:
@@ -370,23 +260,30 @@ def _stakes(text: str, poss: str) -> str | None:
     return None
 
 
-def _a(noun: str) -> str:
-    return ("an " if noun[:1].lower() in "aeiou" else "a ") + noun
+_HELD = re.compile(r"\b(?:hides|hid|finds|found|keeps|burns|buries|forges|forged|carries|steals|stole)\s+"
+                   r"(?:a|an|the|her|his|their)\s+([a-z][a-z'’\-]+(?: [a-z][a-z'’\-]+){0,2}?)"
+                   r"(?=\s+(?:in|into|under|behind|from|to|that|which|and|before|after|with)\b|[,.;!?]|$)")
 
 
-def _objects(text: str, secret: str, early: bool = False) -> tuple[list[str], bool]:
+def _objects(text: str, secret: str, early: bool = False, evidence: str | None = None) -> tuple[list[str], bool]:
     lex = lexicon()
     hits = sorted((pos, o) for o in lex["objects"] if (pos := _find(text, o)) >= 0)
-    out: list[str] = []
+    out: list[str] = [evidence] if evidence else []
+    for m in _HELD.finditer(text):
+        obj = f"the {m.group(1)}"
+        if m.group(1).split()[-1] in lex["objects"]:
+            continue  # a lexicon object: found below under its own name ('her father's will' → 'the will')
+        if obj not in out and not re.search(r"\b(?:fact|truth|secret|company|family|identity|past|pain)\b", obj):
+            out.append(obj[:40])
     for _, o in hits:
-        if not any(o in x or x.removeprefix("the ") in o for x in out):
+        if not any(o in x or x.removeprefix("the ") in o for x in out) and len(out) < 4:
             out.append(f"the {o}")
     assumed = False
     if len(out) < 2:
-        words = set(_content(secret + " " + text))
-        for cues, obj in lex["evidence_by_cue"]:
-            if words & set(cues) and obj not in out:
-                out.append(obj)
+        for words in (set(_content(secret)), set(_content(text))):
+            hit = next((obj for cues, obj in lex["evidence_by_cue"] if words & set(cues) and obj not in out), None)
+            if hit:
+                out.append(hit)
                 assumed = True
                 break
     for extra in ("the sealed letter", "the old photograph" if not early else "the old portrait"):
@@ -415,6 +312,86 @@ def nearest_tropes(text: str, n: int = 3) -> list[str]:
 # --------------------------------------------------------------------------- the parser
 
 
+def _normalise(text: str) -> str:
+    """'Dr. Anil Mehta' → 'Dr Anil Mehta': a title's full stop does not end the sentence."""
+    return re.sub(r"\b(Dr|Mr|Mrs|Ms|St|Prof|Capt|Sgt|Lt|Col|Gen|Rev)\.\s", r"\1 ", text)
+
+
+def _lead_status(text: str, name: str | None) -> str | None:
+    """A status word said of the lead: in the name's apposition, else the first not said of someone else."""
+    lex = lexicon()
+    if name and (at := text.find(name)) >= 0:
+        near = re.split(r"[.;]|\s+(?:who|whose|for|with|to|and|but|by)\s+", text[at:at + 80])[0]
+        hit = first_of(near, lex["statuses"])
+        if hit:
+            return hit[0]
+    for m in sorted((pos, st) for st in lex["statuses"] if (pos := find(text, st)) >= 0):
+        nxt = re.match(r"\s*([a-z\-]+)", text[m[0] + len(m[1]):].lower())
+        if not (nxt and nxt.group(1) in lex["relations"]):
+            return m[1]
+    return None
+
+
+def _in(person: Person, secret: str) -> bool:
+    """Whether the secret is something ``person`` did: it opens with their name or label."""
+    low = secret.lower()
+    first = person.name.split()[0].lower() if person.name else None
+    return bool((first and low.startswith(first)) or re.match(
+        rf"(?:the |her |his |their )?(?:\w+['’]s )?(?:\w+ )?(?:{re.escape(person.label)}|{re.escape(first or '@')})\b",
+        low))
+
+
+def _cast(text: str, occupation: str | None, gender: str, secret: str | None
+          ) -> tuple[list[PremiseAntagonist], list[PremiseAntagonist], Person | None]:
+    """Antagonists, allies (in order of mention) and the love interest."""
+    found = people(text, occupation, gender)  # type: ignore[arg-type]
+    other = "male" if gender == "female" else "female"
+    sec = secret or ""
+    love = next((p for p in found if "love" in p.flags), None) or next(
+        (p for p in found if p.gender == other and p.label in lexicon()["romantic_leads"]
+         and not re.search(rf"\b{re.escape(p.label)}\b", sec.lower())
+         and not (p.name and p.name.split()[0] in sec)
+         and not {"villain", "parent", "theirs", "ally"} & p.flags), None)
+    antagonists: list[PremiseAntagonist] = []
+    allies: list[PremiseAntagonist] = []
+    for p in found:
+        if p is love:
+            continue
+        person = PremiseAntagonist(role=p.role, label=p.label[:40], relation=p.relation[:60], gender=p.gender,
+                                   name=p.name)
+        if "ally" in p.flags:
+            if len(allies) < 2 and all(a.label != p.label for a in allies):
+                allies.append(person.model_copy(update={"role": "ally"}))
+            continue
+        if any(a.label == p.label for a in antagonists) or len(antagonists) >= 3:
+            continue
+        if ("villain" in p.flags or _in(p, sec)) and p.role in ("family", "rival") and "parent" not in p.flags:
+            person = person.model_copy(update={"role": "antagonist"})
+        antagonists.append(person)
+    return antagonists, allies, love
+
+
+def _who(t: str, assumed: list[str]) -> tuple[str | None, str, str | None]:
+    """The lead's name, gender and occupation (the gender noted in ``assumed`` when guessed)."""
+    fem = len(re.findall(r"\b(she|her)\b", t, re.I)) >= len(re.findall(r"\b(he|his|him)\b", t, re.I))
+    first = people(t, None, "female" if fem else "male")
+    lead = lead_name(t, {p.name.lower() for p in first if p.name}, [p.span for p in first])
+    occupation = lead_occupation(t, lead)
+    gender, g_assumed = gender_of_lead(t, lead, occupation)
+    if g_assumed:
+        assumed.append("lead_gender: female (no pronoun in the premise)")
+    return lead, gender, occupation
+
+
+def _kind(t: str, period: tuple[str, bool] | None) -> tuple[bool, str]:
+    supernatural = bool(set(_content(t)) & {"werewolf", "werewolves", "vampire", "vampires", "witch", "witches",
+                                             "magic", "curse", "cursed", "dragon", "ghost", "demon", "fae", "alpha",
+                                             "omega", "wolf", "pack", "luna"})
+    kind = "supernatural" if supernatural else ("historical" if period and period[1] else
+                                                "future" if period and period[0] == "near future" else "present")
+    return supernatural, kind
+
+
 def parse_premise(text: str) -> Premise:
     """A :class:`Premise` from free text; what the text does not say is assumed and noted.
 
@@ -422,65 +399,66 @@ def parse_premise(text: str) -> Premise:
     :data:`MAX_PREMISE_CHARS` characters, not English, or that contradicts itself.
     """
     t = _check_text(text)
+    p = _normalise(t)
     assumed: list[str] = []
-    occupation = _occupation(t)
-    gender, g_assumed = _gender(t)
-    if occupation in lexicon()["female_occupations"] or occupation in lexicon()["male_occupations"]:
-        gender, g_assumed = ("female" if occupation in lexicon()["female_occupations"] else "male"), False
-    if g_assumed:
-        assumed.append("lead_gender: female (no pronoun in the premise)")
-    poss = "her" if gender == "female" else "his"
-    pronoun = "she" if gender == "female" else "he"
-    antagonists, allies, love = _relations(t, occupation, gender)
-    lead = _lead_name(t, {a.name.lower() for a in antagonists + allies if a.name})
-    period = _period(t)
-    supernatural = bool(set(_content(t)) & {"werewolf", "werewolves", "vampire", "vampires", "witch", "witches",
-                                             "magic", "curse", "cursed", "dragon", "ghost", "demon", "fae", "alpha",
-                                             "omega", "wolf", "pack"})
-    kind = "supernatural" if supernatural else ("historical" if period and period[1] else
-                                                "future" if period and period[0] == "near future" else "present")
+    lead, gender, occupation = _who(p, assumed)
+    poss, pronoun = ("her", "she") if gender == "female" else ("his", "he")
+    period = _period(p)
+    supernatural, kind = _kind(p, period)
     if occupation is None:
         occupation = lexicon()["default_occupation"][kind]
         assumed.append(f"lead_occupation: {occupation}")
-    status = _status(t)
+    status = _lead_status(p, lead)
     if status is None:
         status = "overlooked"
         assumed.append(f"lead_status: {status}")
-    _contradictions(t)
+    _contradictions(p)
+    evidence = _evidence(p, pronoun)
+    secret = evidence[1] if evidence else _secret(p, pronoun)
+    antagonists, allies, love = _cast(p, occupation, gender, secret)
     if not antagonists:
         antagonists = [PremiseAntagonist(role="antagonist", label="rival heir", relation=f"{poss} ruthless rival",
                                          gender="male")]
         assumed.append(f"antagonists: {antagonists[0].relation}")
-    secret = _secret(t, pronoun)
     secret_about = "lead"
     if secret is None:
         secret = f"{antagonists[0].relation} ruined {poss} family and hid the proof"
         secret_about = "antagonist"
         assumed.append(f"secret: {secret}")
     elif not re.match(rf"({pronoun}|{poss})\b", secret, re.I):
-        secret_about = "antagonist" if any(a.label in secret.lower() for a in antagonists) else "lead"
-    place = _place(t, {p.lower() for p in (lead or "").split()})
-    if period is None:
-        period = ("present day", False)
-        assumed.append("period: present day")
-    world = " ".join(x for x in ((period[0] if period[0] != "present day" else "present-day"), place or "") if x)
-    if not place:
-        world = f"{world} city" if not supernatural else f"{world} town on the edge of the woods"
-        assumed.append(f"world: {world}")
-    locations, loc_assumed = _locations(t, occupation, kind)
+        secret_about = "antagonist" if any(a.label in secret.lower() or (a.name and a.name.split()[0] in secret)
+                                           for a in antagonists) else "lead"
+    world = _world(p, lead, period, supernatural, assumed)
+    locations, loc_assumed = _locations(p, occupation, kind)
     if loc_assumed:
         assumed.append("locations: " + ", ".join(loc_assumed))
-    stakes = _stakes(t, poss)
+    stakes = _stakes(p, poss)
     if stakes is None:
         stakes = f"{poss} freedom and the life {pronoun} has built as {_a(occupation)}"
         assumed.append(f"stakes: {stakes}")
-    objects, obj_assumed = _objects(t, secret, early=bool(period[1]) and not re.match(r"19[2-9]\d", period[0]))
+    early = bool(period and period[1]) and not re.match(r"19[2-9]\d", period[0] if period else "")
+    objects, obj_assumed = _objects(p, secret, early=early, evidence=evidence[0] if evidence else None)
     if obj_assumed:
         assumed.append("objects: " + ", ".join(objects))
     return Premise(text=t, lead_name=lead, lead_gender=gender, lead_occupation=occupation, lead_status=status,
-                   antagonists=antagonists, allies=allies, love_interest=love, secret=secret[:200], secret_about=secret_about,
-                   world=world[:80], period=period[0], supernatural=supernatural, locations=locations,
-                   stakes=stakes[:120], objects=objects, tropes=nearest_tropes(t), assumed=assumed)
+                   antagonists=antagonists, allies=allies, love_interest=love.relation[:60] if love else "",
+                   love_name=love.name if love else None, secret=secret[:200], secret_about=secret_about,
+                   world=world[:80], period=period[0] if period else "present day", supernatural=supernatural,
+                   locations=locations, stakes=stakes[:120], objects=objects, tropes=nearest_tropes(t),
+                   assumed=assumed)
+
+
+def _world(t: str, lead: str | None, period: tuple[str, bool] | None, supernatural: bool,
+           assumed: list[str]) -> str:
+    place = _place(t, {w.lower() for w in (lead or "").split()})
+    if period is None:
+        assumed.append("period: present day")
+    label = period[0] if period and period[0] != "present day" else "present-day"
+    world = " ".join(x for x in (label, place or "") if x)
+    if not place:
+        world = f"{world} city" if not supernatural else f"{world} town on the edge of the woods"
+        assumed.append(f"world: {world}")
+    return world
 
 
 _OPPOSITES = (("rich", ("poor", "penniless", "broke", "bankrupt")), ("wealthy", ("poor", "penniless", "broke")),
