@@ -11,7 +11,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from dramagen.errors import DramagenError  # noqa: E402
-from dramagen.ui import launch  # noqa: E402
+from dramagen.studio import launch  # noqa: E402
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="dramagen writers' studio (web app)")

@@ -13,11 +13,11 @@ gradio_client = pytest.importorskip("gradio_client")
 def test_animatic_button_makes_a_video_for_the_picked_episode(tmp_path, monkeypatch):
     from pathlib import Path
 
-    import dramagen.ui as ui
+    from dramagen import studio
 
     monkeypatch.setenv("DRAMAGEN_WORKSPACE", str(tmp_path / "ws"))
     make_season(tmp_path / "ws" / "tiny")
-    demo = ui.build()
+    demo = studio.build()
     demo.queue()
     import socket
 

@@ -120,3 +120,25 @@ def test_a_season_made_before_dates_were_recorded(season, tmp_path):
     assert "Draft date: 2023-07-09\n" in next((tmp_path / "x" / "ep001").glob("*.fountain")).read_text()
     generate_season(None, copy, generator=StubGenerator(), stop_after="plan", resume=True)
     assert SeasonDir(copy).load_request().created == datetime.date(2023, 7, 9)
+
+
+def test_fountain_import_gives_the_same_bytes_from_the_cli_and_the_studio(season, tmp_path):
+    """`dramagen import` and the studio's Save script are one action (dramagen.service.import_fountain):
+    the same edit gives the same files, dated with the season's draft date (not the day of the import)."""
+    from dramagen.studio import edits
+
+    cli_copy, studio_copy = tmp_path / "cli", tmp_path / "studio"
+    shutil.copytree(season, cli_copy)
+    shutil.copytree(season, studio_copy)
+    original = (season / "episodes" / "ep002" / "script.fountain").read_text()
+    edited = original.replace("Draft date: 2024-03-05", "Draft date: 1999-01-01") + "\nA door slams somewhere.\n"
+    (tmp_path / "ep2.fountain").write_text(edited)
+    r = cli("import", str(tmp_path / "ep2.fountain"), "--season", str(cli_copy), "--episode", "2")
+    assert r.returncode == 0, r.stderr
+    assert edits.save_script(SeasonDir(studio_copy), 2, edited) is True
+    for name in ("script.fountain", "script.json"):
+        a = (cli_copy / "episodes" / "ep002" / name).read_bytes()
+        assert a == (studio_copy / "episodes" / "ep002" / name).read_bytes(), name
+    fountain = (cli_copy / "episodes" / "ep002" / "script.fountain").read_text()
+    assert "Draft date: 2024-03-05\n" in fountain and "A door slams somewhere." in fountain
+    assert edits.save_script(SeasonDir(studio_copy), 2, fountain) is False  # unchanged: nothing written

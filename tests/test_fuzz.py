@@ -721,9 +721,9 @@ def test_cli_any_words(args):
 @explorable
 def test_project_folders(data, base_season):
     """A damaged season folder: the studio opens it, or says why (a DramagenError); the checker too."""
-    from dramagen import ui
     from dramagen.check import check_dir
     from dramagen.season import SeasonDir
+    from dramagen.studio import workspace
 
     tmp = Path(tempfile.mkdtemp(prefix="fuzz-proj-"))
     try:
@@ -731,7 +731,7 @@ def test_project_folders(data, base_season):
         shutil.copytree(base_season, season)
         done = damage(data, season)
         count("project folders")
-        sd = tolerate_known(ui._validate_season, season, "fuzz")
+        sd = tolerate_known(workspace.validate_season, season, "fuzz")
         if isinstance(sd, SeasonDir):  # opened: what the studio then reads must read (or fail clearly)
             for load in (sd.load_request, lambda: [sd.load_stats(f"episodes/ep{n:03d}/stats.json")
                                                    for n in sd.episodes_done("beats")],
@@ -748,7 +748,8 @@ def test_project_folders(data, base_season):
 @explorable
 def test_project_zips(data, base_season):
     """A season zip, damaged and with hostile member names: opened or refused; nothing lands outside."""
-    from dramagen import ui
+    from dramagen.studio import workspace
+    from dramagen.studio.session import Session
 
     tmp = Path(tempfile.mkdtemp(prefix="fuzz-zip-"))
     try:
@@ -784,14 +785,14 @@ def test_project_zips(data, base_season):
         sentinel = tmp / "outside"
         sentinel.mkdir()
         before = {p.name for p in tmp.iterdir()}
-        sess: dict = {}
+        sess = Session()
         count("project zips")
-        sd = tolerate_known(ui._open_zip, sess, zpath)
+        sd = tolerate_known(workspace.open_zip, sess, zpath)
         if isinstance(sd, DramagenError):
-            assert not sess.get("dir")
+            assert not sess.dir
         elif sd is not None:
             assert sd.exists()
-            ui._drop_dir(sess)
+            sess.drop_dir()
         assert {p.name for p in tmp.iterdir()} == before
         assert not list(sentinel.iterdir())
         assert not Path("/tmp/evil-abs.txt").exists() and not (tmp.parent / "evil.txt").exists()
@@ -935,7 +936,8 @@ def test_studio_log_has_no_traceback(studio):
             blocks.append(b)
     ours = []
     for b in blocks:
-        if re.search(r'File "[^"]*/dramagen/ui\.py", line \d+, in _stream\n', b) and "TypeError: int() argument" in b:
+        if (re.search(r'File "[^"]*/dramagen/studio/tabs/playground\.py", line \d+, in complete\n', b)
+                and "TypeError: int() argument" in b):
             KNOWN["ui-playground-empty-number"] += 1  # known: see test_known_bug_playground_empty_number
         elif re.search(r'File "[^"]*/dramagen/', b) or "studio: unexpected error" in b:
             ours.append(b[:3000])
@@ -1010,9 +1012,10 @@ def test_known_bug_request_row_with_pins_not_a_mapping(tmp_path, pins):
 
 
 def test_known_bug_corrupt_project_zip(base_season, tmp_path):
-    """ui.safe_extract: a zip whose data is damaged (bad CRC, bad header) raises zipfile.BadZipFile while
+    """workspace.safe_extract: a zip whose data is damaged (bad CRC, bad header) raises zipfile.BadZipFile while
     extracting: the studio says "Something went wrong" instead of naming the problem."""
-    from dramagen import ui
+    from dramagen.studio import workspace
+    from dramagen.studio.session import Session
 
     zpath = tmp_path / "s.zip"
     with zipfile.ZipFile(zpath, "w", zipfile.ZIP_STORED) as z:
@@ -1022,7 +1025,7 @@ def test_known_bug_corrupt_project_zip(base_season, tmp_path):
     data[60] ^= 0xFF  # inside the first member's data: its CRC no longer matches
     zpath.write_bytes(bytes(data))
     with pytest.raises(InputError, match="zip"):
-        ui._open_zip({}, zpath)
+        workspace.open_zip(Session(), zpath)
 
 
 def test_known_bug_resume_with_a_corrupt_manifest_changes_the_season(base_season, tmp_path):
@@ -1158,14 +1161,16 @@ def test_fixed_a_wrong_model_leaves_no_season_folder(tmp_path):
 
 @pytest.mark.parametrize("field", ["max_new_tokens", "temperature", "seed"])
 def test_known_bug_playground_empty_number(field):
-    """ui._stream (the playground, /complete): ``int(seed)`` / ``float(temperature)`` on an emptied number
-    field (None) raise TypeError: a traceback in the app's log and no message naming the field."""
+    """studio.tabs.playground.complete (the playground, /complete): ``int(seed)`` / ``float(temperature)``
+    on an emptied number field (None) raise TypeError: a traceback in the app's log and no message naming
+    the field."""
     import gradio as gr
 
-    from dramagen import ui
+    from dramagen.studio.tabs import playground
 
     kw = {"max_new_tokens": 8, "temperature": 0.0, "seed": 1, field: None}
     try:
-        list(ui._stream("Story: Mara returns.", "stub", kw["max_new_tokens"], kw["temperature"], kw["seed"]))
+        list(playground.complete("Story: Mara returns.", "stub", kw["max_new_tokens"], kw["temperature"],
+                                 kw["seed"]))
     except gr.Error:
         pass  # a message for the page is fine too

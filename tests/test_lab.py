@@ -427,7 +427,8 @@ def test_ui_lab_tab(tmp_path):
 
 
 def test_ui_lab_reads_only_lab_runs(tmp_path, monkeypatch):
-    from dramagen.ui_lab import _inside_lab, make_experiment, variant_choices
+    from dramagen.studio.tabs.lab import inside_lab as _inside_lab
+    from dramagen.studio.tabs.lab import make_experiment, variant_choices
 
     monkeypatch.setenv("DRAMAGEN_WORKSPACE", str(tmp_path / "ws"))
     run = tmp_path / "ws" / "lab" / "x" / "runs" / "r1"

@@ -212,31 +212,34 @@ def _zip(path: Path, members: dict[str, bytes], links: dict[str, str] | None = N
 @pytest.mark.parametrize("member", ["../evil.txt", "season/../../evil.txt", "/tmp/dramagen-abs-evil.txt",
                                     "C:/evil.txt", "season\\..\\..\\evil.txt", "..\\evil.txt"])
 def test_project_zip_slip_is_refused(season, tmp_path, member):
-    from dramagen import ui
+    from dramagen.studio import workspace
+    from dramagen.studio.session import Session
 
     members = {f"season/{p.relative_to(season)}": p.read_bytes() for p in season.rglob("*") if p.is_file()}
     members[member] = b"gotcha"
     zpath = _zip(tmp_path / "up.zip", members)
-    sess: dict = {}
+    sess = Session()
     with pytest.raises(InputError, match="escapes the project folder"):
-        ui._open_zip(sess, zpath)
-    assert not sess.get("dir")
+        workspace.open_zip(sess, zpath)
+    assert not sess.dir
     assert not (tmp_path.parent / "evil.txt").exists() and not Path("/tmp/dramagen-abs-evil.txt").exists()
     assert not list(tmp_path.rglob("evil.txt"))
 
 
 def test_project_zip_with_a_link_is_refused(season, tmp_path):
-    from dramagen import ui
+    from dramagen.studio import workspace
+    from dramagen.studio.session import Session
 
     members = {f"season/{p.relative_to(season)}": p.read_bytes() for p in season.rglob("*") if p.is_file()}
     zpath = _zip(tmp_path / "up.zip", members, links={"season/notes.txt": "/etc/passwd"})
     with pytest.raises(InputError, match="escapes the project folder"):
-        ui._open_zip({}, zpath)
+        workspace.open_zip(Session(), zpath)
 
 
 def test_workspace_project_that_links_outside_is_refused(season, tmp_path, monkeypatch):
     """A workspace entry that is a link to a season elsewhere: refused by name (paths resolve inside)."""
-    from dramagen import ui
+    from dramagen.studio import workspace
+    from dramagen.studio.session import Session
 
     ws = tmp_path / "ws"
     ws.mkdir()
@@ -245,10 +248,10 @@ def test_workspace_project_that_links_outside_is_refused(season, tmp_path, monke
     (ws / "linked").symlink_to(outside, target_is_directory=True)
     monkeypatch.setenv("DRAMAGEN_WORKSPACE", str(ws))
     with pytest.raises(InputError, match="a path inside"):
-        ui._open_workspace({}, "linked")
+        workspace.open_workspace(Session(), "linked")
     for bad in ("../outside-season", "/etc", "..", "a/b"):
         with pytest.raises(InputError, match="project name"):
-            ui._open_workspace({}, bad)
+            workspace.open_workspace(Session(), bad)
 
 
 def test_export_and_import_paths_stay_in_their_folders(season, tmp_path):

@@ -1,4 +1,4 @@
-"""The writers' studio (dramagen.ui) end to end, through its named API with gradio_client.
+"""The writers' studio (dramagen.studio) end to end, through its named API with gradio_client.
 
 The app runs as a subprocess on a free 127.0.0.1 port, as a user would start it, but with
 a fast stand-in generator (``StubGenerator``: plausible one-liners built from the prompt,
@@ -51,10 +51,11 @@ def getaddrinfo(host, *a, **kw):
     return _getaddrinfo(host, *a, **kw)
 socket.socket.connect, socket.getaddrinfo = connect, getaddrinfo
 from tests.stand_in import StubGenerator
-import dramagen.ui as ui
+import dramagen.studio.session as session
+from dramagen.studio import launch
 stub = StubGenerator(delay={delay!r}, delay_file={delay_file!r})
-ui.load_generator = lambda model=None, **kw: stub
-ui.launch(port={port}, auth={auth!r})
+session.load_generator = lambda model=None, **kw: stub
+launch(port={port}, auth={auth!r})
 """
 
 
@@ -504,7 +505,8 @@ def test_helpers_units(tmp_path):
     """Pure helpers: the zip guard, names, Dataframe parsing, the timeline."""
     from dramagen.errors import InputError
     from dramagen.models import Beat, EpisodeBeats
-    from dramagen.ui import parse_auth, parse_characters, safe_extract, timeline_html
+    from dramagen.studio.views import parse_auth, parse_characters, timeline_html
+    from dramagen.studio.workspace import safe_extract
 
     good = _zip(tmp_path / "good.zip", {"s/request.json": b"{}", "s/episodes/ep001/beats.json": b"{}"})
     safe_extract(good, tmp_path / "out")

@@ -309,14 +309,13 @@ def import_(
     from pathlib import Path
 
     from .errors import InputError
-    from .fountain import from_fountain, to_fountain
-    from .season import SeasonDir, atomic_write_text
+    from .season import SeasonDir
+    from .service import check_episode_number, import_fountain
     from .stages.script import script_issues
 
     season = SeasonDir(season_dir)
-    bible, plan = season.load_bible(), season.load_plan()
-    if not 1 <= episode <= len(plan.episodes):
-        raise InputError("episode", episode, f"an episode number from 1 to {len(plan.episodes)}")
+    bible = season.load_bible()
+    check_episode_number(season, episode)
     try:
         text = Path(fountain_file).read_text(encoding="utf-8")
     except OSError as e:
@@ -324,11 +323,10 @@ def import_(
     except UnicodeDecodeError as e:
         raise InputError("fountain_file", fountain_file, "a Fountain file in UTF-8",
                          f"byte {e.start} is not UTF-8") from None
-    ep = plan.episode(episode)
-    script = from_fountain(text, bible, episode, ep.target_seconds)  # raises with the line number
-    season.write_model(season.script_path(episode), script)
-    atomic_write_text(season.episode_dir(episode) / "script.fountain", to_fountain(script, bible, ep))
-    season.shooting_path(episode).unlink(missing_ok=True)  # stale: rebuilt by generate --resume
+    # the same import as the studio's: script.json, script.fountain dated with the season's draft date,
+    # the stale shooting script removed (rebuilt by generate --resume)
+    script = import_fountain(season, episode, text)
+    ep = season.load_plan().episode(episode)
     issues = script_issues(script, bible, ep)
     console.print(f"imported episode {episode}: {len(script.scenes)} scenes, {script.estimated_seconds:.1f} s")
     for i in issues:
@@ -585,7 +583,7 @@ def serve(host: str = typer.Option("127.0.0.1", help="bind address (127.0.0.1 un
           port: int = typer.Option(7860), model: Optional[str] = typer.Option(None, "--model", "-m"),
           auth: Optional[str] = typer.Option(None, help="user:pass")) -> None:
     """Launch the web app."""
-    from .ui import launch
+    from .studio import launch
 
     launch(host=host, port=port, model=model, auth=auth)
 

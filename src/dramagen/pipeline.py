@@ -222,8 +222,8 @@ class Runner:
 
     def episodes_step(self, state: SeasonState, upto: str = "beats") -> SeasonState:
         """Beats, then script, then shooting script, episode by episode (each written at once)."""
-        from .fountain import to_fountain
         from .planner import layout_beats
+        from .service import write_fountain
         from .shooting import shooting_script
         from .stages.beats import write_beats
         from .stages.script import write_script
@@ -253,7 +253,7 @@ class Runner:
         t0 = time.perf_counter()
         params: dict = {}
         # the season's creation date (request.json): the same season gives the same bytes on any day
-        draft_date = (state.request.created or (self.season.draft_date() if self.season else today())).isoformat()
+        draft_date = state.request.created or (self.season.draft_date() if self.season else today())
         for n in todo:
             ep = plan.episode(n)
             ctx = self._ctx(state.request)
@@ -278,8 +278,7 @@ class Runner:
                 self._save_manifest(state, params)
                 self.season.write_model(self.season.beats_path(n), state.beats[n])
                 if n in state.scripts:
-                    atomic_write_text(self.season.episode_dir(n) / "script.fountain",
-                                      to_fountain(state.scripts[n], bible, ep, draft_date=draft_date))
+                    write_fountain(self.season, n, state.scripts[n], bible, ep, draft_date)
                     self.season.write_model(self.season.script_path(n), state.scripts[n])
                 if n in state.shootings:
                     self.season.write_model(self.season.shooting_path(n), state.shootings[n])

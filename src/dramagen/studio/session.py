@@ -1,0 +1,311 @@
+"""A studio session: its season folder, its running jobs (and Stop), and the one handler wrapper.
+
+Each browser tab (or ``gradio_client.Client``) holds a :class:`Session` in a ``gr.State``; it
+works on its own season folder (:class:`dramagen.season.SeasonDir`) in a private temporary
+directory, removed when the page goes away. Every event handler goes through :func:`handler`:
+known errors become a plain message for the page (never a traceback), and a handler that
+yields streams. Long work runs as a :class:`Job` in a thread (:func:`run_job`), streaming what
+the model writes into a textbox; :func:`stop` cancels a session's jobs at their next slot.
+
+This module is where streaming, stop and autosave grow (the job queue, the session's state);
+the tabs only lay out components and translate.
+"""
+
+from __future__ import annotations
+
+import atexit
+import functools
+import inspect
+import logging
+import os
+import queue
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import gradio as gr  # noqa: E402
+
+from ..errors import DramagenError, InputError  # noqa: E402
+from ..llm import load_generator  # noqa: E402  (tests replace it with a stand-in: see tests/test_ui.py)
+from ..season import SeasonDir  # noqa: E402
+
+log = logging.getLogger("dramagen.studio")
+
+_SESSIONS_ROOT: Path | None = None
+_SESSIONS_LOCK = threading.Lock()
+
+
+def _sessions_root() -> Path:
+    global _SESSIONS_ROOT
+    with _SESSIONS_LOCK:
+        if _SESSIONS_ROOT is None or not _SESSIONS_ROOT.exists():
+            _SESSIONS_ROOT = Path(tempfile.mkdtemp(prefix="dramagen-studio-"))
+            atexit.register(shutil.rmtree, _SESSIONS_ROOT, True)
+        return _SESSIONS_ROOT
+
+
+# --------------------------------------------------------------------------- the session
+
+
+@dataclass
+class Session:
+    """One page's state: an id (for its jobs) and its season folder (None before the first season)."""
+
+    id: str = ""
+    dir: str | None = None
+
+    def sid(self) -> str:
+        if not self.id:
+            self.id = uuid.uuid4().hex[:12]
+        return self.id
+
+    def fresh_dir(self) -> Path:
+        """A new, empty season folder for this session (the previous one is removed)."""
+        self.drop_dir()
+        d = _sessions_root() / f"{self.sid()}-{uuid.uuid4().hex[:6]}" / "season"
+        d.mkdir(parents=True)
+        self.dir = str(d)
+        return d
+
+    def drop_dir(self) -> None:
+        if self.dir:
+            shutil.rmtree(Path(self.dir).parent, ignore_errors=True)
+        self.dir = None
+
+    def season(self, need: str = "bible") -> SeasonDir:
+        """The session's season; a clear error when the step it needs has not been done yet."""
+        sd = SeasonDir(self.dir) if self.dir else None
+        if sd is None or not sd.path.exists() or not sd.exists():
+            raise fail("No season yet: pick a trope and press **Write the bible** (or open a project).",
+                       "Nothing to work on")
+        if need in ("bible", "plan") and not sd.has_bible():
+            raise fail("This season has no bible yet: press **Write the bible** first.", "No bible")
+        if need == "plan" and not sd.has_plan():
+            raise fail("This season has no plan yet: press **Plan the season** first.", "No plan")
+        return sd
+
+
+def session_of(value: Any) -> Session:
+    """The Session in a gr.State value (a fresh one for anything else)."""
+    return value if isinstance(value, Session) else Session()
+
+
+def delete_session(value: Any) -> None:  # gr.State delete_callback
+    if isinstance(value, Session):
+        value.drop_dir()
+
+
+def season(sess: Any, need: str = "bible") -> SeasonDir:
+    """:meth:`Session.season` of a gr.State value."""
+    return session_of(sess).season(need)
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def fail(message: str, title: str = "Not yet") -> gr.Error:
+    """A message for the page (and the API client); no traceback anywhere."""
+    return gr.Error(message, title=title, print_exception=False)
+
+
+def error(e: BaseException) -> gr.Error:
+    """A user-readable error (never a stack trace)."""
+    if isinstance(e, gr.Error):
+        return e
+    if isinstance(e, DramagenError):
+        return gr.Error(str(e), title="Not accepted" if isinstance(e, InputError) else "Problem",
+                        print_exception=False)
+    log.exception("studio: unexpected error")
+    return gr.Error(f"Something went wrong ({type(e).__name__}: {str(e)[:200]}); the season on disk is unchanged.",
+                    title="Internal error", print_exception=False)
+
+
+def handler(fn: Callable) -> Callable:
+    """The one wrapper of every event handler: errors become a message (:func:`error`); a generator
+    function stays one (Gradio streams what it yields). The signature is kept for the named API."""
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def streaming(*a: Any, **kw: Any) -> Iterator[Any]:
+            try:
+                yield from fn(*a, **kw)
+            except gr.Error:
+                raise
+            except Exception as e:  # noqa: BLE001
+                raise error(e) from None
+
+        return streaming
+
+    @functools.wraps(fn)
+    def plain(*a: Any, **kw: Any) -> Any:
+        try:
+            return fn(*a, **kw)
+        except gr.Error:
+            raise
+        except Exception as e:  # noqa: BLE001
+            raise error(e) from None
+
+    return plain
+
+
+# --------------------------------------------------------------------------- the model
+
+
+_TLS = threading.local()  # the studio job running in this thread, if any
+
+
+def generator(model: str | None):
+    """The process's generator for ``model`` (loaded once), instrumented so that a studio job
+    hears when the model starts a batch, and can stop before the next one."""
+    return _instrument(load_generator(model or None))
+
+
+def _instrument(gen):
+    if getattr(gen, "_studio_instrumented", False):
+        return gen
+    orig = gen.generate
+
+    def generate(prompts, params=None, **kw):
+        job = getattr(_TLS, "job", None)
+        if job is not None:
+            n = getattr(params, "n", 1) or 1
+            job.tick(f"the model is writing {len(prompts)} line(s)" + (f" × {n} candidates" if n > 1 else "") + "…")
+        return orig(prompts, params, **kw)
+
+    try:
+        generate.__signature__ = inspect.signature(orig)  # the slot engine looks for `logprobs`
+    except (TypeError, ValueError):
+        pass
+    generate.__doc__ = orig.__doc__
+    try:
+        gen.generate = generate
+        gen._studio_instrumented = True
+    except AttributeError:  # a generator that refuses attributes: used as it is
+        pass
+    return gen
+
+
+# --------------------------------------------------------------------------- jobs and Stop
+
+
+class Stopped(Exception):
+    """Raised inside a job when the user pressed Stop."""
+
+
+class Job:
+    """One long piece of work in a thread; its text arrives through a queue."""
+
+    def __init__(self, sid: str):
+        self.sid = sid
+        self.q: queue.Queue = queue.Queue()
+        self.cancel = threading.Event()
+
+    def on_text(self, kind: str, text: str) -> None:
+        if self.cancel.is_set():
+            raise Stopped()
+        self.q.put(("text", kind, text))
+
+    def tick(self, message: str) -> None:
+        if self.cancel.is_set():
+            raise Stopped()
+        self.q.put(("tick", "", message))
+
+
+_JOBS: dict[str, set[Job]] = {}  # session id → the jobs running for it (for Stop)
+_JOBS_LOCK = threading.Lock()
+
+
+def _start(sid: str, work: Callable[[Job], dict]) -> tuple[Job, threading.Thread, dict]:
+    job = Job(sid)
+    with _JOBS_LOCK:
+        _JOBS.setdefault(sid, set()).add(job)
+    out: dict = {}
+
+    def target() -> None:
+        _TLS.job = job
+        try:
+            out["value"] = work(job)
+        except BaseException as e:  # noqa: BLE001 - reported to the page by run_job
+            out["error"] = e
+        finally:
+            _TLS.job = None
+
+    t = threading.Thread(target=target, name=f"studio-{sid}", daemon=True)
+    t.start()
+    return job, t, out
+
+
+def _end(job: Job) -> None:
+    job.cancel.set()  # the page went away or Stop was pressed: the thread stops at its next slot
+    with _JOBS_LOCK:
+        jobs = _JOBS.get(job.sid, set())
+        jobs.discard(job)
+        if not jobs:
+            _JOBS.pop(job.sid, None)
+
+
+def run_job(sess: Session, work: Callable[[Job], dict], stream: Any, progress: Any, what: str,
+            expected: int = 0) -> Iterator[dict]:
+    """Run ``work(job)`` in a thread, streaming its text into ``stream``; yields component updates,
+    the last one being ``work``'s result. Stop (or closing the page) cancels it at the next slot."""
+    job, t, out = _start(sess.sid(), work)
+    lines: list[str] = []
+    count = 0
+    progress(0, desc=f"{what}…")
+    last = 0.0
+    try:
+        while t.is_alive() or not job.q.empty():
+            try:
+                kind, slot, text = job.q.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if kind == "text":
+                count += 1
+                lines.append(f"{slot}: {text}")
+                desc = f"{what}: {count} lines written"
+            else:
+                lines.append(f"— {text}")
+                desc = f"{what}: {text}"
+            progress(min(count, expected) / expected if expected else (count, None), desc=desc,
+                     **({} if expected else {"unit": "lines"}))
+            if time.monotonic() - last > 0.15:
+                last = time.monotonic()
+                yield {stream: "\n".join(lines[-400:])}
+        t.join()
+        yield from _outcome(out, stream, lines, what)
+    finally:
+        _end(job)
+
+
+def _outcome(out: dict, stream: Any, lines: list[str], what: str) -> Iterator[dict]:
+    if "error" in out:
+        e = out["error"]
+        if isinstance(e, Stopped):
+            gr.Warning(f"Stopped: {what} was cancelled; the season keeps what was there before.")
+            yield {stream: "\n".join(lines[-400:] + ["— stopped"])}
+            return
+        raise error(e) from None
+    result = dict(out.get("value") or {})
+    result[stream] = "\n".join(lines[-400:] + [f"— done: {what}"])
+    yield result
+
+
+def stop(sess: Any) -> str:
+    """Stop this session's running generation (it ends at the next slot)."""
+    sid = sess.id if isinstance(sess, Session) else None
+    with _JOBS_LOCK:
+        jobs = list(_JOBS.get(sid, ())) if sid else []
+    if not jobs:
+        return "Nothing is running."
+    for job in jobs:
+        job.cancel.set()
+    return "Stopping… (the model finishes the line it is writing)"

@@ -1,0 +1,119 @@
+"""Tab 1 · Trope: the catalogue trope or a free-text premise, the season's options, **Write the bible**."""
+
+from __future__ import annotations
+
+import html
+
+import gradio as gr
+
+from ...errors import DramagenError
+from ...models import MAX_EPISODES, MAX_SECONDS, MIN_EPISODES, MIN_SECONDS
+from ...season import SeasonDir
+from .. import edits, page, views
+from ..page import Page
+from ..session import handler, session_of
+from . import bible
+
+OPTION_FIELDS = ("mode", "trope", "custom_text", "episodes", "length", "paywall", "seed", "model", "candidates",
+                 "pins.title")
+FIRST_TROPE = "werewolf-rejected-mate"
+
+
+def trope_choices() -> list[tuple[str, str]]:
+    from ...tropes import list_tropes
+
+    return [(f"{t.name} ({t.genre})", t.id) for t in list_tropes()]
+
+
+def first_trope(choices: list[tuple[str, str]]) -> str:
+    return FIRST_TROPE if any(v == FIRST_TROPE for _, v in choices) else choices[0][1]
+
+
+def layout(p: Page) -> None:
+    tropes = trope_choices()
+    first = first_trope(tropes)
+    with gr.Row(equal_height=False):
+        with gr.Column(scale=3, min_width=300):
+            p.mode = gr.Radio(["Catalogue", "Free text"], value="Catalogue", label="Trope from", elem_id="trope-mode")
+            p.trope_dd = gr.Dropdown(tropes, value=first, label="Catalogue trope", elem_id="trope-dd",
+                                     filterable=True, allow_custom_value=True)
+            p.custom_text = gr.Textbox(label="Your trope (free text)", lines=3, max_lines=8, visible=False,
+                                       placeholder="A nurse discovers the billionaire patient she saved is "
+                                                   "the husband who faked his death.", elem_id="custom-text")
+            p.card = gr.HTML(views.trope_card("Catalogue", first, ""), elem_id="trope-card")
+        with gr.Column(scale=2, min_width=280):
+            p.episodes = gr.Number(60, precision=0, step=1, label=f"Episodes ({MIN_EPISODES}–{MAX_EPISODES})",
+                                   elem_id="episodes")
+            p.length = gr.Number(75, step=1, label=f"Episode length ({MIN_SECONDS:g}–{MAX_SECONDS:g} s)",
+                                 elem_id="length")
+            p.paywall = gr.Number(10, precision=0, step=1, label="Paywall: last free episode", elem_id="paywall")
+            p.seed = gr.Number(0, precision=0, step=1, label="Seed", elem_id="seed")
+            p.model_dd = gr.Dropdown(p.model_choices, value=p.default_model, label="Model", allow_custom_value=True,
+                                     elem_id="model")
+            with gr.Accordion("More options", open=False):
+                p.candidates = gr.Number(6, precision=0, step=1, label="Candidates per line (best of n, 1–32)",
+                                         elem_id="candidates")
+                p.title_pin = gr.Textbox(label="Pin the series title (optional)", elem_id="title-pin")
+            p.start_btn = gr.Button("Write the bible →", variant="primary", elem_id="start")
+            gr.Markdown("Starts a new season in this tab (save the current one first under **Projects**).",
+                        elem_classes="studio-hint")
+    p.opt_status = gr.Markdown(elem_classes="studio-status", elem_id="opt-status")
+
+
+def _field_index(field: str) -> int:
+    f = field.split(".")[0] if not field.startswith("pins.title") else "pins.title"
+    if f == "trope":
+        return -1  # decided by the mode below
+    if f == "pins":
+        return OPTION_FIELDS.index("pins.title")
+    return OPTION_FIELDS.index(f) if f in OPTION_FIELDS else -2
+
+
+def validate_options(mode, trope_id, custom_text, episodes, length, paywall, seed, model, candidates, title_pin,
+                     *rest):
+    """gr.validate for each option (the same rules as the CLI); messages appear next to the fields."""
+    out = [gr.validate(True, "") for _ in range(10 + len(rest))]
+    try:
+        edits.make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, model, candidates, title_pin)
+    except DramagenError as e:
+        field = getattr(e, "field", None) or ("model" if "model" in str(e)[:8] else "trope")
+        i = _field_index(field)
+        if i == -1:
+            i = 2 if mode == "Free text" else 1
+        if i < 0:
+            i = 1
+        out[i] = gr.validate(False, str(e))
+    return out
+
+
+def wire(p: Page) -> None:
+    def on_mode(m, tid, text):
+        return gr.update(visible=m == "Catalogue"), gr.update(visible=m == "Free text"), views.trope_card(m, tid, text)
+
+    card_in = [p.mode, p.trope_dd, p.custom_text]
+    p.mode.change(on_mode, card_in, [p.trope_dd, p.custom_text, p.card], api_visibility="private", queue=False)
+    p.trope_dd.change(views.trope_card, card_in, p.card, api_name="trope_card", queue=False)
+    p.custom_text.blur(views.trope_card, card_in, p.card, api_visibility="private", queue=False)
+
+    @handler
+    def write_bible_start(mode: str = "Catalogue", trope: str | None = None, custom_text: str | None = None,
+                          episodes: int = 60, length: float = 75, paywall: int = 10, seed: int = 0,
+                          model: str | None = None, candidates: int = 6, title_pin: str | None = None,
+                          sess_=None, progress=gr.Progress()):
+        """Start a new season from the options and write its series bible (streams)."""
+        req = edits.make_request(mode, trope, custom_text, episodes, length, paywall, seed, model, candidates,
+                                 title_pin)
+        sess = session_of(sess_)
+        sd = SeasonDir(sess.fresh_dir())
+        req = sd.write_request(req)  # dated today: the scripts' draft date
+        yield {p.sess: sess, p.opt_status: f"New season: **{html.escape(req.trope[:60])}**, {req.episodes} episodes "
+                                           f"of {req.length:g} s, seed {req.seed}. Writing the bible…",
+               p.tabs: gr.Tabs(selected="bible"), **page.show_bible(p, sd), **page.show_plan(p, sd),
+               **page.show_episode_tabs(p, sd, None), p.files: None}
+        yield from bible.bible_job(p, sess, sd, req, req.pins, 0, progress)
+
+    outputs = [p.sess, p.tabs, p.opt_status, p.bible_status, p.bible_stream,
+               *[o for o in p.everything if id(o) not in (id(p.sess), id(p.tabs))]]
+    p.gen_events.append(p.start_btn.click(write_bible_start, [*p.options, p.sess], outputs, api_name="bible",
+                                          validator=validate_options, concurrency_id="generate",
+                                          show_progress_on=[p.bible_status]))

@@ -1,0 +1,207 @@
+"""Projects: season folders in the workspace (``DRAMAGEN_WORKSPACE``, default ``./seasons``) and
+season zips, opened into a session's folder and saved from it. Nothing outside the workspace or
+the session's folder is read or written: names are checked, zip members that would land outside
+(``..``, absolute paths, drive letters, links) and zip bombs are refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import uuid
+import zipfile
+import zlib
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..errors import InputError, SeasonDataError
+from ..models import SeasonRequest
+from ..season import SeasonDir, atomic_write_text, safe_join
+from .session import Session
+
+MAX_ZIP_BYTES = 512 * 1024 * 1024
+MAX_ZIP_MEMBERS = 20000
+_PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,63}$")
+
+
+def workspace() -> Path:
+    """Where projects are saved: ``DRAMAGEN_WORKSPACE`` or ``./seasons``."""
+    return Path(os.environ.get("DRAMAGEN_WORKSPACE") or "seasons").expanduser()
+
+
+def projects() -> list[str]:
+    """The season folders in the workspace."""
+    ws = workspace()
+    if not ws.is_dir():
+        return []
+    return sorted(p.name for p in ws.iterdir()
+                  if p.is_dir() and not p.name.startswith(".") and SeasonDir(p).exists())
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:48] or "season"
+
+
+def zip_season(sd: SeasonDir, out_dir: Path) -> str:
+    """The season folder as ``<title>.zip`` (one top folder, as ``/open_project`` expects)."""
+    title = sd.load_bible().title if sd.has_bible() else (sd.load_request().trope if sd.request_path.exists() else "")
+    name = _slug(title)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    target = out_dir / f"{name}.zip"
+    tmp = out_dir / f".{name}.zip.tmp"
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as z:
+        for f in sorted(sd.path.rglob("*")):
+            if f.is_file() and not f.name.endswith(".tmp"):
+                z.write(f, f"{name}/{f.relative_to(sd.path).as_posix()}")
+    os.replace(tmp, target)
+    return str(target)
+
+
+def check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not _PROJECT_NAME.match(name) or name in (".", ".."):
+        raise InputError("project name", name, "1–64 letters, digits, spaces, '.', '_' or '-', starting with a letter "
+                                               "or digit")
+    return name
+
+
+def save_to_workspace(sd: SeasonDir, name: str) -> Path:
+    """Copy the season into the workspace as ``name`` (replacing a season folder of that name)."""
+    name = check_name(name)
+    ws = workspace()
+    ws.mkdir(parents=True, exist_ok=True)
+    target = safe_join(ws, name)
+    if target.exists() and not (target.is_dir() and (SeasonDir(target).exists() or not any(target.iterdir()))):
+        raise InputError("project name", name, "a new name or an existing season folder",
+                         f"{target} exists and is not a season folder")
+    tmp = ws / f".{name}.saving-{uuid.uuid4().hex[:6]}"
+    shutil.copytree(sd.path, tmp, ignore=shutil.ignore_patterns(".*.tmp"))
+    old = None
+    if target.exists():
+        old = ws / f".{name}.old-{uuid.uuid4().hex[:6]}"
+        os.replace(target, old)
+    os.replace(tmp, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def validate_season(root: Path, where: str) -> SeasonDir:
+    """A season folder read through once: a broken file is reported now, not halfway through the work."""
+    sd = SeasonDir(root)
+    if not sd.exists():
+        raise SeasonDataError(f"project: {where} is not a dramagen season (no request.json or bible.json; expected a "
+                              f"folder written by `dramagen generate` or saved by the studio)")
+    try:
+        if sd.request_path.exists():
+            sd.load_request()
+        else:
+            bible = sd.load_bible()
+            plan = sd.load_plan() if sd.has_plan() else None
+            req = SeasonRequest(trope=bible.trope_id, episodes=len(plan.episodes) if plan else 60,
+                                paywall=plan.paywall if plan else 10)
+            atomic_write_text(sd.request_path, req.model_dump_json(indent=2) + "\n")
+        if sd.has_bible():
+            sd.load_bible()
+        if sd.has_plan():
+            sd.load_plan()
+        loaders = {"beats": sd.load_beats, "script": sd.load_script, "shooting": sd.load_shooting}
+        for stage, load in loaders.items():
+            for n in sd.episodes_done(stage):
+                load(n)
+    except (ValidationError, ValueError) as e:
+        raise SeasonDataError(f"project: {where}: {e}") from None
+    return sd
+
+
+def open_workspace(sess: Session, name: str) -> SeasonDir:
+    """A copy of workspace project ``name`` as the session's season."""
+    name = check_name(name)
+    src = safe_join(workspace(), name)
+    if not src.is_dir():
+        raise InputError("project", name, "a project in the workspace (" + (", ".join(projects()) or "none yet") + ")")
+    validate_season(src, name)
+    dest = sess.fresh_dir()
+    shutil.rmtree(dest)
+    shutil.copytree(src, dest)
+    return SeasonDir(dest)
+
+
+def safe_extract(zip_path: Path, dest: Path) -> None:
+    """Extract a zip into ``dest``, refusing any member that would land outside it (``..``,
+    absolute paths, drive letters, links) and zip bombs (size and count limits)."""
+    if not zipfile.is_zipfile(zip_path):
+        raise InputError("project", zip_path.name, "a .zip of a season folder")
+    dest = Path(dest).resolve()
+    try:
+        _extract_checked(zip_path, dest)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error) as e:
+        raise InputError("project", zip_path.name, "a readable .zip of a season folder",
+                         f"the zip is damaged: {e}") from None
+
+
+def _check_members(zip_path: Path, infos: list[zipfile.ZipInfo], dest: Path) -> None:
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise InputError("project", f"{len(infos)} files", f"a zip of at most {MAX_ZIP_MEMBERS} files")
+    total = 0
+    for info in infos:
+        name = info.filename.replace("\\", "/")
+        parts = [p for p in name.split("/") if p not in ("", ".")]
+        mode = (info.external_attr >> 16) & 0o170000
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts or mode == 0o120000:
+            raise InputError("project", info.filename, "a zip whose paths stay inside its folder",
+                             "this zip is refused: a path escapes the project folder")
+        if parts:
+            safe_join(dest, *parts)
+        total += info.file_size
+        if total > MAX_ZIP_BYTES:
+            raise InputError("project", zip_path.name, f"a zip of at most {MAX_ZIP_BYTES // 2**20} MiB unpacked")
+
+
+def _extract_checked(zip_path: Path, dest: Path) -> None:
+    with zipfile.ZipFile(zip_path) as z:
+        infos = z.infolist()
+        _check_members(zip_path, infos, dest)
+        for info in infos:
+            parts = [p for p in info.filename.replace("\\", "/").split("/") if p not in ("", ".")]
+            if not parts:
+                continue
+            target = safe_join(dest, *parts)
+            if info.is_dir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with z.open(info) as src, open(target, "wb") as out:
+                shutil.copyfileobj(src, out)
+
+
+def _find_season_root(d: Path) -> Path | None:
+    if SeasonDir(d).exists():
+        return d
+    for sub in sorted(p for p in d.iterdir() if p.is_dir()):
+        if SeasonDir(sub).exists():
+            return sub
+    return None
+
+
+def open_zip(sess: Session, zip_path: Path) -> SeasonDir:
+    """An uploaded season zip, unpacked safely, as the session's season."""
+    dest = sess.fresh_dir()
+    unpack = dest.parent / "unpacked"
+    try:
+        safe_extract(zip_path, unpack)
+        root = _find_season_root(unpack)
+        if root is None:
+            raise SeasonDataError(f"project: {zip_path.name} is not a dramagen season zip (no request.json or "
+                                  f"bible.json at its top or in its folder)")
+        validate_season(root, zip_path.name)
+        shutil.rmtree(dest)
+        shutil.move(str(root), str(dest))
+    except BaseException:
+        sess.drop_dir()
+        raise
+    finally:
+        shutil.rmtree(unpack, ignore_errors=True)
+    return SeasonDir(dest)
