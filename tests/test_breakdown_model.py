@@ -21,7 +21,7 @@ from .test_production import make_season
 
 NAMES = ["Celeste Vane", "Gabriel Stone"]
 TEXT = ("Celeste slams the contract onto the table and glares at Gabriel. GABRIEL: Put down that silver tray. "
-        "She stares at the wine.")
+        "She stares at the wine by the Valeberry gate.")
 
 
 @pytest.fixture()
@@ -38,7 +38,7 @@ def test_parse_items():
     ("table", None), ("silver tray", None), ("tray", None),
     ("wine glass", None),  # a known prop whose word ("wine") the text uses
     ("spaceship", "ungrounded"), ("stares", "ungrounded"),  # named nowhere / not after an article
-    ("gabriel", "name"), ("eyes", "not_an_item"), ("contract", "duplicate"), ("documents", "ungrounded"),
+    ("gabriel", "name"), ("gabriels", "name"), ("valeberry gate", "name"), ("legs", "not_an_item"), ("eyes", "not_an_item"), ("contract", "duplicate"), ("documents", "ungrounded"),
     ("agreement", "duplicate"),  # the rules' contract under another of its words
     ("a very long list of many words", "shape"),
 ])

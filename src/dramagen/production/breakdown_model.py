@@ -8,7 +8,8 @@ engine (:func:`dramagen.slots.fill_ranked`: cleaning, junk and rating checks, sc
 passes only when at least one of its items is new and grounded (:func:`judge`). The best
 candidate's items are then judged one by one: an item is **kept** when
 
-* it is 1-4 words, names no cast member, and its head noun is not on ``not_items`` in
+* it is 1-4 words, names no cast member nor anything the text only writes capitalised (a place,
+  a brand), and its head noun is not on ``not_items`` in
   ``data/breakdown.yaml`` (people, body parts, feelings, places, set fixtures), and
 * it is **grounded**: its head noun appears in the scene's text as a noun (after an article, a
   possessive or a number, up to two words before it: "her silver *tray*"), or it is a known prop or
@@ -116,7 +117,9 @@ def judge(item: str, field: str, text: str, names: list[str], taken: list[str]) 
     if not 1 <= len(words) <= 4 or len(words[-1]) < 3:
         return "shape"
     parts = {p.casefold() for n in names for p in n.split()}
-    if parts & {w.replace("'s", "") for w in words}:
+    if parts & ({w.replace("'s", "") for w in words} | {w[:-1] for w in words if w.endswith("s")}):
+        return "name"
+    if any(_proper(w, text) for w in words):  # "Valeberry mansion": a place's name
         return "name"
     if words[-1] in not_items():
         return "not_an_item"
@@ -127,6 +130,12 @@ def judge(item: str, field: str, text: str, names: list[str], taken: list[str]) 
     if item in low or known & set(taken) or _singular(words[-1]) in _heads(taken):
         return "duplicate"
     return None
+
+
+def _proper(word: str, text: str) -> bool:
+    """The text writes ``word`` capitalised wherever it uses it (a name, a place, a cue)."""
+    uses = re.findall(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)
+    return bool(uses) and all(u[0].isupper() for u in uses)
 
 
 def _taken(scene: SceneBreakdown) -> list[str]:
