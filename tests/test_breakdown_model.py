@@ -20,7 +20,8 @@ from .stand_in import StubGenerator
 from .test_production import make_season
 
 NAMES = ["Celeste Vane", "Gabriel Stone"]
-TEXT = ("Celeste slams the contract onto the table and glares at Gabriel. GABRIEL: Put down that silver tray. "
+TEXT = ("Celeste slams the contract onto the table and glares at Gabriel. She wears the diamond necklace; "
+        "the car waits. GABRIEL: Put down that silver tray. "
         "She stares at the wine by the Valeberry gate.")
 
 
@@ -38,12 +39,16 @@ def test_parse_items():
     ("table", None), ("silver tray", None), ("tray", None),
     ("wine glass", None),  # a known prop whose word ("wine") the text uses
     ("spaceship", "ungrounded"), ("stares", "ungrounded"),  # named nowhere / not after an article
-    ("gabriel", "name"), ("gabriels", "name"), ("valeberry gate", "name"), ("legs", "not_an_item"), ("eyes", "not_an_item"), ("contract", "duplicate"), ("documents", "ungrounded"),
+    ("gabriel", "name"), ("gabriels", "name"), ("valeberry gate", "name"), ("legs", "not_an_item"),
+    ("eyes", "not_an_item"), ("contract", "duplicate"), ("documents", "ungrounded"),
     ("agreement", "duplicate"),  # the rules' contract under another of its words
     ("a very long list of many words", "shape"),
+    ("car seat belt", "ungrounded"),  # "car" is a known prop, but it does not name the belt
+    ("diamonds", "ungrounded"),  # the text's diamond only describes the necklace
+    ("silver", "ungrounded"),
 ])
 def test_judge_keeps_only_grounded_new_items(item, reason):
-    assert judge(item, "props", TEXT, NAMES, ["contract"]) == reason
+    assert judge(item, "props", TEXT, NAMES, ["contract", "necklace"]) == reason
 
 
 def test_model_pass_keeps_grounded_refuses_the_rest_and_marks_sources(season):

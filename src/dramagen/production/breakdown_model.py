@@ -12,7 +12,8 @@ candidate's items are then judged one by one: an item is **kept** when
   a brand), and its head noun is not on ``not_items`` in
   ``data/breakdown.yaml`` (people, body parts, feelings, places, set fixtures), and
 * it is **grounded**: its head noun appears in the scene's text as a noun (after an article, a
-  possessive or a number, up to two words before it: "her silver *tray*"), or it is a known prop or
+  possessive or a number, up to two words before it, and ending the phrase: "her silver *tray*
+  rattles", not "the *diamond* necklace"), or it is a known prop or
   costume (``data/props.yaml``, ``data/breakdown.yaml``) whose words the text uses, and
 * it is **new**: not a rule item of the scene, nor the same known prop or head noun as one.
 
@@ -96,11 +97,36 @@ def grounded(item: str, text: str, field: str) -> bool:
     most), or a known prop/costume it is whose words the text uses."""
     head = item.split()[-1]
     noun = "(?:" + "|".join(re.escape(f) for f in _head_forms(head)) + ")"
-    if re.search(rf"(?<![\w-]){_DET}\s+(?:[\w'’-]+\s+){{0,2}}?{noun}(?![\w-])", text, re.IGNORECASE):
+    for m in re.finditer(rf"(?<![\w-]){_DET}\s+(?:[\w'’-]+\s+){{0,2}}?{noun}(?![\w-])", text, re.IGNORECASE):
+        if _phrase_ends(text[m.end():]):
+            return True
+    known = _known(item, field)
+    return bool(known) and bool(props_in(text, {k: vocabulary(field)[k] for k in known}))
+
+
+_FUNCTION = set("""a an the and or but of to in on at by for with from as into onto off over under across behind
+through against toward towards up down out away back is are was were be has have had will would can could
+should must do does did not no that which who whom whose where when while as if than then so he she it they we you
+i me him her them us his hers its their our your this these those there here""".split())
+
+
+def _phrase_ends(after: str) -> bool:
+    """A noun phrase ends before ``after``: punctuation or the text's end, a name, a function word, or a
+    verb/adverb-looking word ("the phone rings"); not another noun ("the diamond necklace")."""
+    m = re.match(r"\s*([\w'’-]+)", after)
+    if m is None:
         return True
+    nxt = m.group(1)
+    low = nxt.lower()
+    return nxt[0].isupper() or low in _FUNCTION or (low.endswith(("s", "ed", "ing", "ly")) and not low.endswith("ss"))
+
+
+def _known(item: str, field: str) -> list[str]:
+    """The known props/costumes ``item`` is: one of their words must name its head noun ("champagne
+    glass" is the wine glass; "car seat belt" is no car)."""
     vocab = vocabulary(field)
-    known = props_in(item, vocab)
-    return bool(known) and bool(props_in(text, {k: vocab[k] for k in known}))
+    forms = set(_head_forms(item.split()[-1]))
+    return [k for k in props_in(item, vocab) if any(a.split()[-1].lower() in forms for a in vocab[k])]
 
 
 def _singular(word: str) -> str:
@@ -125,11 +151,12 @@ def judge(item: str, field: str, text: str, names: list[str], taken: list[str]) 
         return "not_an_item"
     if not grounded(item, text, field):
         return "ungrounded"
-    known = set(props_in(item, vocabulary("props"))) | set(props_in(item, vocabulary("wardrobe")))
+    known = set(_known(item, "props")) | set(_known(item, "wardrobe"))
     low = {x.casefold() for x in taken}
     if item in low or known & set(taken) or _singular(words[-1]) in _heads(taken):
         return "duplicate"
     return None
+
 
 
 def _proper(word: str, text: str) -> bool:
