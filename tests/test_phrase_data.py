@@ -23,7 +23,8 @@ ALLOWED = {"a", "b", "object", "secret", "loc", "stakes"}
 SAMPLE = {"a": "Mara", "b": "Kai", "object": "the forged will", "secret": "she is the true heir",
           "loc": "the ballroom", "stakes": "her freedom"}
 MIN_COUNT = {"synopsis": 8, "cliffhanger": 8, "payoff": 8, "action": 10}
-WORDS = {"synopsis": (14, 26), "cliffhanger": (8, 16), "payoff": (14, 28), "action": (14, 30), "lines": (4, 16)}
+WORDS = {"synopsis": (14, 26), "cliffhanger": (8, 16), "payoff": (14, 28), "action": (14, 30), "lines": (4, 16),
+         "exchanges": (2, 14)}
 MIN_LINES = 8
 STORY_KEYS = {"world", "period", "supernatural", "stakes", "secrets", "objects", "relations"}
 SECRET_KEYS = {"id", "holder", "about", "text", "evidence"}
@@ -50,13 +51,16 @@ def _trope_files() -> list[Path]:
 
 
 def _variants(doc: dict):
-    """Every (section, text) pair of one phrase file; dialogue lines as section 'lines'."""
+    """Every (section, text) pair of one phrase file; dialogue lines as section 'lines', exchanges as 'exchanges'."""
     for section in MIN_COUNT:
         for text in doc[section]:
             yield section, text
     for who in ("a", "b"):
         for text in doc["lines"][who]:
             yield "lines", text
+    for pair in doc.get("exchanges") or []:
+        for text in pair:
+            yield "exchanges", text
 
 
 def test_all_sixteen_event_types_have_a_file():
@@ -155,3 +159,123 @@ def test_catalogue_still_loads_with_story_blocks():
     catalogue = load_catalogue()
     assert len(catalogue) == 28
     assert all(t.story is not None for t in catalogue.values())
+
+
+# --------------------------------------------------------------------------- every world, and conversations
+# The same library writes an 1890 island lighthouse, a 1920s music hall, a werewolf pack house and a modern office.
+
+MIN_EXCHANGES = 10
+MIN_NEUTRAL = {"action": 10, "payoff": 6, "cliffhanger": 6, "synopsis": 6}
+MAX_MODERN = 4  # modern-only action variants a file may keep (each refused before 1990)
+# things a scene in an island lighthouse or a palace does not have, though no single era word gives them away
+PLACE_BOUND = re.compile(r"\b(kitchens?|rooftops?|roof|bathrooms?|couch|sofa|elevators?|parking|garage|lobby|"
+                         r"street|sidewalk|office|cars?|taxi|phones?|laptop|texts?|takeout|airport|terminal|"
+                         r"suitcases?|coffee|cigar|cigarette|guns?|police|handcuffs)\b", re.I)
+# "the rooftop of {loc}" read "the rooftop of the ship's deck": at/across/in {loc}, never a part of it
+SUB_PLACE = re.compile(r"\b(?:the|a|an)\s+(?:[\w-]+\s+){0,3}?of \{loc\}|\{loc\}'s")
+# a named single person is not "their" (it read "clutched to their chest")
+THEIR = re.compile(r"\b(their|theirs|themselves|themself)\b", re.I)
+
+
+def _worlds():
+    from dramagen.story.grounding import World
+
+    return World(period="1890s"), World(period="present day", supernatural=True), World(period="1980s")
+
+
+def _neutral(text: str) -> bool:
+    """Works in any period and any place: kept in the 1890s and in a supernatural present, no place-bound word."""
+    from dramagen.story.grounding import keeps
+
+    old, magic, _ = _worlds()
+    filled = text.format(**SAMPLE)
+    return keeps(filled, old) and keeps(filled, magic) and not PLACE_BOUND.search(filled)
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_every_file_has_ten_two_line_exchanges(event):
+    exchanges = _phrase_files()[event].get("exchanges") or []
+    assert len(exchanges) >= MIN_EXCHANGES, f"{event}: {len(exchanges)} exchanges < {MIN_EXCHANGES}"
+    for pair in exchanges:
+        assert isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair), pair
+        assert not _fields(" ".join(pair)) & {"a", "b", "loc"}, f"{event}: no names inside an exchange: {pair}"
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_actions_payoffs_cliffhangers_and_synopses_work_in_every_world(event):
+    doc = _phrase_files()[event]
+    for section, least in MIN_NEUTRAL.items():
+        neutral = [t for t in doc[section] if _neutral(t)]
+        assert len(neutral) >= least, f"{event}.{section}: {len(neutral)} world-neutral variants < {least}"
+    exchanges = [t for pair in doc["exchanges"] for t in pair]
+    assert [t for t in exchanges if not _neutral(t)] == [], f"{event}: an exchange that not every world can say"
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_modern_only_actions_and_payoffs_are_refused_before_1990(event):
+    from dramagen.story.grounding import keeps
+
+    eighties = _worlds()[2]
+    doc = _phrase_files()[event]
+    for section in ("action", "payoff"):
+        other = [t for t in doc[section] if not _neutral(t)]
+        kept = [t for t in other if keeps(t.format(**SAMPLE), eighties)]
+        assert kept == [], f"{event}.{section}: neither world-neutral nor refused before 1990: {kept}"
+    modern = [t for t in doc["action"] if not _neutral(t)]
+    assert len(modern) <= MAX_MODERN, f"{event}: {len(modern)} modern-only actions > {MAX_MODERN}"
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_no_part_of_loc_and_no_their_for_one_person(event):
+    doc = _phrase_files()[event]
+    problems = [f"{section}: {text!r}" for section in ("synopsis", "cliffhanger", "payoff", "action")
+                for text in doc[section] if SUB_PLACE.search(text) or THEIR.search(text)]
+    assert not problems, f"{event}:\n" + "\n".join(problems)
+
+
+def test_the_library_loads_with_exchanges():
+    from dramagen.story.phrases import load_phrases
+
+    lib = load_phrases(str(PHRASES))
+    assert all(len(p.exchanges) >= MIN_EXCHANGES and all(len(x) == 2 for x in p.exchanges) for p in lib.values())
+
+
+MODERN_ACTIONS = [
+    "Mairi runs through the terminal toward Callum's gate, weaving around suitcases.",
+    "Ines glances at a buzzing phone and turns it face down.",
+    "Kai sits in the parking lot, rehearsing a sentence, then deletes a text unsent.",
+    "They laugh over takeout on the floor, the way they did years ago.",
+    "Mara's phone lights up with a photo taken an hour ago.",
+    "Kai reads the text message twice and pales.",
+    "Mara scrolls the group chat, then the missed calls, then puts the phone on speaker.",
+    "The security camera catches Kai at the door at midnight.",
+    "Mara swipes a key card and slips through the side door.",
+    "Kai taps a credit card on the counter and does not wait for the receipt.",
+    "Mara checks the boarding pass one more time at the airport.",
+]
+NEUTRAL_ACTIONS = [
+    "Mara climbs the stairs with a lamp, stops outside Kai's door, and listens.",
+    "Kai takes out the letter, reads the text of it twice, and folds it small.",
+    "A terminal illness is written in the doctor's hand at the foot of the page.",
+    "Mara sets the ring on the table between them and waits for Kai to speak.",
+    "Kai blows out the candle, and the window behind Mara goes dark.",
+]
+
+
+@pytest.mark.parametrize("text", MODERN_ACTIONS)
+def test_modern_scenes_are_refused_before_1990(text):
+    from dramagen.story.grounding import World, off_world
+
+    assert off_world(text, World(period="1890s")) == "anachronism"
+    assert off_world(text, World(period="1920s")) == "anachronism"
+    assert off_world(text, World(period="1980s")) == "anachronism"
+    assert off_world(text, World()) is None
+    assert off_world(text, World(supernatural=True)) is None
+
+
+@pytest.mark.parametrize("text", NEUTRAL_ACTIONS)
+def test_neutral_scenes_pass_in_every_period(text):
+    from dramagen.story.grounding import World, off_world
+
+    for world in (World(period="1890s"), World(period="18th century"), World(), World(supernatural=True)):
+        assert off_world(text, world) is None, (text, world)

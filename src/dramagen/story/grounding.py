@@ -20,7 +20,8 @@ import yaml
 
 from ..models import StoryEvent
 
-__all__ = ["keeps", "speech_table", "World", "world_of", "event_words", "grounded", "off_world", "event_check", "head_noun", "stem"]
+__all__ = ["keeps", "speech_table", "World", "world_of", "event_words", "grounded", "off_world", "event_check",
+           "head_noun", "stem"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
@@ -101,9 +102,16 @@ def grounded(text: str, words: set[str]) -> bool:
 
 
 #: a year said as the date of the story ("It's 2018", "in 1999"), and leaving the screen
-_META = re.compile(r"\b(?:in|it's|it is|since|year|summer of|winter of)\s+(?:19|20)\d\d\b(?!\s*(?:dollars|pounds|euros|yuan|"
+_META = re.compile(r"\b(?:in|it's|it is|since|year|summer of|winter of)\s+(?:19|20)\d\d\b"
+                   r"(?!\s*(?:dollars|pounds|euros|yuan|"
                    r"people|men|guests|miles|times))|\b(?:leave|leaves|leaving|off|out of|through|into) the screen\b",
                    re.I)
+
+
+@lru_cache(maxsize=1)
+def _modern_phrases() -> re.Pattern[str]:
+    """One pattern for the data's ``modern_phrases``: modern scenes a single word does not give away."""
+    return re.compile("|".join(f"(?:{p})" for p in _data()["modern_phrases"]), re.I)
 
 
 def off_world(text: str, world: World) -> str | None:
@@ -114,7 +122,9 @@ def off_world(text: str, world: World) -> str | None:
         return "meta"
     if not world.supernatural and ws & set(d["supernatural_words"]):
         return "supernatural"
-    if (world.year < 1990 and ws & set(d["modern_words"])) or (world.year < 1900 and ws & set(d["industrial_words"])):
+    if world.year < 1990 and (ws & set(d["modern_words"]) or _modern_phrases().search(text)):
+        return "anachronism"
+    if world.year < 1900 and ws & set(d["industrial_words"]):
         return "anachronism"
     return None
 

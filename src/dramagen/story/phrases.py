@@ -2,7 +2,8 @@
 
 Each file gives, for one event type, a one-clause ``summary`` and many variants of a
 synopsis, a cliffhanger, the next episode's opening payoff, camera-visible action
-paragraphs, and lines each participant says. Filled with a season's names, objects and
+paragraphs, lines each participant says, and two-line exchanges ({a} speaks, {b} answers) that
+read as one conversation about the event. Filled with a season's names, objects and
 secret, they serve as few-shot examples for the model and as fallbacks that stay on the
 story when no candidate passes. Variants are chosen with the run's seed.
 """
@@ -41,6 +42,8 @@ class EventPhrases(Model):
     payoff: list[str] = Field(..., min_length=1)
     action: list[str] = Field(..., min_length=1)
     lines: _Lines
+    #: two-line exchanges on this event: [what {a} says, what {b} answers]
+    exchanges: list[tuple[str, str]] = Field(..., min_length=6)
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ def _check_placeholders(path: Path, data: dict) -> None:
     texts = [data.get("summary", "")] + [t for k in ("synopsis", "cliffhanger", "payoff", "action")
                                          for t in data.get(k) or []]
     texts += [t for side in (data.get("lines") or {}).values() for t in side or []]
+    texts += [t for pair in data.get("exchanges") or [] for t in (pair if isinstance(pair, list) else [pair])]
     for t in texts:
         for _, name, _, _ in string.Formatter().parse(str(t)):
             if name is not None and name not in PLACEHOLDERS:
