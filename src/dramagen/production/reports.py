@@ -95,7 +95,8 @@ STRIP_HEADERS = ["Day", "Scene", "I/E", "Set", "D/N", "Pages", "Setups", "Cast",
 
 def stripboard_pdf(schedule: Schedule, breakdowns: list[Breakdown], title: str) -> bytes:
     w = page_width(wide=True)
-    widths = [22, 62, 24, 150, 22, 32, 32, 44]
+    scene_w = 62 + (5.2 * max(len(b.unit) + 1 for b in breakdowns) if len(breakdowns) > 1 else 0)  # "unit E001-S02"
+    widths = [22, scene_w, 24, 150, 22, 32, 32, 44]
     widths.append(w - sum(widths))
     rows, extra = [STRIP_HEADERS], []
     for cells, colour in _strip_rows(schedule, breakdowns):
