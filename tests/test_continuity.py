@@ -112,12 +112,12 @@ def _brought_down_in_episode_1(season_):
     away when episode 2 starts, until their arrival (the ledger replays)."""
     ledger = season_[3]
     arrival = ledger.events[2]
-    assert arrival.type == "arrival" and arrival.episode == 2
+    assert arrival.type == "arrival" and arrival.episode == 2, [(e.episode, e.type) for e in ledger.events]
     gone = arrival.target
     ep1 = ledger.events[1]
-    events = list(ledger.events)
-    events[1] = ep1.model_copy(update={"type": "downfall", "actor": ep1.actor if ep1.actor != gone else ep1.target,
-                                       "target": gone, "secret": ""})
+    events = list(ledger.events)  # episode 1 keeps its own event (later events may need it) and gains a downfall
+    events.insert(2, ep1.model_copy(update={"id": "ep001-down", "type": "downfall", "secret": "",
+                                            "actor": ep1.actor if ep1.actor != gone else ep1.target, "target": gone}))
     return ledger.model_copy(update={"events": events}), gone
 
 

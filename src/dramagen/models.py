@@ -97,7 +97,7 @@ class SeriesBible(Model):
     voices: dict[str, Voice] = Field(default_factory=dict, description="character name → animatic voice")
 
     @model_validator(mode="after")
-    def _unique(self) -> "SeriesBible":
+    def _unique(self) -> SeriesBible:
         names = [c.name.lower() for c in self.characters]
         if len(set(names)) != len(names):
             raise ValueError("characters: names must be unique")
@@ -134,11 +134,12 @@ class PinnedBible(Model):
     locations: list[Location] = Field(default_factory=list, max_length=6)
 
     @model_validator(mode="after")
-    def _unique(self) -> "PinnedBible":
+    def _unique(self) -> PinnedBible:
         names = [c.name.lower() for c in self.characters]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"characters: duplicate name(s) {', '.join(dup)}; each pinned character needs its own name")
+            raise ValueError(f"characters: duplicate name(s) {', '.join(dup)}; "
+                             "each pinned character needs its own name")
         locs = [loc.name for loc in self.locations]
         dupl = sorted({n for n in locs if locs.count(n) > 1})
         if dupl:
@@ -197,6 +198,7 @@ class StoryEvent(Model):
     location: str = Field("", max_length=40)
     detail: str = Field("", max_length=200, description="the secret's text, else the season's stakes")
     summary: str = Field("", max_length=300, description="one sentence (phrase library)")
+    nth: int = Field(0, ge=0, description="how many earlier events of the season have this type (phrase rotation)")
 
     @property
     def participants(self) -> list[str]:
@@ -252,7 +254,7 @@ class SeasonPlan(Model):
     paywall: int = Field(..., ge=1, description="the last free episode")
 
     @model_validator(mode="after")
-    def _consistent(self) -> "SeasonPlan":
+    def _consistent(self) -> SeasonPlan:
         if [e.number for e in self.episodes] != list(range(1, len(self.episodes) + 1)):
             raise ValueError("episodes: numbers must run 1..N")
         if self.paywall > len(self.episodes):
@@ -325,7 +327,7 @@ class SlotStats(Model):
     candidates: int = 0
     rejected: dict[str, int] = Field(default_factory=dict, description="rejection reasons → count")
 
-    def add(self, other: "SlotStats") -> None:
+    def add(self, other: SlotStats) -> None:
         for f in ("slots", "accepted", "repaired", "regenerated", "fallback", "candidates"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         merged = dict(self.rejected)
@@ -363,7 +365,7 @@ class SeasonRequest(Model):
         return v
 
     @model_validator(mode="after")
-    def _paywall(self) -> "SeasonRequest":
+    def _paywall(self) -> SeasonRequest:
         if self.paywall > self.episodes:
             raise ValueError(f"paywall: episode {self.paywall} is beyond the season's {self.episodes} episodes "
                              f"(accepted: 1 to {self.episodes})")

@@ -27,6 +27,7 @@ from ..slots import Slot
 from ..story.events import filler
 from ..story.grounding import event_check, event_words, grounded, keeps, world_of
 from ..story.scenes import phrase_options, scene_line
+from ..story.vocabulary import season_texts, season_vocabulary, vocabulary_check
 from ..timing import estimate_elements
 from . import _get, first
 from .beats import HOOK_MAX_SECONDS, _others, _Writer
@@ -43,6 +44,9 @@ class EventWriter(_Writer):
         self.opening: StoryEvent | None = plan_ep.opening
         self.world = dataclasses.replace(world_of(trope), bible=bible)
         self.need = event_words(self.ev, self.ev.detail)
+        self.strict = event_words(self.ev)  # the object and the type's verbs: what a model line must show
+        events = [e for e in (self.ev, self.opening) if e is not None]
+        self.vocab = season_vocabulary(season_texts(bible, trope, events))
         story = _get(trope, "story")
         self.base["world"] = (str(_get(story, "world", "")) if story is not None else "") or "Present day"
         self.kws = self.kws + sorted(self.need)
@@ -115,7 +119,8 @@ class EventWriter(_Writer):
                     require_name=True, allowed_words=self.words + _object_words(self.ev), keywords=self.kws,
                     min_words=ACTION_MIN, max_words=ACTION_MAX, sweet_words=ACTION_SWEET, labels=("Shot", "Beat"),
                     no_first_person=True, max_tokens=40, prefix=first(who[0]), candidates=self._n("beats.action"),
-                    check=event_check(names or who[:1], self.need, self.world), retry=False)
+                    check=vocabulary_check(self.vocab, event_check(names or who[:1], self.strict, self.world)),
+                    retry=False)
 
     def _action_examples(self) -> list[dict[str, str]]:
         """The same three worked action paragraphs for every beat of the episode (one shared prompt prefix)."""
@@ -156,10 +161,12 @@ class EventWriter(_Writer):
         r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line")
         order = rng(self.ctx.seed, "beats", self.ep.number, side, "line-examples").sample(range(len(raw)), len(raw))
         shown = [_fill_side(self.ev, side, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
-        options = [fill.fill(t) for t in raw]  # the shown examples may be fallbacks too (fewer repeats)
-        options = [t for t in options if keeps(t, self.world)] or options
-        free = [t for t in options if t not in used] or options
-        fallback = r.choice(free)
+        fallback = self._exchange_line(b, idx, j, speaker, side, fill, used)
+        if fallback is None:
+            options = [fill.fill(t) for t in raw]  # the shown examples may be fallbacks too (fewer repeats)
+            options = [t for t in options if keeps(t, self.world)] or options
+            free = [t for t in options if t not in used] or options
+            fallback = r.choice(free)
         used.add(fallback)
         ex_cue = (self.bible.character(self.ev.actor if side == "a" else self.ev.target) or ch)
         ex_to = first(self.ev.target if side == "a" else self.ev.actor)
@@ -169,10 +176,39 @@ class EventWriter(_Writer):
                     context={**self.base, "scene": self.scene, "examples": examples,
                              "cue": ch.cue if ch else speaker.upper(), "to": to, "paren": paren,
                              "speech": ch.speech if ch else ""},
-                    fallback=fallback, names=self.names, avoid=[speaker], allowed_words=self.words + _object_words(self.ev),
+                    fallback=fallback, names=self.names, avoid=[speaker],
+                    allowed_words=self.words + _object_words(self.ev),
                     keywords=self.kws, min_words=3, max_words=20, sweet_words=10, max_tokens=26,
                     candidates=self._n("beats.line"),
-                    check=event_check([], self.need, self.world), retry=False)
+                    check=self._line_check, retry=False)
+
+    def _line_check(self, text: str) -> str | None:
+        """A model line must show the event itself (its object or a verb of its type, not just a word of the
+        secret), stay in the world, and claim no family the cast does not have ('my wife', 'my father')."""
+        kin = _KIN.search(text)
+        if kin and not any(kin.group(1) in (c.tie or "").lower() for c in self.bible.characters):
+            return "off_story"
+        return vocabulary_check(self.vocab, event_check([], self.strict, self.world))(text)
+
+    def _exchange_line(self, b: Beat, idx: int, j: int, speaker: str, side: str, fill, used: set[str]) -> str | None:
+        """The fallback from one of the event's two-line exchanges, so that the beat's speakers answer each other.
+
+        The season rotates through the type's exchanges (``StoryEvent.nth``: the how-many-th event of its type),
+        so two betrayal episodes do not share them."""
+        pairs = [p for p in _exchanges(self.ev) if keeps(fill.fill(p[0]) + " " + fill.fill(p[1]), self.world)]
+        if not pairs:
+            return None
+        order = rng(self.ctx.seed, "beats", "exchanges", self.ev.type).sample(range(len(pairs)), len(pairs))
+        speakers = [c for c in b.characters if self.bible.character(c)]
+        other = next((c for c in speakers if c != speaker), None)
+        by_side = other is not None and self._side(other, idx, j) != side
+        pick = (self.ev.nth * len(self.sk.beats) + idx + j // 2) % len(pairs)
+        for step in range(len(pairs)):
+            pair = pairs[order[(pick + step) % len(pairs)]]
+            text = fill.fill(pair[0] if (side == "a" if by_side else j % 2 == 0) else pair[1])
+            if text not in used:
+                return text
+        return None
 
     def _fallback_line(self, i: int, d, speaker: str, used: set[str]) -> str:
         side = self._side(speaker, i, len(d.lines))
@@ -207,6 +243,20 @@ def _line_templates(ev: StoryEvent, side: str) -> list[str]:
 
     raw = getattr(phrases_for(ev.type).lines, side)
     return [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object)] or raw
+
+
+#: a relative the speaker claims ("my wife"): refused unless a character's tie names that relation
+_KIN = re.compile(r"\bmy (wife|husband|father|mother|son|daughter|sister|brother|baby|child|fiancee?|uncle|aunt)\b",
+                  re.I)
+
+
+def _exchanges(ev: StoryEvent) -> list[tuple[str, str]]:
+    """The event type's two-line exchanges that suit this event (no {secret} without a secret, papers signed only)."""
+    from ..story.phrases import fits_object, phrases_for
+
+    raw = [tuple(p) for p in getattr(phrases_for(ev.type), "exchanges", []) or []]
+    return [p for p in raw
+            if (ev.secret or "{secret}" not in p[0] + p[1]) and fits_object(p[0] + " " + p[1], ev.object)]
 
 
 def _object_words(ev: StoryEvent) -> list[str]:

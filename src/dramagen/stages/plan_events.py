@@ -4,7 +4,8 @@ Each slot's prompt is a concrete scene (``story.scenes.scene_line``: where, who,
 what just happened, what happens) after three of the season's other events as worked
 examples. A candidate must name the event's participants, show the event (its object, its
 secret or a verb of its type) and stay in the story's world (``story.grounding``);
-otherwise the event's own phrase from the library is the fallback. Groups of
+otherwise the event's own phrase from the library is the fallback, at once: an authored phrase
+beats a second round of the model (``Slot.retry=False``), and the plan step costs one round. Groups of
 :data:`~dramagen.stages.plan.GROUP` episodes as in ``stages.plan`` (a resumed season equals
 an uninterrupted one).
 """
@@ -18,6 +19,7 @@ from ..models import EpisodePlan, SeasonPlan, SeriesBible, StoryEvent
 from ..slots import Slot, WriteContext, fill
 from ..story.grounding import event_check, event_words, world_of
 from ..story.scenes import phrase_examples, phrase_fallback, scene_line
+from ..story.vocabulary import season_texts, season_vocabulary, vocabulary_check
 from . import _get, allowed_words, cast_line, keywords
 from .plan import GROUP, _title_check, _title_fallback, keep_written
 
@@ -52,6 +54,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
     words = allowed_words(bible, trope) + [w for e in plan.episodes if e.event
                                            for w in (e.event.object + " " + e.event.detail).title().split()]
     names, kws = bible.names, keywords(trope)
+    vocab = season_vocabulary(season_texts(bible, trope, [e.event for e in plan.episodes if e.event]))
     done: dict[int, EpisodePlan] = {}
     for g in sorted({(e - 1) // GROUP for e in wanted}):
         group = plan.episodes[g * GROUP:(g + 1) * GROUP]
@@ -70,7 +73,8 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 fallback=phrase_fallback(ev, "synopsis", world, ctx.seed, variant),
                 names=names, required=ev.participants, require_name=True, allowed_words=words,
                 keywords=kws + sorted(need), min_words=8, max_words=30, sweet_words=18, labels=("Episode",),
-                max_tokens=38, prefix=ev.actor.split()[0], check=event_check(ev.participants, need, world)))
+                max_tokens=38, prefix=ev.actor.split()[0],
+                check=vocabulary_check(vocab, event_check(ev.participants, event_words(ev), world)), retry=False))
         synopses = fill(ctx, syn_slots, purpose + ("synopsis",))
         line_slots = []
         for ep, syn in zip(group, synopses):
@@ -90,7 +94,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 names=names, required=ev.participants, require_name=True, allowed_words=words,
                 keywords=sorted(need) + [ep.cliffhanger_type], min_words=6, max_words=18, sweet_words=12,
                 labels=("Cliffhanger",), no_first_person=True, max_tokens=30, prefix=ev.actor.split()[0],
-                check=event_check(ev.participants, need, world)))
+                check=vocabulary_check(vocab, event_check(ev.participants, event_words(ev), world)), retry=False))
         lines = fill(ctx, line_slots, purpose + ("lines",))
         keep_written(group, wanted, synopses, lines, done)
     return plan.model_copy(update={"episodes": [done.get(e.number, e) for e in plan.episodes]})

@@ -120,12 +120,13 @@ def _secrets(p: Premise, roles: list[TropeRole]) -> list[TropeSecret]:
     ant = next((r for r in ("antagonist", "rival", "family") if r in have), "love_interest")
     objs = list(p.objects) + ["the pocket watch", "the torn photograph"]
     poss = p.possessive
-    first = TropeSecret(id="premise-secret", holder="lead" if p.secret_about == "lead" else ant,
+    first = TropeSecret(id="premise-secret", holder="lead" if p.secret_about == "lead" or p.lead_knows else ant,
                         about="lead" if p.secret_about == "lead" else ant, text=p.secret, evidence=objs[0])
     crime = TropeSecret(id="foe-crime", holder=ant, about=ant, evidence=objs[1],
                         text=f"the {_label(p, ant)} planned every humiliation {p.pronoun} suffered")
+    who_loves = p.love_name.split()[0] if p.love_name else f"the one who loves {'her' if poss == 'her' else 'him'}"
     love = TropeSecret(id="love-secret", holder="love_interest", about="love_interest", evidence=objs[2],
-                       text=f"the one who loves {'her' if poss == 'her' else 'him'} has known the truth all along")
+                       text=f"{who_loves} has known the truth all along")
     return [first, crime, love] if first.about == "lead" else [first, love]
 
 

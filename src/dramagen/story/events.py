@@ -18,9 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import EpisodePlan, SeasonPlan, SeriesBible
+from ..models import EpisodePlan, LedgerState, SeasonPlan, Secret, SeriesBible, StoryEvent, StoryLedger
 from ..seeding import rng
-from ..models import LedgerState, Secret, StoryEvent, StoryLedger
 from .ledger import LedgerError, apply_event, replay
 from .phrases import Filler, phrases_for
 
@@ -92,11 +91,11 @@ def story_facts(trope: Any, bible: SeriesBible) -> tuple[list[Secret], list[str]
     return secrets, objects, stakes
 
 
-def _initial(bible: SeriesBible, secrets: list[Secret], objects: list[str]) -> LedgerState:
+def _initial(bible: SeriesBible, secrets: list[Secret], objects: list[str], lead: str = "") -> LedgerState:
     knows = {s.id: sorted({s.holder, s.about}) for s in secrets}
     held = {o: "" for o in objects}
-    for s in secrets:  # one's own evidence is at hand; another's is hidden until discovered
-        held[s.evidence] = s.about if s.about == s.holder else ""
+    for s in secrets:  # one's own evidence is at hand, and the lead's proof; another's is hidden until discovered
+        held[s.evidence] = s.holder if s.about == s.holder or (lead and s.holder == lead) else ""
     return LedgerState(status={c.name: "present" for c in bible.characters}, knows=knows, objects=held)
 
 
@@ -115,7 +114,7 @@ class _Builder:
         self.lead = self.roles["lead"]
         secrets, objects, self.stakes = story_facts(trope, bible)
         self.ledger = StoryLedger(characters=bible.names, secrets=secrets, objects=objects,
-                                  initial=_initial(bible, secrets, objects))
+                                  initial=_initial(bible, secrets, objects, self.lead))
         self.state = self.ledger.initial
         self.n = len(skeleton.episodes)
         self.e = 0
@@ -171,9 +170,7 @@ class _Builder:
             if s is None:
                 return None
             sid, obj = s.id, s.evidence
-            if kind == "discovery":
-                b = s.about
-            elif kind == "exposure":
+            if kind == "discovery" or kind == "exposure":
                 b = s.about
             elif kind == "identity":
                 b = love if self.state.status.get(love) == "present" and love != lead else foe
@@ -197,6 +194,8 @@ class _Builder:
             a, b = love, lead
         elif kind in ("betrayal",):
             b = self._other(e, foe or "") or foe
+        if kind == "threat" and e == 1 and (proof := self._held_proof()) is not None:
+            obj = proof.evidence  # the foe comes for the proof the lead holds
         if not obj:  # every event has a prop the camera can hold on (and the payoff can name)
             obj = self._object(e)
         if a is None or b is None or a == b:
@@ -219,8 +218,15 @@ class _Builder:
             return ev
         return None
 
+    def _held_proof(self) -> Secret | None:
+        """A foe's secret whose proof the lead already holds (a premise where she found the evidence)."""
+        return next((s for s in self.ledger.secrets if s.about != self.lead and s.id not in self.state.public
+                     and self.state.objects.get(s.evidence) == self.lead), None)
+
     def event(self, ep: EpisodePlan, forced: tuple[str, ...]) -> StoryEvent:
         first = forced or FUNCTION_FIRST.get(ep.function, ())
+        if ep.number == 1 and not forced:  # the inciting incident: the foe's secret enters the story
+            first = ("threat",) if self._held_proof() else ("discovery",)
         if ep.function == "resolution" and ep.number < self.n:
             first = ()
         kinds = (*first, *CANDIDATES[ep.cliffhanger_type], *_FALLBACK)
@@ -246,6 +252,7 @@ def build_ledger(skeleton: SeasonPlan, bible: SeriesBible, trope: Any, seed: int
     for ep in skeleton.episodes:
         before = b.state
         ev = b.event(ep, forced)
+        ev = ev.model_copy(update={"nth": sum(x.type == ev.type for x in events[1:])})
         forced = ("rescue",) if ev.type == "kidnapping" else ()
         absent = sorted(n for n, st in before.status.items() if st != "present" and n not in ev.participants
                         and n not in previous.participants)

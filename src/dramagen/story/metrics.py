@@ -45,7 +45,7 @@ def premise_words(premise: Any) -> list[str]:
 
 
 def _texts(bible: SeriesBible, plan: SeasonPlan | None) -> list[str]:
-    out = [bible.title, bible.logline, bible.world, *(l.name for l in bible.locations)]
+    out = [bible.title, bible.logline, bible.world, *(loc.name for loc in bible.locations)]
     for c in bible.characters:
         out += [c.role, c.tie, c.want, c.secret, c.look]
     for ep in (plan.episodes if plan else []):

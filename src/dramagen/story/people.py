@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .wording import ENGLISH, STOP, WORD, find, first_of, lexicon
+from .wording import ENGLISH, STOP, WORD, first_of, lexicon
 
 __all__ = ["Person", "gender_of_lead", "lead_name", "lead_occupation", "status", "people"]
 
@@ -79,7 +79,8 @@ _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]{1,15}(?: [A-Z][a-z]{1,15})?)(?:,\s+(?:
 
 
 def _is_place_word(text: str, word: str) -> bool:
-    return bool(re.search(rf"\b(?:[Ii]n|[Oo]n|[Aa]t|[Tt]o|[Ff]rom) (?:the )?(?:\d{{4}}s? )?(?:[A-Za-z\-]+ )?{re.escape(word)}\b",
+    return bool(re.search(rf"\b(?:[Ii]n|[Oo]n|[Aa]t|[Tt]o|[Ff]rom) (?:the )?(?:\d{{4}}s? )?(?:[A-Za-z\-]+ )?"
+                          rf"{re.escape(word)}\b",
                           text))
 
 
@@ -136,7 +137,8 @@ def lead_occupation(text: str, name: str | None) -> str | None:
         hit = first_of(before, occs)
         if hit and before.rstrip().endswith(hit[0]):
             return hit[0]
-    m = re.search(r"\b(?:job as|works as|working as|poses as|hired as) (?:a|an|the) ([a-z\- ]+?)(?=\s+(?:for|in|at|to|and)\b|[,.;]|$)", text)
+    m = re.search(r"\b(?:job as|works as|working as|poses as|hired as) (?:a|an|the) ([a-z\- ]+?)"
+                  r"(?=\s+(?:for|in|at|to|and)\b|[,.;]|$)", text)
     if m and (hit := first_of(m.group(1), occs)):
         return hit[0]
     hits = [(pos, -len(o), o) for o in occs for mm in [re.search(
@@ -264,7 +266,8 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
             person.flags.add("villain")
         if re.search(r"\b(?:son|daughter|child|heir|heiress) of (?:a|an|the)\s+(?:\w+\s+)?$", before):
             person.flags.add("parent")
-            person.relation = f"{'his' if lead_gender == 'male' else 'her'} {'father' if gender == 'male' else 'mother'}, the {label}"
+            parent = "father" if gender == "male" else "mother"
+            person.relation = f"{'his' if lead_gender == 'male' else 'her'} {parent}, the {label}"
             person.role = "antagonist" if "villain" in person.flags else "family"
         if owner and not name and label in _KIN:
             continue  # someone else's unnamed relative ('his father' in her story) is spoken of, not cast

@@ -53,6 +53,7 @@ class Premise(Model):
     allies: list[PremiseAntagonist] = Field(default_factory=list, max_length=2, description="people the lead protects")
     love_interest: str = Field("", max_length=60, description="'the duke', 'her bodyguard'; empty: none named")
     love_name: str | None = Field(None, max_length=20, description="the love interest's name, when the text gives it")
+    lead_knows: bool = Field(False, description="the lead knows the secret from the start (she found the proof)")
     secret: str = Field(..., min_length=3, max_length=200, description="completes 'the secret is that …'")
     secret_about: Literal["lead", "antagonist", "love_interest"] = "lead"
     world: str = Field(..., min_length=3, max_length=80)
@@ -415,6 +416,8 @@ def parse_premise(text: str) -> Premise:
     _contradictions(p)
     evidence = _evidence(p, pronoun)
     secret = evidence[1] if evidence else _secret(p, pronoun)
+    knows = bool(evidence) or bool(secret and re.search(
+        r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed)\b", p, re.I))
     antagonists, allies, love = _cast(p, occupation, gender, secret)
     if not antagonists:
         antagonists = [PremiseAntagonist(role="antagonist", label="rival heir", relation=f"{poss} ruthless rival",
@@ -443,9 +446,14 @@ def parse_premise(text: str) -> Premise:
     return Premise(text=t, lead_name=lead, lead_gender=gender, lead_occupation=occupation, lead_status=status,
                    antagonists=antagonists, allies=allies, love_interest=love.relation[:60] if love else "",
                    love_name=love.name if love else None, secret=secret[:200], secret_about=secret_about,
+                   lead_knows=knows and secret_about != "lead" and "secret" not in _assumed_fields(assumed),
                    world=world[:80], period=period[0] if period else "present day", supernatural=supernatural,
                    locations=locations, stakes=stakes[:120], objects=objects, tropes=nearest_tropes(t),
                    assumed=assumed)
+
+
+def _assumed_fields(assumed: list[str]) -> set[str]:
+    return {a.split(":")[0] for a in assumed}
 
 
 def _world(t: str, lead: str | None, period: tuple[str, bool] | None, supernatural: bool,

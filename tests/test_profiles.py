@@ -1,0 +1,78 @@
+"""Who each character is, from the story facts (dramagen.story.profiles) and the inciting event it leads to."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from stand_in import StubGenerator  # noqa: E402
+
+from dramagen.pipeline import make_request, resolve_trope  # noqa: E402
+from dramagen.slots import WriteContext  # noqa: E402
+from dramagen.stages.bible import write_bible  # noqa: E402
+from dramagen.story.grounding import World  # noqa: E402
+from dramagen.story.profiles import fill_profiles, world_kind  # noqa: E402
+
+LIGHTHOUSE = ("On a Scottish island in 1890, Mairi Campbell, a lighthouse keeper's daughter, finds a drowned sailor's "
+              "logbook that proves Laird Duncan Ross wrecked his own ship for the insurance money. His son Callum, "
+              "who loves her, must choose between his father and the truth.")
+
+
+def _bible(trope: str, custom: bool, seed: int = 5):
+    req = make_request(trope=trope, custom_trope=custom, episodes=10, paywall=3, seed=seed)
+    trope_obj = resolve_trope(req)
+    return write_bible(WriteContext(StubGenerator(), seed), trope_obj), trope_obj
+
+
+def test_a_premise_where_she_found_the_proof_gives_every_character_a_want_from_the_story():
+    bible, _ = _bible(LIGHTHOUSE, True)
+    who = {c.role: c for c in bible.characters}
+    lead, laird, love = who["lead"], who["antagonist"], who["love_interest"]
+    assert (lead.name, laird.name, love.name) == ("Mairi Campbell", "Duncan Ross", "Callum")
+    assert lead.want == "to prove that Laird Duncan Ross wrecked his own ship for the insurance money"
+    assert lead.secret.startswith("has the drowned sailor's logbook, which proves that")
+    assert laird.want == "to get the drowned sailor's logbook back before anyone sees it"
+    assert laird.secret == "Laird Duncan Ross wrecked his own ship for the insurance money"
+    assert love.tie == "Duncan's son"
+    for c in bible.characters:  # an 1890s island: no designer dresses, no phones
+        assert c.look and c.want and c.secret
+        assert not any(w in c.look for w in ("designer", "suit", "henley", "denim"))
+
+
+def test_a_catalogue_trope_gives_the_foe_its_own_evidence_and_the_lead_the_foes_secret():
+    bible, _ = _bible("hidden-heir", False)
+    who = {c.role: c for c in bible.characters}
+    assert who["lead"].want == "to prove that the cousin forged the DNA report"
+    assert who["lead"].secret == "he is the grandson the richest family lost twenty years ago"
+    assert "hospital records" not in who["antagonist"].want  # the records prove the cousin's lie, not his
+
+
+def test_pinned_fields_are_never_replaced():
+    cast = [{"name": "Ava", "role": "lead", "want": "to sing", "secret": "", "look": "red coat"},
+            {"name": "Rex", "role": "antagonist", "want": "", "secret": "", "look": ""}]
+    story = {"stakes": "the farm", "secrets": [{"id": "x", "holder": "antagonist", "about": "antagonist",
+                                                "text": "Rex burned the barn", "evidence": "the matchbox"}]}
+    fill_profiles(cast, story, World(), 3)
+    assert cast[0]["want"] == "to sing" and cast[0]["look"] == "red coat"
+    assert cast[1]["want"] in ("to get the matchbox back before anyone sees it",
+                               "to break Ava before the truth comes out",
+                               "to keep Ava small, quiet and far from the farm")
+
+
+def test_world_kinds():
+    assert world_kind(World(period="1890s")) == "historical"
+    assert world_kind(World(period="present day", supernatural=True)) == "supernatural"
+    assert world_kind(World()) == "present"
+
+
+def test_the_inciting_event_is_the_foe_coming_for_the_proof_she_holds():
+    from dramagen.planner import plan_season
+    from dramagen.story.events import build_ledger
+
+    bible, trope = _bible(LIGHTHOUSE, True)
+    _, plan = build_ledger(plan_season(trope, bible, 10, 3, seed=5), bible, trope, 5)
+    ev = plan.episodes[0].event
+    assert ev.type == "threat" and ev.object == "the drowned sailor's logbook"
+    assert ev.actor == "Mairi Campbell" and ev.target == "Duncan Ross"
