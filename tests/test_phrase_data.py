@@ -198,7 +198,8 @@ def test_every_file_has_ten_two_line_exchanges(event):
     assert len(exchanges) >= MIN_EXCHANGES, f"{event}: {len(exchanges)} exchanges < {MIN_EXCHANGES}"
     for pair in exchanges:
         assert isinstance(pair, list) and len(pair) == 2 and all(isinstance(t, str) for t in pair), pair
-        assert not _fields(" ".join(pair)) & {"a", "b", "loc"}, f"{event}: no names inside an exchange: {pair}"
+        # no names, no place; no {secret} either: a clause ("she is the heir") that no file's lines speak
+        assert not _fields(" ".join(pair)) & {"a", "b", "loc", "secret"}, f"{event}: {pair} uses a name or clause"
 
 
 @pytest.mark.parametrize("event", sorted(EVENT_TYPES))
@@ -252,6 +253,17 @@ MODERN_ACTIONS = [
     "Mara swipes a key card and slips through the side door.",
     "Kai taps a credit card on the counter and does not wait for the receipt.",
     "Mara checks the boarding pass one more time at the airport.",
+    "Kai waits at baggage claim, scanning every face that comes through.",
+    "Kai slips a burner phone into the glove box and walks away.",
+    "Mara reads what social media says about the wedding and goes pale.",
+    "The surveillance footage shows Kai at the gate at two in the morning.",
+    "Kai swipes a card, a keycard nobody should have, and the door clicks.",
+    "Mara pulls cash from an ATM, then checks the dash cam one more time.",
+    "Kai ignores the ringtone, the caller ID, the notifications stacking up.",
+    "Mara answers the video call with earbuds in, then sends a voice note.",
+    "Kai climbs out of a rideshare in headphones and looks up at the house.",
+    "A black SUV idles outside, engine running.",
+    "They split a take-out box on the stairs.",
 ]
 NEUTRAL_ACTIONS = [
     "Mara climbs the stairs with a lamp, stops outside Kai's door, and listens.",
@@ -259,6 +271,8 @@ NEUTRAL_ACTIONS = [
     "A terminal illness is written in the doctor's hand at the foot of the page.",
     "Mara sets the ring on the table between them and waits for Kai to speak.",
     "Kai blows out the candle, and the window behind Mara goes dark.",
+    "Mara reads the text of the treaty aloud, line by line, to the whole court.",
+    "Kai sets down the lamp, takes out the ring, and kneels on the cold stone.",
 ]
 
 
