@@ -139,7 +139,11 @@ def test_real_model_pass_on_a_small_season(season):
         for field in ("props", "wardrobe"):
             for item in getattr(m, field):
                 assert judge(item, field, texts[sid], names, []) is None
-    assert mb.model.get("backend") and mb.stats["production.props"]["slots"] == len(texts)
+    for kind in ("production.props", "production.wardrobe"):  # every scene's candidates went through validation
+        st = mb.stats[kind]
+        assert st["slots"] == len(texts) and st["candidates"] == 4 * len(texts)
+        assert st["accepted"] + st["repaired"] + st["fallback"] == len(texts)
+    assert mb.model.get("backend")
     b = season_breakdown(sd)
     assert b.model_pass["kept"] == sum(1 for s in b.scenes for m in s.sources.values() for v in m.values()
                                        if v == "model")

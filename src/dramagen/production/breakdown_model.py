@@ -174,7 +174,7 @@ def _taken(scene: SceneBreakdown) -> list[str]:
 def _slot(field: str, scene: SceneBreakdown, text: str, names: list[str]) -> Slot:
     def check(candidate: str) -> str | None:
         ok = any(judge(i, field, text, names, _taken(scene)) is None for i in parse_items(candidate))
-        return None if ok else "ungrounded"
+        return None if ok else "no_new_grounded_item"
 
     return Slot(kind=f"production.{field}", template=TEMPLATES[field],
                 context={"heading": scene.heading, "text": text[:TEXT_CHARS], "listed": ", ".join(
