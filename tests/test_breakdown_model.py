@@ -46,6 +46,8 @@ def test_parse_items():
     ("car seat belt", "ungrounded"),  # "car" is a known prop, but it does not name the belt
     ("diamonds", "ungrounded"),  # the text's diamond only describes the necklace
     ("silver", "ungrounded"),
+    ("sparkling wine glass", "ungrounded"),  # the known wine glass, but the text says nothing sparkling
+    ("silver tea tray", "ungrounded"),  # the tray is there, the tea is not
 ])
 def test_judge_keeps_only_grounded_new_items(item, reason):
     assert judge(item, "props", TEXT, NAMES, ["contract", "necklace"]) == reason

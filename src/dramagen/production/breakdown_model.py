@@ -11,9 +11,9 @@ candidate's items are then judged one by one: an item is **kept** when
 * it is 1-4 words, names no cast member nor anything the text only writes capitalised (a place,
   a brand), and its head noun is not on ``not_items`` in
   ``data/breakdown.yaml`` (people, body parts, feelings, places, set fixtures), and
-* it is **grounded**: its head noun appears in the scene's text as a noun (after an article, a
-  possessive or a number, up to two words before it, and ending the phrase: "her silver *tray*
-  rattles", not "the *diamond* necklace"), or it is a known prop or
+* it is **grounded**: its other words are the text's own, and its head noun appears in the text as
+  a noun (after an article, a possessive or a number, up to two words between, and ending the
+  phrase: "her silver *tray* rattles", not "the *diamond* necklace"), or it is a known prop or
   costume (``data/props.yaml``, ``data/breakdown.yaml``) whose words the text uses, and
 * it is **new**: not a rule item of the scene, nor the same known prop or head noun as one.
 
@@ -93,9 +93,12 @@ def _head_forms(head: str) -> list[str]:
 
 
 def grounded(item: str, text: str, field: str) -> bool:
-    """The text names ``item``: its head noun after an article/possessive/number (two words between at
-    most), or a known prop/costume it is whose words the text uses."""
-    head = item.split()[-1]
+    """The text names ``item``: each of its other words is the text's own ("fire alarm", "candle flame"
+    need "fire", "candle"), and its head noun ends a noun phrase after an article/possessive/number (two
+    words between at most), or it is a known prop/costume whose words the text uses."""
+    *words, head = item.split()
+    if not all(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text, re.IGNORECASE) for w in words):
+        return False
     noun = "(?:" + "|".join(re.escape(f) for f in _head_forms(head)) + ")"
     for m in re.finditer(rf"(?<![\w-]){_DET}\s+(?:[\w'’-]+\s+){{0,2}}?{noun}(?![\w-])", text, re.IGNORECASE):
         if _phrase_ends(text[m.end():]):
