@@ -104,3 +104,24 @@ def test_schedule_step_errors_name_the_field(batch, tmp_path):
     assert res["event"] == "failed" and "--days" in res["error"]
     assert read_schedule(tmp_path / "r.csv") is None
     assert SeasonDir(out / "series-a").exists()
+
+
+def test_cli_batch_runs_the_request_files_schedule_step(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from dramagen.cli import app
+
+    from .stand_in import write_registry
+
+    monkeypatch.setenv("DRAMAGEN_REGISTRY", str(write_registry(tmp_path / "registry.yaml")))
+    (tmp_path / "casting.yaml").write_text(CASTING)
+    text = REQUESTS.replace("    seed: 1\n", "    seed: 1\n    model: stub\n").replace("    seed: 2\n",
+                                                                                   "    seed: 2\n    model: stub\n")
+    (tmp_path / "requests.yaml").write_text(text.replace("days: 12", "days: 1"))  # too little time: the step fails
+    r = CliRunner().invoke(app, ["batch", str(tmp_path / "requests.yaml"), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 1 and "(schedule)" in r.output and "failed" in r.output, r.output
+    assert SeasonDir(tmp_path / "out" / "series-a").episodes_done("shooting")  # the seasons stay done
+    (tmp_path / "requests.yaml").write_text(text)
+    r = CliRunner().invoke(app, ["batch", str(tmp_path / "requests.yaml"), "--out", str(tmp_path / "out")])
+    assert r.exit_code == 0 and "scheduled" in r.output, r.output
+    assert load_plan(tmp_path / "out" / "series-b").schedule.units == ["series-a", "series-b"]
