@@ -178,6 +178,7 @@ class Runner:
 
     # -- stages -------------------------------------------------------------------------------
     def bible_step(self, state: SeasonState) -> SeasonState:
+        from .service import write_premise
         from .stages.bible import write_bible
 
         if state.bible is None and self.season and self.season.has_bible():
@@ -185,12 +186,8 @@ class Runner:
             state.stats["bible"] = self.season.load_stats("bible.stats.json")
         if state.bible is None:
             self._tick("bible", 0, 1, "writing the series bible")
-            if self.season and state.request.custom_trope:  # the premise the season is written from
-                from .story.premise import Premise, parse_premise
-
-                req = state.request
-                premise = Premise(**req.premise) if req.premise else parse_premise(req.trope)
-                self.season.write_model(self.season.premise_path, premise)
+            if self.season:  # the premise a free-text season is written from
+                write_premise(self.season, state.request)
             t = time.perf_counter()
             ctx = self._ctx(state.request)
             state.bible = write_bible(ctx, state.trope, state.request.pins)
@@ -199,9 +196,8 @@ class Runner:
         return state
 
     def plan_step(self, state: SeasonState) -> SeasonState:
-        from .planner import plan_season
+        from .service import season_skeleton
         from .stages.plan import write_plan_text
-        from .story.events import build_ledger
 
         if state.plan is None and self.season and self.season.has_plan():
             state.plan = self.season.load_plan()
@@ -210,10 +206,7 @@ class Runner:
             req = state.request
             self._tick("plan", 0, req.episodes, "planning the season")
             t = time.perf_counter()
-            skeleton = plan_season(state.trope, state.bible, req.episodes, req.paywall, req.length, req.seed)
-            ledger, skeleton = build_ledger(skeleton, state.bible, state.trope, req.seed)
-            if self.season:  # the ledger first: plan.json marks the part done
-                self.season.write_model(self.season.ledger_path, ledger)
+            skeleton = season_skeleton(state.trope, state.bible, req, self.season)  # ledger.json first
             ctx = self._ctx(req)
             state.plan = write_plan_text(ctx, skeleton, state.bible, state.trope)
             self._finish_part(state, "plan", ctx, t, self.season.plan_path if self.season else None, state.plan)

@@ -8,12 +8,36 @@ a season's draft date is its creation date, never the clock).
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from .errors import InputError
-from .models import EpisodePlan, EpisodeScript, SeriesBible
+from .models import EpisodePlan, EpisodeScript, SeasonPlan, SeasonRequest, SeriesBible
 from .season import SeasonDir, atomic_write_text
 
-__all__ = ["check_episode_number", "import_fountain", "write_fountain"]
+__all__ = ["check_episode_number", "import_fountain", "season_skeleton", "write_fountain", "write_premise"]
+
+
+def write_premise(sd: SeasonDir, req: SeasonRequest) -> None:
+    """``premise.json`` of a free-text season: the premise it is written from (the edited one when given)."""
+    if not req.custom_trope:
+        return
+    from .story.premise import Premise, parse_premise
+
+    premise = Premise(**req.premise) if req.premise else parse_premise(req.trope)
+    sd.write_model(sd.premise_path, premise)
+
+
+def season_skeleton(trope: Any, bible: SeriesBible, req: SeasonRequest, sd: SeasonDir | None) -> SeasonPlan:
+    """The season's structure with every episode's story event (docs/architecture.md, Story), before the
+    model writes its text; the story ledger is written to ``ledger.json`` first (plan.json marks the plan done)."""
+    from .planner import plan_season
+    from .story.events import build_ledger
+
+    skeleton = plan_season(trope, bible, req.episodes, req.paywall, req.length, req.seed)
+    ledger, skeleton = build_ledger(skeleton, bible, trope, req.seed)
+    if sd is not None:
+        sd.write_model(sd.ledger_path, ledger)
+    return skeleton
 
 
 def check_episode_number(sd: SeasonDir, episode: object) -> int:

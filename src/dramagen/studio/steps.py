@@ -1,5 +1,8 @@
 """The studio's generation steps on a season folder, without Gradio: write the bible, plan the
 season, write or rewrite one episode's text, beats, one beat, the script, the shooting script.
+What the pipeline does too is the same call (:mod:`dramagen.service`, the stages): a season
+written step by step in the studio has the CLI's premise and bible; its plan does not carry
+the story ledger's events yet (see :func:`plan`).
 
 Each step opens a :class:`Stage` (the studio's generator, a :class:`~dramagen.pipeline.Runner`
 on the folder, a write context with the step's seed and the job's ``on_text``), writes its
@@ -109,7 +112,7 @@ class Stage:
         gen = session.generator(req.model)
         runner = Runner(generator=gen, out=sd.path)
         ctx = WriteContext(generator=gen, seed=seed, candidates=req.candidates, prompts=runner.prompts, stats={},
-                           params={}, on_text=on_text)
+                           params={}, on_text=on_text, rating=req.rating)
         return cls(sd, req, gen, runner, ctx)
 
     @property
@@ -129,6 +132,7 @@ def write_bible(sd: SeasonDir, req: SeasonRequest, pins: PinnedBible, variant: i
     from ..stages.bible import write_bible as _write
 
     st = Stage.open(sd, req, variant_seed(req.seed, "bible", variant), on_text)
+    service.write_premise(sd, req)
     bible = _write(st.ctx, st.trope, pins)
     sd.write_stats("bible.stats.json", st.ctx.stats)
     sd.write_model(sd.bible_path, bible)
@@ -142,6 +146,9 @@ def plan(sd: SeasonDir, req: SeasonRequest, on_text: OnText) -> SeasonPlan:
 
     st = Stage.open(sd, req, req.seed, on_text)
     bible = sd.load_bible()
+    # NOT YET the pipeline's service.season_skeleton (story ledger, an event per episode): with events, the
+    # event writer's fallbacks do not depend on the rewrite's variant, so "Regenerate beat" often gives the
+    # same beat again (tests/test_studio_steps.py pins the gap with a strict xfail)
     skeleton = plan_season(st.trope, bible, req.episodes, req.paywall, req.length, req.seed)
     new = write_plan_text(st.ctx, skeleton, bible, st.trope)
     sd.write_stats("plan.stats.json", st.ctx.stats)
