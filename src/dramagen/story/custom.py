@@ -130,6 +130,20 @@ def _secrets(p: Premise, roles: list[TropeRole]) -> list[TropeSecret]:
     return [first, crime, love] if first.about == "lead" else [first, love]
 
 
+def _props(p: Premise) -> list[str]:
+    """The premise's objects, and props of its kind of world up to five (events that turn on no secret need one)."""
+    from .grounding import World
+    from .profiles import prop_pool
+
+    out = list(p.objects)
+    for prop in prop_pool(World(period=p.period, supernatural=p.supernatural)):
+        if len(out) >= 5:
+            break
+        if prop not in out:
+            out.append(prop)
+    return out
+
+
 def _label(p: Premise, role: str) -> str:
     person = next((a for a in p.antagonists if a.role == role), p.antagonists[0])
     return person.label
@@ -171,7 +185,7 @@ def trope_from_premise(p: Premise, base: Trope) -> Trope:
     shape = get_trope(p.tropes[0]) if p.tropes else base
     roles, names, relations = _roles(p)
     story = TropeStory(world=p.world, period=p.period, supernatural=p.supernatural, stakes=p.stakes,
-                       secrets=_secrets(p, roles), objects=list(p.objects), relations=relations, names=names)
+                       secrets=_secrets(p, roles), objects=_props(p), relations=relations, names=names)
     sentence = re.split(r"(?<=[.!?])\s", p.text, maxsplit=1)[0] if p.text else base.pitch
     digest = hashlib.sha1(p.model_dump_json().encode()).hexdigest()[:6]
     data = base.model_dump()

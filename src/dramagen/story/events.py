@@ -118,6 +118,7 @@ class _Builder:
         self.state = self.ledger.initial
         self.n = len(skeleton.episodes)
         self.e = 0
+        self.uses: dict[str, int] = {}
 
     # -- who ----------------------------------------------------------------------------
     def _present(self, *exclude: str) -> list[str]:
@@ -136,11 +137,16 @@ class _Builder:
         rest = self._present(self.lead, *exclude)
         return rest[rng(self.seed, "events", "other", e).randrange(len(rest))] if rest else None
 
-    def _object(self, e: int) -> str:
-        """A prop for an event that turns on no secret (never the evidence of a secret still hidden)."""
-        evidence = {s.evidence for s in self.ledger.secrets if s.id not in self.state.public}
+    def _object(self, e: int, kind: str = "") -> str:
+        """A prop for an event that turns on no secret (never the hidden evidence of a secret): the one the
+        season has used least so far, so that one prop does not carry every episode."""
+        evidence = {s.evidence for s in self.ledger.secrets if s.id not in self.state.public  # what she holds
+                    and (kind == "betrayal" or self.state.objects.get(s.evidence) != self.lead)}  # may be in shot
         props = [o for o in self.ledger.objects if o not in evidence] or self.ledger.objects
-        return rng(self.seed, "events", "object", e).choice(props)
+        least = min(self.uses.get(o, 0) for o in props)
+        obj = next(o for o in props if self.uses.get(o, 0) == least)  # at a tie, the story's own objects come first
+        self.uses[obj] = self.uses.get(obj, 0) + 1
+        return obj
 
     # -- candidates ----------------------------------------------------------------------
     def _secret_for(self, kind: str) -> Secret | None:
@@ -197,7 +203,7 @@ class _Builder:
         if kind == "threat" and e == 1 and (proof := self._held_proof()) is not None:
             obj = proof.evidence  # the foe comes for the proof the lead holds
         if not obj:  # every event has a prop the camera can hold on (and the payoff can name)
-            obj = self._object(e)
+            obj = self._object(e, kind)
         if a is None or b is None or a == b:
             return None
         sec = self.ledger.secret(sid) if sid else None

@@ -23,7 +23,7 @@ import yaml
 from ..seeding import rng
 from .grounding import World
 
-__all__ = ["fill_profiles", "world_kind"]
+__all__ = ["fill_profiles", "prop_pool", "world_kind"]
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +40,11 @@ def world_kind(world: World) -> str:
     if world.supernatural:
         return "supernatural"
     return "historical" if world.year < 1990 else "present"
+
+
+def prop_pool(world: World) -> list[str]:
+    """Props that belong to this kind of world (``data/characters.yaml``, ``props``)."""
+    return list(_data()["props"][world_kind(world)])
 
 
 def _first(name: str) -> str:

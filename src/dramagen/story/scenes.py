@@ -13,9 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ..models import StoryEvent
+from ..seeding import rng
 from .events import filler
 from .grounding import World, keeps
-from .phrases import fits_object, phrases_for, pick
+from .phrases import fits_object, phrases_for
 
 __all__ = ["scene_line", "phrase_options", "phrase_examples", "phrase_fallback"]
 
@@ -51,7 +52,12 @@ def phrase_options(ev: StoryEvent, kind: str, world: World, side: str = "a") -> 
 
 def phrase_fallback(ev: StoryEvent, kind: str, world: World, seed: int, *purpose: object,
                     avoid: set[str] | None = None, side: str = "a") -> str:
-    return pick(phrase_options(ev, kind, world, side), seed, ev.id, kind, *purpose, avoid=avoid)
+    """The event's phrase of ``kind``: the season walks one shuffled order of the type's variants
+    (``StoryEvent.nth``), so two events of a type get different phrasings."""
+    options = phrase_options(ev, kind, world, side)
+    order = rng(seed, "phrase", ev.type, kind, *purpose).sample(options, len(options))
+    free = [o for o in order if not avoid or o not in avoid] or order
+    return free[ev.nth % len(free)]
 
 
 def phrase_examples(others: Sequence[StoryEvent], kind: str, world: World, seed: int, *purpose: object,
