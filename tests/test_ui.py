@@ -22,7 +22,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-
 from .conftest import free_port, wait_for_http
 from .stand_in import StubGenerator  # noqa: F401  (the launcher imports it from here too)
 
@@ -76,7 +75,7 @@ class App:
         env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "DRAMAGEN_WORKSPACE": str(self.workspace),
                "GRADIO_TEMP_DIR": str(tmp / "gradio"), "TMPDIR": str(tmp)}
         self.log_path = tmp / "app.log"
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 - the app's log while it runs; closed in close()
         self.proc = subprocess.Popen([sys.executable, str(script)], cwd=tmp, env=env, stdout=self._log,
                                      stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 120
@@ -548,7 +547,7 @@ def test_real_model_writes_a_bible(tmp_path):
     port = free_port()
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "DRAMAGEN_WORKSPACE": str(tmp_path / "ws"),
            "TMPDIR": str(tmp_path), "GRADIO_TEMP_DIR": str(tmp_path / "gradio")}
-    log = open(tmp_path / "app.log", "wb")
+    log = open(tmp_path / "app.log", "wb")  # noqa: SIM115 - the app's log while it runs; closed below
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

@@ -10,6 +10,12 @@
 
 from __future__ import annotations
 
-from .app import build, launch
+import os
+
+# before Gradio is first imported (every studio module is imported after this package)
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from .app import build, launch  # noqa: E402
 
 __all__ = ["build", "launch"]

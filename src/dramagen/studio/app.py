@@ -21,11 +21,10 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from . import session  # noqa: I001  (sets the Gradio environment before Gradio is imported)
-
 import gradio as gr
 
 from ..llm import default_model, load_registry
+from . import session
 from .page import Page
 from .tabs import api, bible, episode, export, lab, plan, playground, production, projects, script, shots, trope
 from .views import parse_auth

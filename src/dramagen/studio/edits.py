@@ -21,7 +21,8 @@ from . import views
 def make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, model, candidates,
                  title_pin=None) -> SeasonRequest:
     """The Trope tab's options as a season request (the same rules as the CLI)."""
-    from ..pipeline import make_request as _make, resolve_trope
+    from ..pipeline import make_request as _make
+    from ..pipeline import resolve_trope
 
     custom = mode == "Free text"
     text = (custom_text or "").strip() if custom else (trope_id or "")
@@ -135,13 +136,14 @@ def beat_from_form(sd: SeasonDir, n: int, index: int, action, lines, chars, loc,
     for c in chars:
         if bible.character(c) is None:
             raise InputError("on screen", c, "characters of the bible (" + ", ".join(bible.names) + ")")
-    if loc and bible.location(loc) is None:
+    place = bible.location(loc) if loc else None
+    if loc and place is None:
         raise InputError("location", loc, "a location of the bible (" +
                          ", ".join(x.name for x in bible.locations) + ")")
     try:
         new = Beat(**{**old.model_dump(), "action": " ".join((action or "").split()),
                       "lines": views.parse_lines(lines, bible), "characters": chars,
-                      "location": bible.location(loc).name if loc else old.location,
+                      "location": place.name if place else old.location,
                       "new_scene": bool(new_scene)})
     except ValidationError as e:
         raise views.model_error(e, f"beat {index}") from None
@@ -197,7 +199,7 @@ def save_pending(sd: SeasonDir, bible_form: list, plan_table: Any, beat_form: li
     if sd.has_plan():
         save_beat_if_edited(sd, *beat_form)
         if sc_episode and (fountain or "").strip():
-            save_script(sd, clamp_episode(sd, sc_episode), fountain)
+            save_script(sd, clamp_episode(sd, sc_episode), fountain or "")
 
 
 # --------------------------------------------------------------------------- reading

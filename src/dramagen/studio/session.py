@@ -17,7 +17,6 @@ import atexit
 import functools
 import inspect
 import logging
-import os
 import queue
 import shutil
 import tempfile
@@ -29,14 +28,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+import gradio as gr
 
-import gradio as gr  # noqa: E402
-
-from ..errors import DramagenError, InputError  # noqa: E402
-from ..llm import load_generator  # noqa: E402  (tests replace it with a stand-in: see tests/test_ui.py)
-from ..season import SeasonDir  # noqa: E402
+from ..errors import DramagenError, InputError
+from ..llm import load_generator  # tests replace it with a stand-in: see tests/test_ui.py
+from ..season import SeasonDir
 
 log = logging.getLogger("dramagen.studio")
 
@@ -182,7 +178,7 @@ def _instrument(gen):
         return orig(prompts, params, **kw)
 
     try:
-        generate.__signature__ = inspect.signature(orig)  # the slot engine looks for `logprobs`
+        generate.__signature__ = inspect.signature(orig)  # type: ignore[attr-defined]  # (logprobs sniffing)
     except (TypeError, ValueError):
         pass
     generate.__doc__ = orig.__doc__

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .. import service
-from ..models import EpisodeBeats, EpisodeScript, SeasonPlan, SeasonRequest, SeriesBible, PinnedBible
+from ..models import EpisodeBeats, EpisodeScript, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
 from ..season import SeasonDir, atomic_write_text
 from . import session
 

@@ -177,8 +177,8 @@ def trope_card(mode: str, trope_id: str | None, custom_text: str | None) -> str:
                 return ("<div class='trope-card'><p class='studio-hint'>Describe your trope in a sentence or two, e.g. "
                         "<i>A nurse discovers the billionaire patient she saved is the husband who faked his death.</i>"
                         "</p></div>")
-            t = custom_trope(custom_text)
-            premise = premise_html(custom_text)
+            t = custom_trope(custom_text or "")
+            premise = premise_html(custom_text or "")
         else:
             if not trope_id:
                 return "<div class='trope-card'><p class='studio-hint'>Pick a trope.</p></div>"

@@ -194,8 +194,8 @@ def _results(res: Any, out: Path) -> tuple:
                    and r["seed"] == ra["seed"]), done[1] if len(done) > 1 else done[0])
         a, b = str(out / "runs" / ra["id"]), str(out / "runs" / rb["id"])
     side = side_html(Path(a), Path(b)) if a and b else ""
-    plot, plot_trope = [(_public_copy([x]) or [None])[0] for x in (out / "plots" / "metrics.png",
-                                                                     out / "plots" / "by_trope.png")]
+    pngs = (out / "plots" / "metrics.png", out / "plots" / "by_trope.png")
+    plot, plot_trope = (next(iter(_public_copy([x])), None) for x in pngs)
     files = _public_copy([out / "report.html", out / "results.csv", out / "results.jsonl"])
     failed = f", {res.failed} failed" if res.failed else ""
     status = f"✓ {len(done)}/{res.cells} runs done ({len(configs)} variant(s)){failed} · saved in `{out}`"
