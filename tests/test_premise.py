@@ -401,7 +401,8 @@ def test_a_witness_premise_keeps_the_evidence_she_hides():
     boss = antagonist(p, "boss")
     assert boss.name == "Victor Salas" and boss.role == "antagonist"
     assert p.love_interest == ""  # the killer in the secret is no love interest
-    assert p.secret == "she saw her boss shoot a policeman"
+    assert p.secret == "her boss shot a policeman" and p.secret_about == "antagonist"
+    assert p.lead_knows  # she saw it: she holds the proof from the start
     assert p.objects[0] == "the bullet casing"
     assert "CONVENT" in p.locations
 

@@ -61,12 +61,27 @@ class EventWriter(_Writer):
         return [(i != last or b.kind != "cliffhanger", n) for i, ((_, n), b) in enumerate(zip(alloc, skeleton.beats))]
 
     def drafts(self, beats, only, purpose, keep=None):
-        beats = self._hook_cast(list(beats))
+        beats = self._pair_cast(self._hook_cast(list(beats)))
         seen: set[str] = set()
         for i, b in enumerate(beats):
             self.intro[i] = [c for c in b.characters if c not in seen]
             seen.update(b.characters)
         return super().drafts(beats, only, purpose, keep)
+
+    def _pair_cast(self, beats: list[Beat]) -> list[Beat]:
+        """A beat of one character gets a second one from the event (or the event it opens on): lines are said
+        to someone, and an exchange needs two voices. Nobody absent from the episode is added."""
+        people = [p for e in (self.ev, self.opening) if e is not None for p in e.participants]
+        absent = set(self.ep.absent)
+        out = []
+        for b in beats:
+            if len(b.characters) == 1 and b.kind not in ("hook", "cliffhanger"):
+                partner = next((p for p in people if p != b.characters[0] and p not in absent
+                                and self.bible.character(p)), None)
+                if partner is not None:
+                    b = b.model_copy(update={"characters": [b.characters[0], partner]})
+            out.append(b)
+        return out
 
     def _hook_cast(self, beats: list[Beat]) -> list[Beat]:
         """The hook shows the people of the event it pays off."""
@@ -91,8 +106,16 @@ class EventWriter(_Writer):
 
     # -- action paragraphs ------------------------------------------------------------------
     def _fill_for(self, b: Beat, names: list[str]):
-        a = names[0] if names else (b.characters[0] if b.characters else self.ev.actor)
-        o = next((c for c in b.characters if c != a), None) or _others(b.characters, a, self.bible)
+        """The phrase values for a beat: the event's actor in {a}'s place and its target in {b}'s where they are in
+        the beat (a betrayal's phrase must not make the betrayed the one who sells), else who is there."""
+        ev, chars = self.ev, list(b.characters)
+        if ev.actor in chars or ev.target in chars:
+            a = ev.actor if ev.actor in chars else next((c for c in chars if c != ev.target), ev.actor)
+            o = ev.target if ev.target in chars and ev.target != a else \
+                next((c for c in chars if c != a), None) or _others(chars, a, self.bible)
+        else:
+            a = names[0] if names else (chars[0] if chars else ev.actor)
+            o = next((c for c in chars if c != a), None) or _others(chars, a, self.bible)
         loc = ("the " + b.location.lower()).replace("'S", "'s")
         return dataclasses.replace(filler(self.ev), a=first(a), b=first(o), loc=loc)
 

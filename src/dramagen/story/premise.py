@@ -166,6 +166,20 @@ def _evidence(text: str, pronoun: str) -> tuple[str, str] | None:
     return f"the {obj}"[:40], secret
 
 
+#: what a witness sees someone do, in the past tense ('sees her boss shoot a policeman' → 'her boss shot a policeman')
+_DEEDS = {"shoot": "shot", "kill": "killed", "stab": "stabbed", "poison": "poisoned", "bury": "buried",
+          "burn": "burned", "steal": "stole", "hit": "hit", "push": "pushed", "drown": "drowned",
+          "strangle": "strangled", "bribe": "bribed", "beat": "beat", "murder": "murdered", "kiss": "kissed",
+          "take": "took", "hide": "hid", "forge": "forged", "rob": "robbed", "attack": "attacked", "sell": "sold",
+          "switch": "switched", "dump": "dumped", "set": "set", "throw": "threw"}
+
+
+def _witnessed(clause: str) -> str | None:
+    """The deed a witness saw, as a fact about the doer: 'her boss shoot a policeman' → 'her boss shot a policeman'."""
+    m = re.match(rf"((?:her|his|the|a|their)\s+(?:[a-z'’]+\s+)?[a-z'’]+?)\s+({'|'.join(_DEEDS)})\b(.*)", clause)
+    return f"{m.group(1)} {_DEEDS[m.group(2)]}{m.group(3)}" if m else None
+
+
 def _secret(text: str, pronoun: str) -> str | None:
     for pat in _SECRET_PATTERNS:
         m = re.search(pat, text, re.I)
@@ -184,7 +198,7 @@ def _secret(text: str, pronoun: str) -> str | None:
         if "disguised" in pat:
             return f"{pronoun} is {clause} in disguise"
         if "sees|saw" in pat:
-            return f"{pronoun} saw {clause}"
+            return _witnessed(clause) or f"{pronoun} saw {clause}"
         return clause
     return None
 
@@ -428,7 +442,7 @@ def parse_premise(text: str) -> Premise:
         secret = f"{antagonists[0].relation} ruined {poss} family and hid the proof"
         secret_about = "antagonist"
         assumed.append(f"secret: {secret}")
-    elif not re.match(rf"({pronoun}|{poss})\b", secret, re.I):
+    elif not re.match(rf"{pronoun}\b", secret, re.I):  # 'her boss shot …' is about the boss
         secret_about = "antagonist" if any(a.label in secret.lower() or (a.name and a.name.split()[0] in secret)
                                            for a in antagonists) else "lead"
     world = _world(p, lead, period, supernatural, assumed)
@@ -437,7 +451,7 @@ def parse_premise(text: str) -> Premise:
         assumed.append("locations: " + ", ".join(loc_assumed))
     stakes = _stakes(p, poss)
     if stakes is None:
-        stakes = f"{poss} freedom and the life {pronoun} has built as {_a(occupation)}"
+        stakes = f"{poss} home and {poss} good name"
         assumed.append(f"stakes: {stakes}")
     early = bool(period and period[1]) and not re.match(r"19[2-9]\d", period[0] if period else "")
     objects, obj_assumed = _objects(p, secret, early=early, evidence=evidence[0] if evidence else None)
