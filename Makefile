@@ -21,7 +21,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export HF_HUB_OFFLINE := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: install install-test model run test test-slow test-all bench clean distclean system-deps soak animatic-deps
+.PHONY: install install-test model run lint test test-slow test-all bench clean distclean system-deps soak animatic-deps
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,17 @@ system-deps:
 animatic-deps:
 	@{ command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null && command -v espeak-ng >/dev/null; } || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq ffmpeg espeak-ng; }
+
+# the quality gate (issue 19; .ci/run runs it before the tests): ruff's lint rules, mypy on the typed core
+# (pyproject's [tool.mypy] files), the size limits (tools/check_size.py: modules <= 600 lines, functions <= 80)
+# and no import cycles in src/dramagen (tools/check_cycles.py). Each prints its listed exceptions.
+# Formatting (ruff format) is not part of the gate yet.
+lint: $(TEST_STAMP)
+	$(PY) tools/check_size.py --ruff-exceptions
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+	$(PY) tools/check_size.py
+	$(PY) tools/check_cycles.py
 
 # the default suite: at most 12 minutes on 2 cores (AVX2, no AVX-512). Deterministic: hypothesis profile `ci`,
 # seed 0 (printed first; pyproject's addopts); --durations shows the slowest tests. The real model runs on one

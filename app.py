@@ -7,19 +7,20 @@ import argparse
 import os
 import sys
 
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from dramagen import config  # light: no third-party imports
+
+config.apply_process_defaults()  # before gradio is imported
 
 from dramagen.errors import DramagenError  # noqa: E402
 from dramagen.studio import launch  # noqa: E402
 
 if __name__ == "__main__":
     ap = argparse.ArgumentParser(description="dramagen writers' studio (web app)")
-    ap.add_argument("--host", default=os.environ.get("DRAMAGEN_HOST", "127.0.0.1"),
+    ap.add_argument("--host", default=config.get_str("DRAMAGEN_HOST"),
                     help="bind address (default 127.0.0.1: this machine only)")
-    ap.add_argument("--port", type=int, default=int(os.environ.get("DRAMAGEN_PORT", "7860")))
-    ap.add_argument("--model", default=os.environ.get("DRAMAGEN_MODEL"), help="registry name, folder, .gguf or URL")
-    ap.add_argument("--auth", default=os.environ.get("DRAMAGEN_AUTH"), help="user:pass (a login page)")
+    ap.add_argument("--port", type=int, default=config.get_int("DRAMAGEN_PORT"))
+    ap.add_argument("--model", default=config.get_str("DRAMAGEN_MODEL"), help="registry name, folder, .gguf or URL")
+    ap.add_argument("--auth", default=config.get_str("DRAMAGEN_AUTH"), help="user:pass (a login page)")
     ap.add_argument("--workspace", default=None,
                     help="folder of saved projects (default: $DRAMAGEN_WORKSPACE or ./seasons)")
     a = ap.parse_args()

@@ -288,7 +288,9 @@ def child(cfg: dict) -> dict:
 
             # other prompts: llama.cpp keeps the KV cache of the last prompt, and the timed call must
             # prefill its prompts as the pipeline's next call would (only the shared header is cached)
-            def warm_up(p: GenerationParams, ps=prompts(2 * n_prompts)[n_prompts:], n=n):
+            warm_ps = prompts(2 * n_prompts)[n_prompts:]
+
+            def warm_up(p: GenerationParams, ps=warm_ps, n=n):
                 return gen.generate(ps, p.model_copy(update={"n": n}))
         warm_up(params.model_copy(update={"max_new_tokens": min(4, cfg["tokens"])}))
         if cuda:
@@ -500,9 +502,10 @@ def main() -> None:
                                              "lines, distinct tails; n candidates per prompt",
                                  "prompt_example": STREAM_PROMPT}}
     if args.convert:
+        from transformers.utils import logging as hf_logging
+
         from dramagen.llm import resolve
         from dramagen.llm.convert import convert_gguf
-        from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
         spec = resolve(args.model)

@@ -67,8 +67,9 @@ def main() -> None:
     result = {
         "benchmark": "season", "date": dt.datetime.now().isoformat(timespec="seconds"),
         "command": " ".join([Path(sys.executable).name, *sys.argv]), "machine": machine(),
-        "request": req.model_dump(mode="json"), "stop_after": args.stop_after, "model": gen.info, "model_load_s": round(load_s, 2),
-        "wall_s": round(wall, 1), "stage_s": state.seconds, "per_episode_s": round(state.seconds.get("episodes", 0) / args.episodes, 2),
+        "request": req.model_dump(mode="json"), "stop_after": args.stop_after, "model": gen.info,
+        "model_load_s": round(load_s, 2), "wall_s": round(wall, 1), "stage_s": state.seconds,
+        "per_episode_s": round(state.seconds.get("episodes", 0) / args.episodes, 2),
         "check": {"ok": report.ok, "episodes": report.episodes, "passed": report.passed, "failed": report.failed,
                   "rules_failed": dict(report.rules())},
         "stats": manifest.get("stats", {}),
@@ -76,9 +77,11 @@ def main() -> None:
     }
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    path = out / f"season-{args.episodes}ep-{args.stop_after}-{dt.date.today().isoformat()}-{gen.info.get('device', 'x')}.json"
+    day, device = dt.date.today().isoformat(), gen.info.get("device", "x")
+    path = out / f"season-{args.episodes}ep-{args.stop_after}-{day}-{device}.json"
     path.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"{args.episodes} episodes of {args.trope} in {wall:.1f} s wall ({result['per_episode_s']} s/episode up to {args.stop_after}); "
+    print(f"{args.episodes} episodes of {args.trope} in {wall:.1f} s wall "
+          f"({result['per_episode_s']} s/episode up to {args.stop_after}); "
           f"check: {report.passed}/{report.episodes} episodes pass")
     print(f"written: {path}")
     if tmp:

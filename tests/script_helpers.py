@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from dramagen.llm.base import Completion, GenerationParams, Generator, Prompt
+from dramagen.llm.base import Capabilities, Completion, GenerationParams, Generator, Prompt
 from dramagen.models import Beat, Character, EpisodeBeats, EpisodePlan, Line, Location, SeriesBible
 
 CLIFF = "Kai lifts Bella's hand and names her his Luna instead of Aria."
@@ -61,7 +61,8 @@ def make_beats(target: float = 75.0, extra_lines: int = 0, number: int = 1) -> E
              lines=[_l("Malakai", "Silver eyes. I have waited twenty years for you.")]),
         Beat(index=5, kind="development", start=30, end=40, location="MOONLIT FOREST", new_scene=False,
              characters=["Aria", "Malakai"],
-             lines=[_l("Aria", "Stay away from me.", "backing away"), _l("Malakai", "Your mother said the same thing.")]),
+             lines=[_l("Aria", "Stay away from me.", "backing away"),
+                    _l("Malakai", "Your mother said the same thing.")]),
         Beat(index=6, kind="turn", start=40, end=50, location="PACK HALL", new_scene=True,
              characters=["Kai Blackwood", "Bella"], action="Kai stares at the empty doorway.",
              lines=[_l("Kai", "Find her. Now.", "cold"), _l("Bella", "Why do you care? You rejected her.")]),
@@ -79,6 +80,7 @@ class ScriptedGenerator(Generator):
     is recorded in ``calls`` (prompts, params)."""
 
     name = "scripted"
+    capabilities = Capabilities(logprobs=True)
 
     def __init__(self, answer: Callable[[str, int], str]):
         self.answer = answer

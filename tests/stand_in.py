@@ -183,9 +183,9 @@ def write_registry(path: Path) -> Path:
 
     Subprocesses need the repo root on ``sys.path`` (``PYTHONPATH``) to import ``tests.stand_in``.
     """
-    from dramagen.llm.registry import registry_path
-
     import yaml
+
+    from dramagen.llm.registry import registry_path
 
     real = yaml.safe_load(Path(registry_path()).read_text())
     real.setdefault("models", {})["stub"] = {

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     port = free_port()
-    log = open(tmp_path_factory.mktemp("app") / "app.log", "wb")
+    log = open(tmp_path_factory.mktemp("app") / "app.log", "wb")  # noqa: SIM115 - the server's log, open while it runs
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False"}
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,
                             stdout=log, stderr=subprocess.STDOUT)

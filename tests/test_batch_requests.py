@@ -56,7 +56,8 @@ def test_malformed_rows_are_reported_with_row_numbers(tmp_path):
 
 
 def test_duplicate_output_folders_refused(tmp_path):
-    p = write(tmp_path, "r.yaml", "- {trope: amnesia, episodes: 10, name: a}\n- {trope: twin-swap, episodes: 10, name: a}\n")
+    p = write(tmp_path, "r.yaml",
+              "- {trope: amnesia, episodes: 10, name: a}\n- {trope: twin-swap, episodes: 10, name: a}\n")
     rows, _ = load_requests(p)
     with pytest.raises(InputError) as e:
         preflight(rows, tmp_path / "out")

@@ -19,7 +19,6 @@ from dramagen.check import (
     edit_distance,
     find_loops,
     near_misses,
-    render_table,
 )
 from dramagen.errors import SeasonDataError
 from dramagen.models import (
@@ -33,6 +32,7 @@ from dramagen.models import (
     SeriesBible,
 )
 from dramagen.planner import layout_beats, plan_season, retime, word_budget
+from dramagen.terminal import render_table
 from dramagen.timing import TimingSettings
 
 L = Line

@@ -31,9 +31,9 @@ from dramagen.models import (
     ScriptElement,
     SeasonPlan,
     SeriesBible,
-    Shot,
     ShootingScene,
     ShootingScript,
+    Shot,
 )
 from dramagen.season import SeasonDir
 

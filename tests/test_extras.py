@@ -55,7 +55,8 @@ def test_llamacpp_backend_without_the_server_extra(monkeypatch, tmp_path):
     from dramagen.llm.llamacpp import LlamaCppGenerator
 
     monkeypatch.setitem(sys.modules, "llama_cpp", None)
-    with pytest.raises(MissingExtraError, match=r"llama-cpp-python is not installed \(the llamacpp backend\).*dramagen\[server\]"):
+    want = r"llama-cpp-python is not installed \(the llamacpp backend\).*dramagen\[server\]"
+    with pytest.raises(MissingExtraError, match=want):
         LlamaCppGenerator(tmp_path / "m.gguf")
 
 
@@ -68,8 +69,8 @@ def test_batch_ray_without_ray(tmp_path):
 
 def test_lab_run_without_matplotlib(tmp_path):
     exp = next((ROOT / "prompts" / "experiments").glob("*.yaml"))
-    one_line_naming(cli(hidden(tmp_path, "matplotlib"), "lab", "run", str(exp), "--out", str(tmp_path / "lab"), "--yes"),
-                    "lab")
+    one_line_naming(cli(hidden(tmp_path, "matplotlib"), "lab", "run", str(exp), "--out", str(tmp_path / "lab"),
+                        "--yes"), "lab")
     assert not (tmp_path / "lab" / "runs").exists()  # refused before any cell ran
 
 

@@ -29,7 +29,7 @@ import pytest
 
 from dramagen.check import check_dir
 from dramagen.errors import BackendError, InputError
-from dramagen.llm.base import Completion, GenerationParams, Generator
+from dramagen.llm.base import Capabilities, Completion, GenerationParams, Generator
 from dramagen.llm.faults import (
     ALL_KINDS,
     CALL_KINDS,
@@ -224,6 +224,8 @@ class Flaky(Generator):
 
     name = "flaky"
 
+    capabilities = Capabilities(logprobs=True)
+
     def __init__(self, errors):
         self.errors = list(errors)
         self.seeds: list[int] = []
@@ -311,6 +313,8 @@ def test_fault_seasons_are_reproducible_and_resume_loses_nothing(tmp_path):
     b, _ = write_season(tmp_path / "b", gen())
 
     class Crash(Generator):
+        capabilities = Capabilities(logprobs=True)
+
         def __init__(self, inner, after):
             self.inner, self.after, self.calls, self.info = inner, after, 0, inner.info
 

@@ -89,7 +89,8 @@ def explorable(fn):
 
             text = str(e)
             m = re.search(r"(error: .*|[A-Z][A-Za-z]+Error: .*)", text)
-            gist = m.group(1) if m and isinstance(e, AssertionError) else f"{type(e).__name__}: {(text.splitlines() or [''])[0][:100]}"
+            first = (text.splitlines() or [""])[0][:100]
+            gist = m.group(1) if m and isinstance(e, AssertionError) else f"{type(e).__name__}: {first}"
             frames = [f for f in traceback.extract_tb(e.__traceback__) if "/src/dramagen/" in f.filename]
             if frames and not isinstance(e, AssertionError):  # DRAMAGEN_DEBUG=1: where it was raised
                 gist += f" @ {frames[-1].filename.split('/src/')[-1]}:{frames[-1].lineno} ({frames[-1].name})"
@@ -132,7 +133,8 @@ def stub_model(tmp_path_factory, request):
     try:
         out = ROOT / ".hypothesis" / "dramagen-fuzz-cases.json"
         out.parent.mkdir(exist_ok=True)
-        out.write_text(json.dumps({"total": total, "cases": dict(sorted(CASES.items())), "known_bugs": dict(KNOWN)}, indent=2) + "\n")
+        summary = {"total": total, "cases": dict(sorted(CASES.items())), "known_bugs": dict(KNOWN)}
+        out.write_text(json.dumps(summary, indent=2) + "\n")
     except OSError:
         pass
 
@@ -362,8 +364,8 @@ def assert_clean_exit(args, run, allowed=(0, 2)) -> bool:
 
 TROPES = ["werewolf-rejected-mate", "hidden-heir", "billionaire-revenge", "secret-baby", "time-loop"]
 GARBAGE = st.one_of(st.text(max_size=20), st.sampled_from(["", " ", "-1", "nan", "inf", "1e309", "0x10", "--out",
-                                                           "ünïcödé", "../../x", "\x00", "10.5", "1_0", "[/x]", "[bold]",
-                                                           "[red]oops[/]"]))
+                                                           "ünïcödé", "../../x", "\x00", "10.5", "1_0", "[/x]",
+                                                           "[bold]", "[red]oops[/]"]))
 
 
 @st.composite
@@ -402,7 +404,8 @@ def generate_args(draw, tmp: str):
     if not valid and draw(st.integers(0, 4)) == 0:
         pins = Path(tmp) / draw(st.sampled_from(["pins.yaml", "pins.json", "pins.txt", "missing.yaml"]))
         if pins.name != "missing.yaml":
-            pins.write_bytes(draw(st.one_of(RAW_CONTENTS, st.just(b"title: Moon Queen\ncharacters:\n  - {name: Mara}\n"),
+            pins.write_bytes(draw(st.one_of(RAW_CONTENTS,
+                                            st.just(b"title: Moon Queen\ncharacters:\n  - {name: Mara}\n"),
                                             st.just(b'{"title": "X", "locations": [{"name": 5}]}'))))
         args += ["--pins", str(pins)]
     out_kind = draw(st.sampled_from(["new", "new", "nested", "weird"] if valid

@@ -6,7 +6,7 @@ from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import PromptTemplate
 
 from dramagen.llm import GenerationParams
-from dramagen.llm.langchain_adapter import ChatModelGenerator
+from dramagen.llm.langchain_adapter import ChatModelGenerator, as_runnable
 
 pytestmark = pytest.mark.model
 
@@ -105,8 +105,8 @@ def test_chat_messages_use_the_chat_template(generator):
 
 
 def test_generator_as_langchain_runnable(generator):
-    chain = PromptTemplate.from_template("Story: {story}\nCliffhanger (reveal):") | generator.as_runnable(
-        GenerationParams(max_new_tokens=16, temperature=0.0, stop=("\n",))) | StrOutputParser()
+    chain = PromptTemplate.from_template("Story: {story}\nCliffhanger (reveal):") | as_runnable(
+        generator, GenerationParams(max_new_tokens=16, temperature=0.0, stop=("\n",))) | StrOutputParser()
     text = chain.invoke({"story": "Mara returns to the pack."})
     direct = generator.generate(["Story: Mara returns to the pack.\nCliffhanger (reveal):"],
                                 GenerationParams(max_new_tokens=16, temperature=0.0, stop=("\n",)))[0].text

@@ -20,9 +20,10 @@ def server_url(tmp_path_factory):
     pytest.importorskip("llama_cpp.server", reason="needs the `server` extra (make test installs it)")
     gguf = resolve("smollm2-135m-instruct").gguf_path(fetch=False)
     port = free_port()
-    log = open(tmp_path_factory.mktemp("server") / "server.log", "wb")  # a pipe nobody reads would block it
-    proc = subprocess.Popen([sys.executable, "-m", "dramagen.llm.llamacpp_support", "--model", str(gguf), "--host", "127.0.0.1",
-                             "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2"],
+    # a file, open while the server runs: a pipe nobody reads would block it
+    log = open(tmp_path_factory.mktemp("server") / "server.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen([sys.executable, "-m", "dramagen.llm.llamacpp_support", "--model", str(gguf),
+                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "2048", "--model_alias", "smollm2"],
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
     try:

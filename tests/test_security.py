@@ -31,7 +31,7 @@ import pytest
 
 from dramagen.errors import InputError, PromptError
 
-from .conftest import free_port, wait_for_http
+from .conftest import free_port
 from .stand_in import StubGenerator, write_registry
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -346,7 +346,7 @@ def test_app_binds_loopback_by_default_and_auth_rejects_a_wrong_password(tmp_pat
     port = free_port()
     env, outbound = recorder_env(tmp_path)
     cmd = ([sys.executable, str(ROOT / "app.py")] if how == "app.py" else [sys.executable, "-m", "dramagen", "serve"])
-    log = open(tmp_path / "app.log", "wb")
+    log = open(tmp_path / "app.log", "wb")  # noqa: SIM115 - the server's log, open while it runs
     proc = subprocess.Popen([*cmd, "--port", str(port), "--auth", "writer:s3cret"], cwd=tmp_path, env=env,
                             stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
@@ -473,7 +473,8 @@ def test_app_works_without_network_stand_in(tmp_path):
 def test_cli_complete_with_the_real_model_without_network(tmp_path):
     """``dramagen complete`` on SmolLM2 (local weights) in a namespace with no network."""
     env, outbound = recorder_env(tmp_path, stub=False)
-    r = in_netns(f"{sys.executable} -m dramagen complete 'Story: Mara is rejected by Alpha Kai.\nCliffhanger (reveal):' "
+    r = in_netns(f"{sys.executable} -m dramagen complete "
+                 "'Story: Mara is rejected by Alpha Kai.\nCliffhanger (reveal):' "
                  "-n 12 --seed 7 --temperature 0 --stop '\\n'", env, tmp_path, 600)
     assert r.returncode == 0, r.stderr[-3000:]
     assert r.stdout.strip(), "no text"

@@ -34,7 +34,8 @@ def wolf():
 def _season(generator, wolf, episodes: list[int] | None):
     ctx = WriteContext(generator=generator, seed=SEED)
     pins = PinnedBible(title="Silver Moon Rising",
-                       characters=[Character(name="Aria Vale", age=23, role="lead", secret="she is the last silver wolf")],
+                       characters=[Character(name="Aria Vale", age=23, role="lead",
+                                             secret="she is the last silver wolf")],
                        locations=[Location(name="PACK HALL", interior=True, time="NIGHT",
                                            description="stone hall lit by torches")])
     bible = write_bible(ctx, wolf, pins)

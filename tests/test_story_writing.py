@@ -21,7 +21,6 @@ from dramagen.slots import WriteContext, fill, fill_ranked  # noqa: E402
 from dramagen.story.continuity import check_continuity, payoff_ok  # noqa: E402
 from dramagen.story.grounding import World, event_check  # noqa: E402
 
-
 # -- the rating filter in the slot engine ------------------------------------------------------------------
 
 

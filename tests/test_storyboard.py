@@ -18,9 +18,9 @@ from dramagen.models import (
     EpisodePlan,
     Location,
     SeriesBible,
-    Shot,
     ShootingScene,
     ShootingScript,
+    Shot,
 )
 
 

@@ -55,7 +55,7 @@ def test_catalogue_dir_is_the_repo_prompts_folder():
 def test_catalogue_size_and_required_ids():
     cat = load_catalogue()
     assert len(cat) >= 26
-    assert REQUIRED_IDS <= set(cat)
+    assert set(cat) >= REQUIRED_IDS
     assert trope_ids() == sorted(cat)
     assert [t.id for t in list_tropes()] == sorted(cat)
 
@@ -244,8 +244,8 @@ def test_custom_trope_is_usable():
     assert 4 <= len(t.settings) <= 6
     # the arc's shape is the nearest catalogue trope's; its words are the premise's
     arc = [(b.at, b.function) for b in t.signature_beats]
-    from dramagen.tropes import get_trope
     from dramagen.story.premise import parse_premise
+    from dramagen.tropes import get_trope
 
     nearest = get_trope(parse_premise(text).tropes[0])
     assert arc == [(b.at, b.function) for b in nearest.signature_beats]

@@ -38,16 +38,13 @@ from collections import Counter
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import SeasonDataError
 from .models import MAX_SECONDS, MIN_SECONDS, Beat, EpisodeBeats, EpisodePlan, SeasonPlan, SeriesBible
 from .timing import TimingSettings, estimate_elements, get_settings
-
-if TYPE_CHECKING:
-    from rich.table import Table
 
 __all__ = [
     "COLUMNS",
@@ -61,7 +58,6 @@ __all__ = [
     "find_loops",
     "load_season",
     "near_misses",
-    "render_table",
     "words",
 ]
 
@@ -528,19 +524,3 @@ def check_dir(season_dir: str | Path, settings: TimingSettings | None = None, *,
     """:func:`check_season` on a season folder (see :func:`load_season`)."""
     bible, plan, beats = load_season(season_dir)
     return check_season(bible, plan, beats, settings, require_beats=require_beats)
-
-
-# --------------------------------------------------------------------------- rendering
-
-
-def render_table(report: CheckReport, *, width: int | None = None) -> Table:
-    """The report as a compact rich table that fits ``width`` (default: the terminal's; 80 in a pipe): one row
-    an episode (title cut with an ellipsis, runtime/target, verdict, failing columns) and the totals in the
-    caption. The failing rules in full: :func:`dramagen.terminal.print_findings`."""
-    from rich.console import Console
-
-    from .terminal import check_summary, check_table
-
-    table = check_table(report, Console(width=width) if width else Console())
-    table.caption = check_summary(report)
-    return table

@@ -5,25 +5,26 @@ Errors a user can fix print one line (``error: …``) without a traceback and ex
 
 from __future__ import annotations
 
-import os
 import sys
-from typing import Optional
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from . import __version__
-from .errors import DramagenError
+from . import __version__, config
 from .animatic.cli import register as register_animatic
+from .errors import DramagenError
+from .text import one_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Write vertical micro dramas from a genre trope.")
 models_app = typer.Typer(no_args_is_help=True, help="The model registry: list, pull, info.")
 app.add_typer(models_app, name="models")
 from .cli_production import production_app, schedule_command  # noqa: E402 - dramagen production / schedule
+
 app.add_typer(production_app, name="production"); app.command("schedule")(schedule_command)  # noqa: E702
 from .cli_premise import load_premise_file, premise_command  # noqa: E402 - dramagen premise
+
 app.command("premise")(premise_command)
 
 console = Console()
@@ -91,7 +92,7 @@ def models_info(name: str = typer.Argument(None)) -> None:
 @app.command()
 def complete(
     prompt: str = typer.Argument(..., help="the prompt text ('-' reads standard input)"),
-    model: Optional[str] = typer.Option(None, "--model", "-m", help="registry name, HF folder, .gguf or server URL"),
+    model: str | None = typer.Option(None, "--model", "-m", help="registry name, HF folder, .gguf or server URL"),
     max_new_tokens: int = typer.Option(64, "--max-new-tokens", "-n"),
     temperature: float = typer.Option(0.8, "--temperature", "-t"),
     top_p: float = typer.Option(0.95, "--top-p"),
@@ -172,28 +173,35 @@ def tropes_show(trope_id: str = typer.Argument(..., metavar="ID")) -> None:
 # -- generate / check -------------------------------------------------------------------------
 @app.command()
 def generate(
-    trope: Optional[str] = typer.Option(None, "--trope", help="catalogue id (dramagen tropes list)"),
-    custom: Optional[str] = typer.Option(None, "--custom", help="free-text trope instead of --trope"),
+    trope: str | None = typer.Option(None, "--trope", help="catalogue id (dramagen tropes list)"),
+    custom: str | None = typer.Option(None, "--custom", help="free-text trope instead of --trope"),
     episodes: int = typer.Option(60, "--episodes", help="10–100"),
     length: float = typer.Option(75.0, "--length", help="target seconds per episode, 60–90"),
     paywall: int = typer.Option(10, "--paywall", help="last free episode"),
     seed: int = typer.Option(0, "--seed"),
-    model: Optional[str] = typer.Option(None, "--model", "-m"),
+    model: str | None = typer.Option(None, "--model", "-m"),
     candidates: int = typer.Option(6, "--candidates", help="best-of-n candidates per slot, 1–32"),
-    pins: Optional[str] = typer.Option(None, "--pins", help="YAML/JSON file of pinned bible fields"),
-    title: Optional[str] = typer.Option(None, "--title", help="pin the series title"),
+    pins: str | None = typer.Option(None, "--pins", help="YAML/JSON file of pinned bible fields"),
+    title: str | None = typer.Option(None, "--title", help="pin the series title"),
     out: str = typer.Option(..., "--out", "-o", help="season folder"),
     stop_after: str = typer.Option("shooting", "--stop-after", help="bible | plan | beats | script | shooting"),
     resume: bool = typer.Option(False, "--resume", help="continue a season in --out"),
     rating: str = typer.Option("platform-safe", "--rating", help="content rating: platform-safe or mature"),
-    premise_file: Optional[str] = typer.Option(None, "--premise-file",
+    premise_file: str | None = typer.Option(None, "--premise-file",
                                                help="an edited premise (dramagen premise --out) for --custom"),
 ) -> None:
-    """Generate a season: bible.json, plan.json, episodes/epNNN/{beats,script,shooting}.json, season.md, manifest.json."""
+    """Generate a season: bible.json, plan.json, episodes/epNNN/{beats,script,shooting}.json, season.md,
+    manifest.json."""
     from pathlib import Path
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
-        TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     from .errors import InputError
     from .pipeline import STAGES, SeasonDir, generate_season, make_request, pins_from_file
@@ -225,7 +233,8 @@ def generate(
         resolve_trope(request)
         generator = load_generator(request.model)
 
-    columns = (TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[msg]}"),
+    columns = (TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[msg]}"),
                TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
     with Progress(*columns, console=err_console, transient=False) as bar:
         tasks: dict[str, int] = {}
@@ -271,9 +280,9 @@ def export_(
     season_dir: str = typer.Argument(..., help="a season folder"),
     formats: str = typer.Option("fountain,pdf,fdx,html,json,csv,storyboard,publish,zip", "--format", "-f",
                                 help="comma-separated: fountain,pdf,fdx,html,json,csv,storyboard,publish,zip"),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="default: SEASON/exports"),
-    templates: Optional[str] = typer.Option(None, "--templates", help="a folder of your own export templates"),
-    draft_date: Optional[str] = typer.Option(None, "--draft-date", metavar="YYYY-MM-DD",
+    out: str | None = typer.Option(None, "--out", "-o", help="default: SEASON/exports"),
+    templates: str | None = typer.Option(None, "--templates", help="a folder of your own export templates"),
+    draft_date: str | None = typer.Option(None, "--draft-date", metavar="YYYY-MM-DD",
                                              help="the title pages' draft date (default: the day the season was made)"),
 ) -> None:
     """Export a season: screenplays, shot lists, storyboards, publishing packs, a season zip."""
@@ -282,7 +291,6 @@ def export_(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from .export.season_export import export_season, parse_formats
-
     from .season import parse_draft_date
 
     fmts = parse_formats(formats)
@@ -296,7 +304,8 @@ def export_(
 
         paths = export_season(Path(season_dir), fmts, Path(out) if out else None,
                               Path(templates) if templates else None, progress, draft_date=date)
-    console.print(f"[green]{len(paths)} files written[/green] under {escape(str(Path(out) if out else Path(season_dir) / 'exports'))}")
+    where = Path(out) if out else Path(season_dir) / "exports"
+    console.print(f"[green]{len(paths)} files written[/green] under {escape(str(where))}")
 
 
 @app.command("import")
@@ -336,10 +345,10 @@ def import_(
 @app.command()
 def batch(
     requests: str = typer.Argument(..., help="REQUESTS file (.yaml, .jsonl, .csv), or `status`"),
-    status_dir: Optional[str] = typer.Argument(None, metavar="[DIR]", help="with `status`: the batch folder"),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="batch folder: one season folder per row"),
+    status_dir: str | None = typer.Argument(None, metavar="[DIR]", help="with `status`: the batch folder"),
+    out: str | None = typer.Option(None, "--out", "-o", help="batch folder: one season folder per row"),
     workers: int = typer.Option(1, "--workers", "-w", help="processes on this machine (cores are shared out)"),
-    ray: Optional[str] = typer.Option(None, "--ray", help="run on a Ray cluster: ADDRESS, `auto`, or `local`"),
+    ray: str | None = typer.Option(None, "--ray", help="run on a Ray cluster: ADDRESS, `auto`, or `local`"),
     resume: bool = typer.Option(True, "--resume/--no-resume", help="skip what is done (the default)"),
     as_json: bool = typer.Option(False, "--json", help="with `status`: print JSON"),
 ) -> None:
@@ -488,7 +497,7 @@ def lab_run(
 @lab_app.command("rerun")
 def lab_rerun(
     run_dir: str = typer.Argument(..., help="a run folder (OUT/runs/ID, with run.json)"),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="where to write it again (default: RUN_DIR.rerun)"),
+    out: str | None = typer.Option(None, "--out", "-o", help="where to write it again (default: RUN_DIR.rerun)"),
 ) -> None:
     """Re-run one recorded run exactly (same prompts, model, parameters, seed) and compare every file."""
     from .lab import rerun
@@ -510,9 +519,9 @@ def lab_rerun(
 def lab_compare(
     run_a: str = typer.Argument(..., help="a run folder"),
     run_b: str = typer.Argument(..., help="another run folder, same trope and seed"),
-    html: Optional[str] = typer.Option(None, "--html", help="write the side-by-side HTML here "
+    html: str | None = typer.Option(None, "--html", help="write the side-by-side HTML here "
                                        "(default: LAB/compare/A__B.html next to the runs)"),
-    episode: Optional[int] = typer.Option(None, "--episode", "-e", help="only this episode"),
+    episode: int | None = typer.Option(None, "--episode", "-e", help="only this episode"),
     force: bool = typer.Option(False, "--force", help="compare runs of different tropes or seeds"),
     as_json: bool = typer.Option(False, "--json", help="print the comparison as JSON (no HTML page unless --html)"),
 ) -> None:
@@ -555,7 +564,7 @@ def lab_report(out: str = typer.Argument(..., help="a lab folder")) -> None:
 @lab_app.command("metrics")
 def lab_metrics(
     season_dir: str = typer.Argument(..., help="any season folder"),
-    stage: Optional[str] = typer.Option(None, "--stage", help="bible | plan | beats | script (default: furthest)"),
+    stage: str | None = typer.Option(None, "--stage", help="bible | plan | beats | script (default: furthest)"),
     as_json: bool = typer.Option(False, "--json", help="print JSON"),
 ) -> None:
     """The lab's metrics of one season folder (see docs/metrics.md)."""
@@ -580,8 +589,8 @@ def lab_metrics(
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", help="bind address (127.0.0.1 unless told otherwise)"),
-          port: int = typer.Option(7860), model: Optional[str] = typer.Option(None, "--model", "-m"),
-          auth: Optional[str] = typer.Option(None, help="user:pass")) -> None:
+          port: int = typer.Option(7860), model: str | None = typer.Option(None, "--model", "-m"),
+          auth: str | None = typer.Option(None, help="user:pass")) -> None:
     """Launch the web app."""
     from .studio import launch
 
@@ -610,9 +619,7 @@ def _click_errors() -> tuple[tuple, tuple, tuple]:
 
 def _one_line(text: object) -> str:
     """``text`` on one line, with rich markup escaped (a value like ``[/x]`` is shown, not parsed)."""
-    from rich.markup import escape
-
-    return escape(" ".join(str(text).split()))
+    return escape(one_line(text))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -622,9 +629,7 @@ def main(argv: list[str] | None = None) -> None:
     unexpected is one line naming it with exit code 1 (``DRAMAGEN_DEBUG=1`` shows the
     traceback), never a traceback on the user's screen.
     """
-    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    config.apply_process_defaults()
     exits, click_errors, aborts = _click_errors()
     try:
         rv = app(args=argv, standalone_mode=False)
@@ -655,7 +660,7 @@ def main(argv: list[str] | None = None) -> None:
         err_console.print("interrupted")
         sys.exit(130)
     except Exception as e:  # noqa: BLE001 - a bug: one line for the user, the traceback on demand
-        if os.environ.get("DRAMAGEN_DEBUG"):
+        if config.get_flag("DRAMAGEN_DEBUG"):
             raise
         err_console.print(f"[bold red]error:[/bold red] internal error ({type(e).__name__}: "
                           f"{_one_line(e)[:300]}); please report it (DRAMAGEN_DEBUG=1 shows the traceback)",

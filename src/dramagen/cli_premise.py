@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Console
@@ -38,7 +37,7 @@ def _show(console: Console, p) -> None:
 def premise_command(
     text: str = typer.Argument(..., help="the premise, in English (1–2000 characters)"),
     as_json: bool = typer.Option(False, "--json", help="print the premise as JSON"),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="write the premise as JSON, to edit"),
+    out: str | None = typer.Option(None, "--out", "-o", help="write the premise as JSON, to edit"),
 ) -> None:
     """Read a free-text premise into a typed premise and show it (what was assumed included)."""
     from .season import atomic_write_text
@@ -71,6 +70,6 @@ def load_premise_file(path: str) -> dict:
     try:
         return Premise(**data).model_dump()
     except Exception as e:  # pydantic names the field
-        errs = getattr(e, "errors", lambda: [{"loc": (), "msg": str(e)}])()
+        errs = e.errors() if hasattr(e, "errors") else [{"loc": (), "msg": str(e)}]
         loc = ".".join(str(x) for x in errs[0]["loc"])
         raise InputError(f"premise.{loc}", errs[0].get("input"), errs[0]["msg"]) from None

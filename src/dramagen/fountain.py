@@ -84,9 +84,9 @@ def _action_lines(text: str) -> list[str]:
     # a line starting with "!" loses it when read: double it
     lines = ["!" + ln if ln.startswith("!") else ln for ln in lines]
     para = _classify(lines)
-    if not isinstance(para, Action) or para.centered or lines[0].startswith("!") or lines[0].isupper():
-        if not lines[0].startswith("!!"):
-            lines[0] = "!" + lines[0]
+    forced = not isinstance(para, Action) or para.centered or lines[0].startswith("!") or lines[0].isupper()
+    if forced and not lines[0].startswith("!!"):
+        lines[0] = "!" + lines[0]
     return lines
 
 
@@ -132,11 +132,11 @@ def to_fountain(script: EpisodeScript, bible: SeriesBible, plan_ep: EpisodePlan 
         beat: int | None = None  # as on import: a heading resets the beat
         block: list[str] = []  # the dialogue block being written
 
-        def flush() -> None:
-            if block:
-                out.extend(block)
+        def flush() -> None:  # called within this scene's loop, so `block` is this scene's
+            if block:  # noqa: B023
+                out.extend(block)  # noqa: B023
                 out.append("")
-                block.clear()
+                block.clear()  # noqa: B023
 
         for el in scene.elements:
             in_speech = bool(block) and el.kind in ("parenthetical", "dialogue")

@@ -35,11 +35,9 @@ import csv
 import dataclasses
 import datetime as dt
 import hashlib
-import inspect
 import io
 import json
 import math
-import re
 import shutil
 import statistics
 import threading
@@ -56,6 +54,7 @@ from .errors import DramagenError, InputError, SeasonDataError
 from .metrics import METRICS, season_dir_metrics
 from .prompting import PromptLibrary, prompts_dir
 from .season import SeasonDir, atomic_write_text
+from .text import slug
 
 __all__ = [
     "MAX_CELLS",
@@ -246,7 +245,7 @@ def resolve_variant(spec: VariantSpec, base: Path | None = None, index: int = 0)
     known = set(PromptLibrary(base).templates())
     where = f"experiment.variants.{index}"
     overlays = []
-    for k, rel in enumerate(spec.overlay):
+    for rel in spec.overlay:
         d = _inside(base, rel, f"{where}.overlay")
         if not d.is_dir():
             raise InputError(f"{where}.overlay", rel, "a folder under prompts/", f"variant {spec.name!r}: not found")
@@ -302,7 +301,8 @@ class Cell:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.\-]+", "-", text).strip("-")[:60] or "x"
+    """A run id or experiment name: case and ``_.-`` kept (names of folders already on disk)."""
+    return slug(text, 60, fold=False, lower=False, keep=r"A-Za-z0-9_.\-", trim_cut=False, fallback="x")
 
 
 def _model_name(model: str | None) -> str:
@@ -377,7 +377,7 @@ class Meter:
 def metered(gen: Any) -> Any:
     """Wrap ``gen.generate`` (once, in place) so that, inside :func:`metering`, every call
     uses the lab's sampling overrides and is timed. Outside it, calls pass unchanged;
-    the generator keeps its class (the slot engine batches per backend)."""
+    the generator keeps its class and ``capabilities`` (the slot engine batches by them)."""
     if getattr(gen, "_lab_metered", False):
         return gen
     orig = gen.generate
@@ -395,11 +395,7 @@ def metered(gen: Any) -> Any:
         meter.calls += 1
         return out
 
-    try:
-        generate.__signature__ = inspect.signature(orig)  # type: ignore[attr-defined]
-    except (TypeError, ValueError):
-        pass
-    try:
+    try:  # the generator keeps its class and its declared capabilities (llm.base.Capabilities)
         gen.generate = generate
         gen._lab_metered = True
     except AttributeError:  # pragma: no cover - a generator refusing attributes: no overrides possible

@@ -147,8 +147,9 @@ class Runner:
                   or (s == "shooting" and len(state.shootings) == n_eps)]
         return RunManifest(
             dramagen_version=__version__, request=state.request, model=dict(getattr(self.generator, "info", {})),
-            prompts=dict(sorted(prompts.items())), params=params, versions=_versions(), stats=dict(sorted(totals.items())),
-            stages_done=stages, episodes_done=sorted(state.beats), seconds={**(old.seconds if old else {}), **state.seconds},
+            prompts=dict(sorted(prompts.items())), params=params, versions=_versions(),
+            stats=dict(sorted(totals.items())), stages_done=stages, episodes_done=sorted(state.beats),
+            seconds={**(old.seconds if old else {}), **state.seconds},
         )
 
     def _episode_stats(self, n: int) -> dict[str, SlotStats]:

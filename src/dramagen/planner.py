@@ -513,7 +513,7 @@ def layout_beats(plan_ep: EpisodePlan, bible: SeriesBible, seed: int) -> Episode
     new_scene = [i == 0 or beat_scene[i] != beat_scene[i - 1] for i in range(n)]
 
     cast: list[list[str]] = []
-    for i, kind in enumerate(kinds):
+    for kind in kinds:
         if kind in ("hook", "cliffhanger"):
             chars = list(focus)
         else:

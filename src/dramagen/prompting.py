@@ -18,7 +18,6 @@ base's exactly where its prompt text does.
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from jinja2 import BaseLoader, ChoiceLoader, FileSystemLoader, StrictUndefined, 
 from jinja2.exceptions import SecurityError, TemplateNotFound, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from . import config
 from .errors import PromptError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -36,9 +36,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 
 def prompts_dir() -> Path:
     """$DRAMAGEN_PROMPTS_DIR, else the repo's ``prompts/``, else (an installed wheel) the copy inside the package."""
-    env = os.environ.get("DRAMAGEN_PROMPTS_DIR")
+    env = config.get_path("DRAMAGEN_PROMPTS_DIR")
     if env:
-        return Path(env).expanduser().resolve()
+        return env.resolve()
     repo = REPO_ROOT / "prompts"
     return repo if repo.is_dir() else Path(__file__).resolve().parent / "_share" / "prompts"
 
@@ -93,7 +93,7 @@ class PromptLibrary:
             loader = ChoiceLoader([_FileMapLoader(self.files), loader])
         self.env = ImmutableSandboxedEnvironment(
             loader=loader,
-            undefined=StrictUndefined if strict else None,  # type: ignore[arg-type]
+            undefined=StrictUndefined if strict else None,
             autoescape=False,
             keep_trailing_newline=True,
             trim_blocks=True,

@@ -81,7 +81,7 @@ def remove_stale_temp(root: Path) -> list[Path]:
 
     A file whose writer (the pid in its name) still runs is kept: it is about to be renamed.
     """
-    removed = []
+    removed: list[Path] = []
     root = Path(root)
     if not root.is_dir():
         return removed
@@ -313,7 +313,8 @@ class SeasonDir:
         try:
             data = json.loads(p.read_text(encoding="utf-8"))
             return {str(k): SlotStats(**v) for k, v in data.items()}
-        except (OSError, ValueError, TypeError, AttributeError, RecursionError) as e:  # JSON/UTF-8/pydantic: ValueErrors
+        # JSON, UTF-8 and pydantic errors are ValueErrors
+        except (OSError, ValueError, TypeError, AttributeError, RecursionError) as e:
             raise SeasonDataError(f"season: {name} is not a valid stats file ({type(e).__name__}: "
                                   f"{str(e).splitlines()[0][:120] if str(e) else ''})") from None
 

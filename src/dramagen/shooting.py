@@ -28,8 +28,8 @@ dialogue               the first line of a scene with two or more people on scre
 Movement: push in on revelations (truth, secret, "is my"…), handheld on danger (gun,
 blood, run…), tracking on walking/running, else static (a seeded choice of pan or static
 for exterior openers). Angle (from an action's words, from a line's parenthetical): low on
-threat and command, high on kneeling and begging, dutch on dizziness or poison, else eye level. Every dialogue shot is noted "keep captions
-in the lower safe area"; two people in frame "stacked two-shot (A top, B bottom)".
+threat and command, high on kneeling and begging, dutch on dizziness or poison, else eye level. Every
+dialogue shot is noted "keep captions in the lower safe area"; two people in frame "stacked two-shot (A top, B bottom)".
 
 :func:`stripboard` orders the season's scenes into shoot days (see its docstring).
 """
@@ -37,7 +37,7 @@ in the lower safe area"; two people in frame "stacked two-shot (A top, B bottom)
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -51,8 +51,8 @@ from .models import (
     ShootingScene,
     ShootingScript,
     Shot,
-    StripItem,
     Stripboard,
+    StripItem,
 )
 from .seeding import rng
 from .timing import TimingSettings, count_words, estimate_elements, get_settings
@@ -170,7 +170,7 @@ class _Draft:
         self.seconds = 0.0
 
 
-def _notes(chars: list[str], dialogue: bool, extra: list[str] = ()) -> str:
+def _notes(chars: list[str], dialogue: bool, extra: Sequence[str] = ()) -> str:
     notes = list(extra)
     if len(chars) == 2:
         notes.append(f"stacked two-shot ({_first(chars[0])} top, {_first(chars[1])} bottom)")
@@ -301,7 +301,8 @@ def _scene_shots(script: EpisodeScript, si: int, scene: Scene, bible: SeriesBibl
         elif not two_shot_done and len(present) >= 2:
             listener = next((p for p in ([last_speaker] + present) if p and p != who), "")
             chars = [who, listener] if listener else [who]
-            d = _Draft(size="MS", angle=_angle(paren), movement=_movement(text), subject=" and ".join(map(_first, chars)),
+            d = _Draft(size="MS", angle=_angle(paren), movement=_movement(text),
+                       subject=" and ".join(map(_first, chars)),
                        characters=chars, action=paren, line=text, speaker=who, notes=_notes(chars, True))
             two_shot_done = True
         else:
@@ -388,8 +389,9 @@ def shooting_script(script: EpisodeScript, bible: SeriesBible, seed: int = 0,
                         if p not in scene_props:
                             scene_props.append(p)
             for n in names:
-                if bible.character(n) and bible.character(n).name not in cast:
-                    cast.append(bible.character(n).name)
+                ch = bible.character(n)
+                if ch and ch.name not in cast:
+                    cast.append(ch.name)
         wardrobe = []
         for n in cast:
             c = bible.character(n)

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .llm.base import Completion, GenerationParams, Generator, accepts_logprobs
+from .llm.base import Completion, GenerationParams, Generator, capabilities_of, generate_scored
 from .models import SlotStats
 from .prompting import PromptLibrary, default_library
 from .seeding import derive_seed
@@ -258,7 +258,8 @@ def clean(raw: str, labels: Iterable[str] = (), cues: Iterable[str] = ()) -> str
         else:
             break
     # a stray parenthetical left at the start, e.g. "(cold) I reject you." or "cold): I reject you."
-    text = re.sub(r"^\(?[a-z][a-z ,'\-]{0,24}\)\s*:?\s*", "", text) if re.match(r"^\(?[a-z][a-z ,'\-]{0,24}\)", text) else text
+    if re.match(r"^\(?[a-z][a-z ,'\-]{0,24}\)", text):
+        text = re.sub(r"^\(?[a-z][a-z ,'\-]{0,24}\)\s*:?\s*", "", text)
     text = text.strip()
     # surrounding quotes (also a lone leading/trailing one)
     while len(text) >= 2 and text[0] in _QUOTES and text[-1] in _QUOTES:
@@ -329,7 +330,8 @@ def _sentence_starts(text: str) -> set[int]:
     return starts
 
 
-def fix_names(text: str, names: Sequence[str], allowed_words: Iterable[str] = ()) -> tuple[str, bool, list[str], set[str]]:
+def fix_names(text: str, names: Sequence[str],
+              allowed_words: Iterable[str] = ()) -> tuple[str, bool, list[str], set[str]]:
     """Repair near-misses of bible names; find unknown capitalised names.
 
     Returns ``(text, repaired, unknown, present)`` where ``present`` are the bible names
@@ -362,9 +364,8 @@ def fix_names(text: str, names: Sequence[str], allowed_words: Iterable[str] = ()
                 elif not at_start or low not in _COMMON:
                     repl = parts[low]
             present.add(owner[low])
-        elif base == "I" or low in allowed or (base.isupper() and len(base) <= 3 and low in _COMMON):
-            pass
-        elif at_start and (low in _COMMON or low.endswith(("ly", "ing", "ed")) or low in _STOP):
+        elif (base == "I" or low in allowed or (base.isupper() and len(base) <= 3 and low in _COMMON)
+              or (at_start and (low in _COMMON or low.endswith(("ly", "ing", "ed")) or low in _STOP))):
             pass
         else:
             near = [p for p in parts if _near(low, p)]
@@ -441,7 +442,8 @@ def validate(raw: str, slot: Slot, finish_reason: str = "stop", prompt: str = ""
         return bad("empty")
     if _JUNK.search(text) or sum(ch.isdigit() for ch in text) > 4:
         return bad("junk")
-    caps = [w for w in re.findall(r"\b[A-Z]{3,}\b", text) if w.lower() not in {n.lower() for s in slot.names for n in s.split()}]
+    name_words = {n.lower() for s in slot.names for n in s.split()}
+    caps = [w for w in re.findall(r"\b[A-Z]{3,}\b", text) if w.lower() not in name_words]
     if len(caps) >= 2:
         return bad("junk")
     if finish_reason == "length":  # ran on without ending the line: keep whole sentences only
@@ -517,14 +519,6 @@ def score(text: str, slot: Slot, logprob: float | None = None, repaired: bool = 
 # --------------------------------------------------------------------------- generation
 
 
-def _is_transformers(gen: Generator) -> bool:
-    try:
-        from .llm.hf import TransformersGenerator
-    except Exception:  # pragma: no cover - transformers missing
-        return False
-    return isinstance(gen, TransformersGenerator)
-
-
 def _n_for(ctx: WriteContext, slot: Slot) -> int:
     n = slot.candidates or ctx.candidates
     cap = ctx.candidates_by_kind.get(slot.kind)
@@ -533,14 +527,15 @@ def _n_for(ctx: WriteContext, slot: Slot) -> int:
     return max(1, n)
 
 
-def _generate(ctx: WriteContext, prompts: list[str], counts: list[int], params: GenerationParams) -> list[list[Completion]]:
+def _generate(ctx: WriteContext, prompts: list[str], counts: list[int],
+              params: GenerationParams) -> list[list[Completion]]:
     """Candidates per prompt (``counts[i]`` of prompt i) from one batched call."""
     gen = ctx.generator
-    if _is_transformers(gen):
+    if capabilities_of(gen).row_batching:
         # one row per candidate with n=1: the backend then packs full batches (batch_size rows)
         # whatever the candidate count; sampling is the same as num_return_sequences.
         rows = [p for p, k in zip(prompts, counts) for _ in range(k)]
-        comps = gen.generate(rows, params.model_copy(update={"n": 1}), logprobs=True)  # type: ignore[call-arg]
+        comps = generate_scored(gen, rows, params.model_copy(update={"n": 1}))
         out: list[list[Completion]] = []
         i = 0
         for k in counts:
@@ -549,10 +544,7 @@ def _generate(ctx: WriteContext, prompts: list[str], counts: list[int], params: 
         return out
     n = max(counts)
     p = params.model_copy(update={"n": n})
-    if accepts_logprobs(gen):
-        comps = gen.generate(prompts, p, logprobs=True)  # type: ignore[call-arg]
-    else:
-        comps = gen.generate(prompts, p)
+    comps = generate_scored(gen, prompts, p)
     grouped: list[list[Completion]] = [[] for _ in prompts]
     for c in comps:
         if 0 <= c.prompt_index < len(prompts):

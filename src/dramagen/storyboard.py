@@ -32,8 +32,6 @@ from __future__ import annotations
 
 import io
 import math
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -42,8 +40,9 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from .errors import InputError
-from .models import EpisodePlan, SeriesBible, Shot, ShootingScene, ShootingScript
+from .models import EpisodePlan, SeriesBible, ShootingScene, ShootingScript, Shot
 from .season import atomic_write_bytes, safe_join
+from .text import slug
 
 # -- palette (the figure fill is a constant so that tests can find the figure) ---------------------------
 PAPER = (255, 255, 255)
@@ -196,13 +195,6 @@ def _ellipsize(text: str, f, width: float) -> str:
     while text and _text_w(f, text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
-
-
-def slug(text: str, max_len: int = 40) -> str:
-    """``The Rejection!`` → ``the-rejection`` (ASCII, lowercase, dashes)."""
-    t = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
-    t = re.sub(r"[^a-z0-9]+", "-", t.lower()).strip("-")
-    return t[:max_len].rstrip("-")
 
 
 def episode_stem(number: int, title: str = "") -> str:

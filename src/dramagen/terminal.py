@@ -22,7 +22,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .check import COLUMNS
+from .check import COLUMNS, CheckReport
 
 if TYPE_CHECKING:
     from .findings import Finding, SeasonCheck
@@ -229,3 +229,12 @@ def print_compare(console: Console, c: dict) -> None:
         console.print(Text(ellipsize(f"  {p['name']}: A {p['a']} · B {p['b']}", console.width), style="dim"))
     for ep in c["episodes"]:
         show(console, compare_table(ep, (la, lb), console))
+
+
+def render_table(report: CheckReport, *, width: int | None = None) -> Table:
+    """The report as a compact rich table that fits ``width`` (default: the terminal's; 80 in a pipe): one row
+    an episode (title cut with an ellipsis, runtime/target, verdict, failing columns) and the totals in the
+    caption. The failing rules in full: :func:`print_findings`."""
+    table = check_table(report, Console(width=width) if width else Console())
+    table.caption = check_summary(report)
+    return table

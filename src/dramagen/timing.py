@@ -24,14 +24,14 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import re
 from collections.abc import Iterable
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from . import config
 from .errors import InputError
 
 __all__ = [
@@ -128,7 +128,7 @@ class TimingSettings(BaseModel):
 
         A variable that is not a positive number raises :class:`InputError` naming it.
         """
-        env = os.environ if environ is None else environ
+        env = config.prefixed(ENV_PREFIX, environ)
         values: dict[str, float] = {}
         for name in cls.model_fields:
             key = ENV_PREFIX + name.upper()
@@ -146,7 +146,7 @@ class TimingSettings(BaseModel):
         try:
             return cls(**values)
         except ValueError as exc:  # pydantic.ValidationError
-            errors = getattr(exc, "errors", lambda: [])()
+            errors: list[Any] = getattr(exc, "errors", lambda: [])()
             if errors:
                 field = str(errors[0]["loc"][0]) if errors[0].get("loc") else "timing"
                 raise InputError(ENV_PREFIX + field.upper(), values.get(field),
@@ -185,7 +185,7 @@ def get_settings() -> TimingSettings:
 
     Re-read whenever those variables change (cached on their values).
     """
-    snapshot = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX)))
+    snapshot = tuple(sorted(config.prefixed(ENV_PREFIX).items()))
     return _env_settings_cached(snapshot)
 
 

@@ -26,7 +26,9 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from . import config
 from .errors import InputError, PromptError, UnknownTropeError
+from .text import one_line as _one_line
 
 __all__ = [
     "BEAT_FUNCTIONS",
@@ -79,10 +81,6 @@ _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
 _UWORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 
 MAX_CUSTOM_CHARS = 2000
-
-
-def _one_line(v: str) -> str:
-    return " ".join(str(v).split())
 
 
 class _Frozen(BaseModel):
@@ -366,9 +364,9 @@ class Trope(_Frozen):
 def catalogue_dir() -> Path:
     """Where the trope files are: ``$DRAMAGEN_PROMPTS_DIR/tropes`` if that variable is set,
     else the repository's ``prompts/tropes``."""
-    env = os.environ.get(ENV_PROMPTS_DIR, "").strip()
+    env = config.get_path(ENV_PROMPTS_DIR)
     if env:
-        return Path(env).expanduser() / "tropes"
+        return env / "tropes"
     from .prompting import prompts_dir
 
     return prompts_dir() / "tropes"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Optional
 
 import typer
 from pydantic import ValidationError
@@ -46,7 +45,7 @@ def animatic(
                                        help="write the animatic's shot durations back to shooting.json"),
     assign_voices: bool = typer.Option(False, "--assign-voices", help="give characters without a voice one"),
     workers: int = typer.Option(1, "--workers", "-w", help="episodes rendered in parallel"),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="default: SEASON/exports"),
+    out: str | None = typer.Option(None, "--out", "-o", help="default: SEASON/exports"),
 ) -> None:
     """Animatics: a 9:16 MP4 per episode (storyboard panels, camera moves, voices, captions) + SRT + VTT."""
     from .make import make_animatics
@@ -73,7 +72,7 @@ def animatic(
 
 def calibrate(
     season_dir: str = typer.Argument(..., help="a season folder with animatics (dramagen animatic)"),
-    out: Optional[str] = typer.Option(None, "--out", "-o", help="where the animatics are (default: SEASON/exports)"),
+    out: str | None = typer.Option(None, "--out", "-o", help="where the animatics are (default: SEASON/exports)"),
     as_json: bool = typer.Option(False, "--json", help="print the table and the calibration as JSON"),
 ) -> None:
     """Spoken runtime vs the screenplay estimate, and the estimator's dialogue pace fitted to the voices."""

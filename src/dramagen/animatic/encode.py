@@ -44,7 +44,7 @@ def encode_mp4(out: Path, frames: Iterable[bytes], audio_wav: Path, W: int, H: i
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.{os.getpid()}.", suffix=TMP_SUFFIX, dir=out.parent)
     os.close(fd)
-    err = tempfile.TemporaryFile()
+    err = tempfile.TemporaryFile()  # noqa: SIM115 - ffmpeg's stderr; closed in the finally below
     n = 0
     try:
         proc = subprocess.Popen(_command(tmp, audio_wav, W, H, fps, crf, preset, threads), stdin=subprocess.PIPE,

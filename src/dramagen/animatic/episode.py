@@ -17,7 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .. import __version__
+from .. import __version__, config
 from ..errors import InputError, SeasonDataError
 from ..models import SeriesBible, ShootingScript, Voice
 from ..season import SeasonDir, atomic_write_text, safe_join
@@ -60,11 +60,9 @@ class AnimaticOptions(BaseModel):
         return self.width * 16 // 9
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> "AnimaticOptions":
+    def from_env(cls, environ: dict[str, str] | None = None) -> AnimaticOptions:
         """Defaults, overridden by ``DRAMAGEN_ANIMATIC_<FIELD>`` variables (e.g. ``DRAMAGEN_ANIMATIC_WIDTH=540``)."""
-        import os
-
-        env = os.environ if environ is None else environ
+        env = config.prefixed("DRAMAGEN_ANIMATIC_", environ)
         values = {f: env[k].strip() for f in cls.model_fields
                   for k in [f"DRAMAGEN_ANIMATIC_{f.upper()}"] if env.get(k, "").strip()}
         try:
@@ -103,7 +101,8 @@ def load_shooting(sd: SeasonDir, n: int) -> ShootingScript:
     scenes = raw.get("scenes") if isinstance(raw, dict) else None
     shots = [s for sc in scenes or [] if isinstance(sc, dict) for s in (sc.get("shots") or [])]
     if not shots:
-        raise InputError(f"episode {n}: shots", 0, "at least one shot in shooting.json (make the shooting script again)")
+        raise InputError(f"episode {n}: shots", 0,
+                         "at least one shot in shooting.json (make the shooting script again)")
     for i, s in enumerate(shots, 1):
         num = s.get("number", i) if isinstance(s, dict) else i
         d = s.get("duration") if isinstance(s, dict) else None

@@ -12,6 +12,7 @@ import multiprocessing
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+from .. import config
 from ..errors import InputError, SeasonDataError
 from ..models import SeriesBible
 from ..season import SeasonDir
@@ -161,23 +162,12 @@ def export_animatics(season_dir: str | Path, episodes: list[int], out_dir: str |
 
     Options come from ``DRAMAGEN_ANIMATIC_WIDTH``, ``_FPS``, ``_NARRATE`` and ``_WORKERS`` (processes)."""
     if not episodes:
-        raise SeasonDataError(f"season: no episode has shooting.json yet; animatic needs the shooting stage")
+        raise SeasonDataError("season: no episode has shooting.json yet; animatic needs the shooting stage")
     options = AnimaticOptions.from_env()
-    workers = _env_int("DRAMAGEN_ANIMATIC_WORKERS", 1)
+    workers = config.get_int("DRAMAGEN_ANIMATIC_WORKERS", default=1)
     out: list[Path] = []
     for r in make_animatics(season_dir, episodes, options, out_dir, progress and (
             lambda st, d, t, m: progress("animatic", d, t, m) if st == "animatic" else None), workers=workers):
         out += [r.mp4, r.srt, r.vtt, r.record]
     return out
 
-
-def _env_int(key: str, default: int) -> int:
-    import os
-
-    raw = os.environ.get(key, "").strip()
-    if not raw:
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise InputError(key, raw, "an integer") from None

@@ -24,8 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import EpisodeScript, ShootingScript
 from ..season import SeasonDir, safe_join
-from ..timing import MAX_EPISODE_SECONDS, MIN_EPISODE_SECONDS, TimingSettings, count_words, estimate_dialogue, \
-    estimate_elements, get_settings
+from ..timing import (
+    MAX_EPISODE_SECONDS,
+    MIN_EPISODE_SECONDS,
+    TimingSettings,
+    count_words,
+    estimate_dialogue,
+    estimate_elements,
+    get_settings,
+)
 from .timeline import Timeline
 
 __all__ = ["Calibration", "EpisodeRuntime", "calibrate", "episode_runtime", "load_runtimes", "out_of_bounds"]
@@ -74,7 +81,8 @@ def out_of_bounds(rt: EpisodeRuntime) -> str | None:
     if MIN_EPISODE_SECONDS - 1e-9 <= rt.spoken <= MAX_EPISODE_SECONDS + 1e-9:
         return None
     return (f"episode {rt.episode}: spoken runtime {rt.spoken:.1f} s is outside "
-            f"{MIN_EPISODE_SECONDS:g}–{MAX_EPISODE_SECONDS:g} s (screenplay estimate {rt.estimate or rt.planned:.1f} s)")
+            f"{MIN_EPISODE_SECONDS:g}–{MAX_EPISODE_SECONDS:g} s "
+            f"(screenplay estimate {rt.estimate or rt.planned:.1f} s)")
 
 
 def load_runtimes(season_dir: str | Path, out_dir: str | Path | None = None) -> list[EpisodeRuntime]:

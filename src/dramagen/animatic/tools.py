@@ -15,6 +15,7 @@ import shutil
 import subprocess
 from functools import lru_cache
 
+from .. import config
 from ..errors import DramagenError
 
 __all__ = ["MissingToolError", "espeak", "ffmpeg", "ffprobe", "tool_versions"]
@@ -25,7 +26,7 @@ class MissingToolError(DramagenError):
 
 
 def _which(env: str, name: str) -> str | None:
-    given = os.environ.get(env, "").strip()
+    given = config.get_str(env)
     if given:
         return given if os.path.isfile(given) and os.access(given, os.X_OK) else None
     return shutil.which(name)
@@ -36,7 +37,7 @@ def ffmpeg() -> str:
     found = _which("DRAMAGEN_FFMPEG", "ffmpeg")
     if found:
         return found
-    if not os.environ.get("DRAMAGEN_FFMPEG"):
+    if not config.get_str("DRAMAGEN_FFMPEG"):
         try:
             import imageio_ffmpeg  # type: ignore[import-not-found]
 

@@ -48,8 +48,9 @@ def hashtag(word: str) -> str:
 def hashtags(bible: SeriesBible, trope: Any = None, limit: int = MAX_HASHTAGS) -> list[str]:
     """Platform tags, the genre, the trope (name and id) and a few trope keywords; no duplicates."""
     words: list[str] = list(BASE_TAGS)
-    if trope is not None and getattr(trope, "genre", ""):
-        words.append(trope.genre)
+    genre = getattr(trope, "genre", "") if trope is not None else ""
+    if genre:
+        words.append(genre)
     if bible.trope_name:
         words.append(bible.trope_name)
     if bible.trope_id:

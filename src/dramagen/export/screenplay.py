@@ -97,7 +97,8 @@ def _fdx_title_page(screenplay) -> str:
         return ""
 
     def para(text: str, align: str) -> str:
-        return f'      <Paragraph Alignment="{align}">\n        <Text>{escape(_CONTROL.sub("", text))}</Text>\n      </Paragraph>\n'
+        body = escape(_CONTROL.sub("", text))
+        return f'      <Paragraph Alignment="{align}">\n        <Text>{body}</Text>\n      </Paragraph>\n'
 
     out = []
     for key in _TITLE_CENTRED:

@@ -40,11 +40,12 @@ from typing import Any
 from ..errors import DramagenError, InputError, SeasonDataError
 from ..models import EpisodePlan, EpisodeScript, SeriesBible, ShootingScript
 from ..season import SeasonDir, atomic_write_bytes, atomic_write_text, parse_draft_date, safe_join
-from ..storyboard import episode_stem, slug, write_storyboard
-from . import templates
+from ..storyboard import episode_stem, write_storyboard
+from ..text import slug
 from .publish import publish_pack, render_publish_md
 from .screenplay import default_css, fountain_to_fdx, fountain_to_html, fountain_to_pdf
 from .shotlist import shotlist_csv
+from .templating import templates
 
 FORMATS: tuple[str, ...] = ("fountain", "pdf", "fdx", "html", "json", "csv", "storyboard", "publish", "zip")
 #: made only when named (slow: dramagen.animatic), never by "zip" alone
@@ -66,7 +67,8 @@ def parse_formats(formats: str | Iterable[str]) -> set[str]:
         try:
             items = [str(f).strip().lower() for f in formats]
         except TypeError:
-            raise InputError("format", raw, f"a comma-separated subset of {', '.join(FORMATS + EXTRA_FORMATS)}") from None
+            raise InputError("format", raw,
+                             f"a comma-separated subset of {', '.join(FORMATS + EXTRA_FORMATS)}") from None
     items = [i for i in items if i]
     bad = [i for i in items if i not in FORMATS + EXTRA_FORMATS]
     if bad or not items:

@@ -40,9 +40,9 @@ def _build(spec: ModelSpec, *, device: str, dtype: str, threads: int | None, tim
     if spec.backend == "python" or spec.source.kind == "python":
         return _from_factory(spec, **kw)
     if spec.backend == "openai":
-        from .openai_backend import OpenAIGenerator
-
         import os
+
+        from .openai_backend import OpenAIGenerator
 
         key = os.environ.get(spec.source.api_key_env) if spec.source.api_key_env else None
         return OpenAIGenerator(spec.source.base_url or "", spec.source.model, api_key=key, timeout=timeout,

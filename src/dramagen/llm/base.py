@@ -6,6 +6,9 @@ counts and timings. ``generate`` is the batched form (many prompts, and ``n``
 candidates each, generated together); ``stream`` yields text chunks of one
 completion as they are produced. ``"".join(stream(p, params))`` equals
 ``generate([p], params)[0].text`` for the same seed.
+
+What a backend can do beyond that interface it declares in :class:`Capabilities` (``gen.capabilities``);
+callers read it instead of guessing from the class or the signature.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from __future__ import annotations
 import abc
 import time
 from collections.abc import Iterator, Sequence
-from typing import Any, Literal, Union
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -26,7 +29,7 @@ class Message(BaseModel):
     content: str
 
 
-Prompt = Union[str, Sequence[Message], Sequence[dict]]
+Prompt = str | Sequence[Message] | Sequence[dict]
 
 
 class GenerationParams(BaseModel):
@@ -64,7 +67,7 @@ class GenerationParams(BaseModel):
         return self.temperature == 0.0
 
     @classmethod
-    def make(cls, **kw: Any) -> "GenerationParams":
+    def make(cls, **kw: Any) -> GenerationParams:
         """Build params, turning a pydantic error into an :class:`InputError` naming the field."""
         try:
             return cls(**{k: v for k, v in kw.items() if v is not None})
@@ -135,11 +138,33 @@ def stop_prefix_len(text: str, stop: Sequence[str]) -> int:
     return keep
 
 
+class Capabilities(BaseModel):
+    """What a generator can do beyond the base interface; the slot engine and the front ends read this.
+
+    - ``logprobs``: ``generate(prompts, params, logprobs=True)`` is accepted and fills each completion's
+      ``logprob`` (the slot engine scores candidates with it).
+    - ``row_batching``: ``generate`` packs one row per (prompt, candidate) into full batches, so the caller
+      may send each candidate as its own prompt with ``n=1`` (sampling is the same as ``n`` candidates).
+    - ``streaming``: ``stream`` yields text as it is generated (not the whole completion at the end).
+    - ``seeds_per_row``: each (prompt, candidate) row is sampled from its own seed, so a row's text does not
+      depend on the other rows in the call (docs/architecture.md, Determinism).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    logprobs: bool = False
+    row_batching: bool = False
+    streaming: bool = False
+    seeds_per_row: bool = False
+
+
 class Generator(abc.ABC):
     """Backend-independent text generation."""
 
     #: registry name or path/URL the generator was made from
     name: str = "generator"
+    #: what this generator can do beyond the interface (a backend sets its own, per class or per instance)
+    capabilities: Capabilities = Capabilities()
     #: what the run manifest records about the model (id, hash, backend, dtype, device…)
     info: dict[str, Any]
 
@@ -158,24 +183,23 @@ class Generator(abc.ABC):
             p = GenerationParams.make(**{**p.model_dump(), **kw, "n": 1})
         return self.generate([prompt], p)[0]
 
-    def as_runnable(self, params: GenerationParams | None = None):
-        """This generator as a LangChain Runnable (str or messages in, str out)."""
-        from .langchain_adapter import GeneratorRunnable
-
-        return GeneratorRunnable(generator=self, params=params or GenerationParams())
-
-    def close(self) -> None:  # pragma: no cover - backends with resources override
+    def close(self) -> None:  # noqa: B027 - optional hook: backends holding resources override it
         pass
 
 
-def accepts_logprobs(gen: "Generator") -> bool:
-    """Whether ``gen.generate`` takes ``logprobs=`` (the base interface does not require it)."""
-    import inspect
+def capabilities_of(gen: Any) -> Capabilities:
+    """``gen.capabilities``; none beyond the interface for an object that declares nothing."""
+    caps = getattr(gen, "capabilities", None)
+    return caps if isinstance(caps, Capabilities) else Capabilities()
 
-    try:
-        return "logprobs" in inspect.signature(gen.generate).parameters
-    except (TypeError, ValueError):
-        return False
+
+def generate_scored(gen: Any, prompts: Sequence[Prompt], params: GenerationParams | None = None,
+                    logprobs: bool = True) -> list[Completion]:
+    """``gen.generate`` passing ``logprobs`` where the generator declares it (``capabilities.logprobs``);
+    otherwise plain ``generate`` (completions without a ``logprob``)."""
+    if capabilities_of(gen).logprobs:
+        return gen.generate(prompts, params, logprobs=logprobs)
+    return gen.generate(prompts, params)
 
 
 class Timer:

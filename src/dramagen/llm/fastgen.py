@@ -85,9 +85,9 @@ class FastSampler:
         shortest = min(len(x) for x in ids)
         P = 0
         first = ids[0]
-        while P < shortest - 1 and all(x[P] == first[P] for x in ids):
+        while shortest - 1 > P and all(x[P] == first[P] for x in ids):
             P += 1
-        if P < self.min_prefix:
+        if self.min_prefix > P:
             P = 0
         cache = DynamicCache()
         with torch.inference_mode():

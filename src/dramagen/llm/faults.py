@@ -40,7 +40,6 @@ the ``python`` source kind with ``factory: dramagen.llm.faults:from_env``, confi
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import re
 import threading
@@ -49,8 +48,9 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from .. import config
 from ..errors import BackendError, InputError
-from .base import Completion, GenerationParams, Generator, Prompt, accepts_logprobs
+from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, capabilities_of, generate_scored
 
 __all__ = ["ALL_KINDS", "CALL_KINDS", "COMPLETION_KINDS", "FaultyGenerator", "GenerationTimeout", "InjectedFault",
            "from_env"]
@@ -129,7 +129,9 @@ class FaultyGenerator(Generator):
         self._lock = threading.Lock()
         self._call_kinds = tuple(k for k in kinds if k in CALL_KINDS)
         self._completion_kinds = tuple(k for k in kinds if k in COMPLETION_KINDS)
-        self._inner_logprobs = accepts_logprobs(inner)
+        # log-probabilities when the inner generator has them; no row batching (faults are drawn per call, so
+        # repacking rows would change which completions fail), no streaming (stream() replays generate)
+        self.capabilities = Capabilities(logprobs=capabilities_of(inner).logprobs)
 
     # -- what the manifest records ----------------------------------------------------------------
     @property
@@ -155,10 +157,12 @@ class FaultyGenerator(Generator):
         text = c.text
         if kind == "empty":
             new = r.choice(["", " ", "\n", "\n\n\n", "   \t  "])
-            return c.model_copy(update={"text": new, "completion_tokens": 0, "finish_reason": r.choice(["stop", "eos"])})
+            finish = r.choice(["stop", "eos"])
+            return c.model_copy(update={"text": new, "completion_tokens": 0, "finish_reason": finish})
         if kind == "repeat":
             unit = r.choice(["the the ", "Mara Mara ", "and then she and then she ", "I love you. ", "no no no ",
-                             (text.strip().split() or ["again"])[0] + " ", text.strip()[:40] + " " if text.strip() else "x "])
+                             (text.strip().split() or ["again"])[0] + " ",
+                             text.strip()[:40] + " " if text.strip() else "x "])
             n = max(2, params.max_new_tokens // max(1, len(unit.split())) + 1)  # to the token cap, and on
             return c.model_copy(update={"text": " " + unit * n, "finish_reason": "length",
                                         "completion_tokens": params.max_new_tokens})
@@ -204,10 +208,7 @@ class FaultyGenerator(Generator):
             if self.timeout_delay > 0:
                 time.sleep(self.timeout_delay)
             raise GenerationTimeout(f"model: no answer within the time limit (injected timeout, seed {self.seed})")
-        if self._inner_logprobs:
-            comps = self.inner.generate(prompts, p, logprobs=logprobs)  # type: ignore[call-arg]
-        else:
-            comps = self.inner.generate(prompts, p)
+        comps = generate_scored(self.inner, prompts, p, logprobs)
         out: list[Completion] = []
         for c in comps:
             self._count("completions")
@@ -245,14 +246,15 @@ def from_env(**kw: Any) -> FaultyGenerator:
     """A registry factory: ``DRAMAGEN_FAULTS=inner=stub,rate=0.3,seed=1,kinds=empty+error,delay=0``."""
     from . import load_generator
 
-    cfg = _parse_env(os.environ.get("DRAMAGEN_FAULTS", ""))
+    cfg = _parse_env(config.get_str("DRAMAGEN_FAULTS") or "")
     unknown = set(cfg) - {"inner", "rate", "seed", "kinds", "delay"}
     if unknown:
         raise InputError("DRAMAGEN_FAULTS", ",".join(sorted(unknown)), "keys inner, rate, seed, kinds, delay")
     try:
         rate, seed, delay = float(cfg.get("rate", 0.3)), int(cfg.get("seed", 0)), float(cfg.get("delay", 0))
     except ValueError:
-        raise InputError("DRAMAGEN_FAULTS", os.environ.get("DRAMAGEN_FAULTS"), "numbers for rate, seed, delay") from None
+        raise InputError("DRAMAGEN_FAULTS", config.get_str("DRAMAGEN_FAULTS"),
+                         "numbers for rate, seed, delay") from None
     kinds = tuple(k for k in cfg.get("kinds", "+".join(ALL_KINDS)).split("+") if k)
     inner = load_generator(cfg.get("inner") or None, **kw)
     return FaultyGenerator(inner, rate=rate, seed=seed, kinds=kinds, timeout_delay=delay)

@@ -10,7 +10,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from .. import config
 from .base import (
+    Capabilities,
     Completion,
     GenerationParams,
     Generator,
@@ -55,7 +57,7 @@ def pick_dtype(dtype: str, device: str):
         # 3–4× the fp32 matmul rate on such a Xeon); fp32 elsewhere (bf16 is emulated and slow)
         if device.startswith("cuda") and torch.cuda.is_bf16_supported():
             return torch.bfloat16
-        if device == "cpu" and os.environ.get("DRAMAGEN_CPU_BF16", "1") != "0" and cpu_has_fast_bf16():
+        if device == "cpu" and config.get_flag("DRAMAGEN_CPU_BF16") and cpu_has_fast_bf16():
             return torch.bfloat16
         return torch.float32
     return {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
@@ -92,7 +94,7 @@ class TransformersGenerator(Generator):
         hf_logging.disable_progress_bar()
         self.path = Path(path)
         self.name = name or self.path.name
-        threads = threads or int(os.environ.get("DRAMAGEN_THREADS", "0")) or (os.cpu_count() or 1)
+        threads = threads or config.get_int("DRAMAGEN_THREADS") or (os.cpu_count() or 1)
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
         self.device = pick_device(device)
@@ -109,10 +111,12 @@ class TransformersGenerator(Generator):
             tok.pad_token = tok.eos_token
         self.batch_size = batch_size
         #: the shared-prefix sampler (llm/fastgen.py); DRAMAGEN_FASTGEN=0 uses transformers' generate
-        self.fast = fast if fast is not None else os.environ.get("DRAMAGEN_FASTGEN", "1") != "0"
-        self.max_rows = max_rows or int(os.environ.get("DRAMAGEN_MAX_ROWS", "0")) or 96
+        self.fast = fast if fast is not None else config.get_flag("DRAMAGEN_FASTGEN")
+        self.max_rows = max_rows or config.get_int("DRAMAGEN_MAX_ROWS") or 96
         self._fast_sampler = None
         self._lock = threading.Lock()
+        # fastgen seeds every row itself; transformers' generate seeds the whole call once
+        self.capabilities = Capabilities(logprobs=True, row_batching=True, streaming=True, seeds_per_row=self.fast)
         self.info = {
             "backend": "transformers",
             "name": self.name,

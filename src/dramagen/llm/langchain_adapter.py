@@ -1,8 +1,9 @@
 """Bridges to LangChain: any chat model as a Generator, and a Generator as a LangChain LLM.
 
 ``GeneratorRunnable`` is a real ``langchain_core`` LLM, so it composes with prompt
-templates and parsers (``prompt | generator.as_runnable() | parser``) and supports
-invoke / batch / stream like any Runnable.
+templates and parsers (``prompt | as_runnable(generator) | parser``) and supports
+invoke / batch / stream like any Runnable. (This module imports the Generator interface; the interface does
+not import it back.)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
 from langchain_core.outputs import GenerationChunk
 from pydantic import ConfigDict
 
-from .base import Completion, GenerationParams, Generator, Prompt, Timer, as_messages
+from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, Timer, as_messages
 
 
 class GeneratorRunnable(LLM):
@@ -53,6 +54,12 @@ class GeneratorRunnable(LLM):
             yield GenerationChunk(text=piece)
 
 
+
+def as_runnable(generator: Generator, params: GenerationParams | None = None) -> GeneratorRunnable:
+    """``generator`` as a LangChain Runnable (str or messages in, str out)."""
+    return GeneratorRunnable(generator=generator, params=params or GenerationParams())
+
+
 def _to_lc(prompt: Prompt) -> list:
     msgs = as_messages(prompt)
     if msgs is None:
@@ -63,6 +70,8 @@ def _to_lc(prompt: Prompt) -> list:
 
 class ChatModelGenerator(Generator):
     """Any LangChain chat model (ChatOpenAI, ChatOllama, a fake for tests…) as a Generator."""
+
+    capabilities = Capabilities(streaming=True)
 
     def __init__(self, chat_model: BaseChatModel, name: str | None = None):
         self.chat_model = chat_model

@@ -8,7 +8,8 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .base import Completion, GenerationParams, Generator, Prompt, Timer, as_messages
+from .. import config
+from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, Timer, as_messages
 
 
 def _finish(reason: str | None, params: GenerationParams) -> str:
@@ -19,6 +20,9 @@ def _finish(reason: str | None, params: GenerationParams) -> str:
 
 
 class LlamaCppGenerator(Generator):
+    # every completion is its own call seeded with seed + candidate
+    capabilities = Capabilities(streaming=True, seeds_per_row=True)
+
     def __init__(self, gguf_path: str | Path, name: str | None = None, n_ctx: int = 4096,
                  threads: int | None = None, info: dict[str, Any] | None = None):
         from ..extras import require
@@ -30,7 +34,7 @@ class LlamaCppGenerator(Generator):
         self.path = Path(gguf_path)
         self.name = name or self.path.stem
         t = Timer()
-        n_threads = threads or int(os.environ.get("DRAMAGEN_THREADS", "0")) or os.cpu_count()
+        n_threads = threads or config.get_int("DRAMAGEN_THREADS") or os.cpu_count()
         self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, verbose=False, n_threads=n_threads)
         self._lock = threading.Lock()
         self.info = {"backend": "llamacpp", "name": self.name, "path": str(self.path),
@@ -44,7 +48,7 @@ class LlamaCppGenerator(Generator):
     def _run(self, prompt: Prompt, params: GenerationParams, seed: int, stream: bool):
         msgs = as_messages(prompt)
         if msgs is None:
-            return self.llm.create_completion(prompt, stream=stream, **self._kw(params, seed))  # type: ignore[arg-type]
+            return self.llm.create_completion(prompt, stream=stream, **self._kw(params, seed))
         return self.llm.create_chat_completion([m.model_dump() for m in msgs], stream=stream,
                                                **self._kw(params, seed))
 

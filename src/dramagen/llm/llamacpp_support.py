@@ -13,7 +13,7 @@ llama-cpp-python's OpenAI-compatible server (same arguments) with that fix appli
 
 from __future__ import annotations
 
-import os
+from .. import config
 
 _patched = False
 
@@ -21,7 +21,7 @@ _patched = False
 def disable_repack() -> None:
     """Make every llama.cpp model load without weight repacking (idempotent)."""
     global _patched
-    if _patched or os.environ.get("DRAMAGEN_LLAMACPP_REPACK") == "1":
+    if _patched or config.get_str("DRAMAGEN_LLAMACPP_REPACK") == "1":
         return
     from ..extras import require
 

@@ -13,8 +13,9 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from .. import config
 from ..errors import BackendError
-from .base import Completion, GenerationParams, Generator, Prompt, Timer, as_messages
+from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, Timer, as_messages
 
 
 def _explain(e: Exception, url: str, timeout: float) -> BackendError:
@@ -27,11 +28,15 @@ def _explain(e: Exception, url: str, timeout: float) -> BackendError:
 
 
 class OpenAIGenerator(Generator):
+    # every completion is its own request seeded with seed + candidate
+    capabilities = Capabilities(streaming=True, seeds_per_row=True)
+
     def __init__(self, base_url: str, model: str | None = None, api_key: str | None = None,
                  timeout: float = 30.0, concurrency: int = 8, name: str | None = None):
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
-        self.api_key = api_key or os.environ.get("DRAMAGEN_OPENAI_API_KEY") or os.environ.get("OPENAI_API_KEY") or "none"
+        self.api_key = (api_key or config.get_str("DRAMAGEN_OPENAI_API_KEY") or os.environ.get("OPENAI_API_KEY")
+                        or "none")
         self.model = model or self._first_model()
         self.name = name or f"{self.base_url}#{self.model}"
         self.concurrency = concurrency
@@ -69,7 +74,7 @@ class OpenAIGenerator(Generator):
         t = Timer()
         try:
             if msgs is None:
-                res = self._llm(params, seed, chat=False).generate([prompt], stop=stop)  # type: ignore[list-item]
+                res = self._llm(params, seed, chat=False).generate([prompt], stop=stop)
                 gen = res.generations[0][0]
                 text = gen.text
                 finish = (gen.generation_info or {}).get("finish_reason") or "stop"
@@ -105,7 +110,8 @@ class OpenAIGenerator(Generator):
                     if chunk:
                         yield chunk
             else:
-                for chunk in self._llm(params, params.seed, chat=True).stream([m.model_dump() for m in msgs], stop=stop):
+                llm = self._llm(params, params.seed, chat=True)
+                for chunk in llm.stream([m.model_dump() for m in msgs], stop=stop):
                     if chunk.content:
                         yield chunk.content if isinstance(chunk.content, str) else str(chunk.content)
         except BackendError:

@@ -21,6 +21,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from .. import config
 from ..errors import BackendError, DramagenError, ModelNotFetchedError, UnknownModelError
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
@@ -28,9 +29,9 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 
 def models_dir() -> Path:
     """Where weights live: $DRAMAGEN_MODELS_DIR, else the repo's ``models/``, else ~/.cache/dramagen/models."""
-    env = os.environ.get("DRAMAGEN_MODELS_DIR")
+    env = config.get_path("DRAMAGEN_MODELS_DIR")
     if env:
-        return Path(env).expanduser().resolve()
+        return env.resolve()
     repo = REPO_ROOT / "models"
     if (repo / "registry.yaml").exists():
         return repo
@@ -38,9 +39,9 @@ def models_dir() -> Path:
 
 
 def registry_path() -> Path:
-    env = os.environ.get("DRAMAGEN_REGISTRY")
+    env = config.get_path("DRAMAGEN_REGISTRY")
     if env:
-        return Path(env)
+        return env
     p = models_dir() / "registry.yaml"
     if p.exists():
         return p
@@ -125,7 +126,7 @@ def _pkgs_dir() -> Path:
 def _locate_package_file(package: str, version: str | None, rel: str) -> Path | None:
     """Find a file of an installed distribution without importing it (importlib.metadata)."""
     target = _pkgs_dir() / f"{package}-{version}"
-    candidates = []
+    candidates: list[importlib.metadata.Distribution] = []
     if target.exists():
         candidates.extend(importlib.metadata.distributions(path=[str(target)]))
     try:
@@ -218,7 +219,7 @@ def load_registry() -> tuple[str, dict[str, ModelSpec]]:
 
 
 def default_model() -> str:
-    return os.environ.get("DRAMAGEN_MODEL") or load_registry()[0]
+    return config.get_str("DRAMAGEN_MODEL") or load_registry()[0]
 
 
 def resolve(name_or_path: str | None) -> ModelSpec:

@@ -31,7 +31,7 @@ from typing import Any
 
 from ..errors import BackendError, DramagenError
 from ..seeding import derive_seed
-from .base import Completion, GenerationParams, Generator, Prompt, accepts_logprobs
+from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, capabilities_of, generate_scored
 
 __all__ = ["ResilientGenerator", "is_generation_failure"]
 
@@ -57,7 +57,10 @@ class ResilientGenerator(Generator):
         self.stats: Counter = Counter()
         self.last_error: str | None = None
         self._lock = threading.Lock()
-        self._inner_logprobs = accepts_logprobs(inner)
+        inner_caps = capabilities_of(inner)
+        # the inner generator's, except row batching: callers send this wrapper n candidates a prompt
+        self.capabilities = Capabilities(logprobs=inner_caps.logprobs, streaming=inner_caps.streaming,
+                                         seeds_per_row=inner_caps.seeds_per_row)
 
     @property
     def info(self) -> dict[str, Any]:  # type: ignore[override]
@@ -76,9 +79,7 @@ class ResilientGenerator(Generator):
         for attempt in range(self.retries + 1):
             q = p if attempt == 0 else p.model_copy(update={"seed": derive_seed(p.seed, "retry", attempt)})
             try:
-                if self._inner_logprobs:
-                    return self.inner.generate(prompts, q, logprobs=logprobs)  # type: ignore[call-arg]
-                return self.inner.generate(prompts, q)
+                return generate_scored(self.inner, prompts, q, logprobs)
             except Exception as e:  # noqa: BLE001 - sorted by is_generation_failure
                 if not is_generation_failure(e):
                     raise

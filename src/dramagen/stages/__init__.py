@@ -3,117 +3,26 @@
 - :func:`write_bible` (``stages.bible``) — trope (+ pins) → :class:`SeriesBible`
 - :func:`write_plan_text` (``stages.plan``) — titles, synopses and cliffhangers of a :class:`SeasonPlan`
 - :func:`write_beats` / :func:`rewrite_beat` (``stages.beats``) — the timed beat sheet of one episode
+- :func:`write_script` (``stages.script``) — an episode's screenplay from its beats
 
-This module also holds small helpers the stages share (cast lines, example names
-adapted to the bible, the capitalised words a slot may use).
+Import each stage from its module. The helpers the stages share (cast lines, example names adapted to the
+bible, the capitalised words a slot may use) live in ``stages.shared`` and are re-exported here; the package
+imports none of its stage modules, so a stage may import from it without a cycle.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Any
+from .shared import (
+    FUNCTION_GLOSS,
+    ROLE_LABEL,
+    _get,
+    adapt,
+    allowed_words,
+    cast_line,
+    first,
+    keywords,
+    name_map,
+)
 
-from ..models import SeriesBible
-
-__all__ = ["write_bible", "write_plan_text", "write_beats", "rewrite_beat", "FUNCTION_GLOSS"]
-
-#: What each episode function means, in a few words the model can follow.
-FUNCTION_GLOSS: dict[str, str] = {
-    "hook": "the shocking start",
-    "setup": "the trap is set",
-    "escalation": "things get worse",
-    "reversal": "face-slap, the underdog strikes back",
-    "twist": "a hidden truth comes out",
-    "midpoint": "everything changes",
-    "dark_moment": "all seems lost",
-    "climax": "the final showdown",
-    "resolution": "justice and a happy ending",
-}
-
-ROLE_LABEL: dict[str, str] = {"lead": "lead", "love_interest": "love interest", "rival": "rival",
-                              "antagonist": "villain", "ally": "ally", "mentor": "mentor", "family": "family"}
-
-
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
-def first(name: str) -> str:
-    return name.split()[0]
-
-
-def cast_line(bible: SeriesBible, names: list[str] | None = None) -> str:
-    """"Aria (lead), Kai (love interest), Bella (rival)" for the given names (default all)."""
-    chars = [bible.character(n) for n in names] if names else list(bible.characters)
-    return ", ".join(f"{first(c.name)} ({ROLE_LABEL.get(c.role, c.role.replace('_', ' '))})" for c in chars if c)
-
-
-def name_map(trope: Any, bible: SeriesBible) -> dict[str, str]:
-    """Trope pool name → bible first name: same role first, then the bible's other characters."""
-    out: dict[str, str] = {}
-    used_roles: dict[str, str] = {}
-    for c in bible.characters:
-        used_roles.setdefault(c.role, first(c.name))
-    spare = [first(c.name) for c in bible.characters]
-    i = 0
-    for role in _get(trope, "roles", None) or []:
-        r = _get(role, "role", "")
-        target = used_roles.get(r)
-        if target is None:
-            # a role the bible does not have: lend it a supporting character (never the lead)
-            pool = spare[2:] or spare[1:] or spare
-            target = pool[i % len(pool)]
-            i += 1
-        for n in _get(role, "names", None) or []:
-            out[n] = target
-    for c in bible.characters:  # bible names stay themselves
-        out[first(c.name)] = first(c.name)
-    return out
-
-
-def adapt(text: str, mapping: dict[str, str]) -> str:
-    """Replace trope pool names with the bible's (one pass, whole words)."""
-    if not mapping:
-        return text
-    pat = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)) + r")\b")
-    return pat.sub(lambda m: mapping[m.group(1)], text)
-
-
-def allowed_words(bible: SeriesBible, trope: Any = None) -> list[str]:
-    """Capitalised words that are not stray names: location words, trope words, the title's words."""
-    words: set[str] = set()
-    for loc in bible.locations:
-        words.update(w.strip("'").capitalize() for w in re.split(r"[ \-&]+", loc.name) if w)
-        words.update(w for w in re.findall(r"[A-Za-z]+", loc.name))
-    for w in re.findall(r"[A-Za-z]+", bible.title):
-        words.add(w)
-    if trope is not None:
-        for k in _get(trope, "keywords", None) or []:
-            words.add(str(k).capitalize())
-        for w in re.findall(r"[A-Z][a-z]+", str(_get(trope, "name", "")) + " " + str(_get(trope, "pitch", ""))):
-            words.add(w)
-        pool = {str(n) for r in (_get(trope, "roles", None) or []) for n in (_get(r, "names", None) or [])}
-        words -= pool - {first(c.name) for c in bible.characters}
-    return sorted(words)
-
-
-def keywords(trope: Any) -> list[str]:
-    return [str(k) for k in (_get(trope, "keywords", None) or [])]
-
-
-def __getattr__(name: str):  # lazy re-exports (the stage modules import this one)
-    if name == "write_bible":
-        from .bible import write_bible
-
-        return write_bible
-    if name == "write_plan_text":
-        from .plan import write_plan_text
-
-        return write_plan_text
-    if name in ("write_beats", "rewrite_beat"):
-        from . import beats
-
-        return getattr(beats, name)
-    raise AttributeError(name)
+__all__ = ["FUNCTION_GLOSS", "ROLE_LABEL", "adapt", "allowed_words", "cast_line", "first", "keywords", "name_map",
+           "_get"]

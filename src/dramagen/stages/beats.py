@@ -31,8 +31,8 @@ from ..models import Beat, EpisodeBeats, EpisodePlan, Line, SeriesBible
 from ..seeding import rng
 from ..slots import Slot, SlotResult, WriteContext, fill_ranked
 from ..timing import TimingSettings, estimate_elements, get_settings
-from . import FUNCTION_GLOSS, _get, adapt, allowed_words, cast_line, first, keywords, name_map
 from .plan import CLIFFHANGER_FALLBACK
+from .shared import FUNCTION_GLOSS, _get, adapt, allowed_words, cast_line, first, keywords, name_map
 
 __all__ = ["write_beats", "rewrite_beat", "runtime_of", "AIM", "TOLERANCE", "HOOK_MAX_SECONDS", "MAX_FIT_STEPS",
            "BEATS_CANDIDATES"]
@@ -164,7 +164,7 @@ def _allocate(skeleton: EpisodeBeats, bible: SeriesBible, settings: TimingSettin
             plan.append((act, 0))
             fixed += head + (ACTION_SECONDS if act else 0.0)
     need = max(0, round((skeleton.target_seconds - fixed) / LINE_SECONDS))
-    mids = [i for i, b in enumerate(beats) if b.kind not in ("hook",) and not (i == len(beats) - 1) and b.characters]
+    mids = [i for i, b in enumerate(beats) if b.kind not in ("hook",) and i != len(beats) - 1 and b.characters]
     counts = {i: 0 for i in mids}
     cap = {i: (2 if len(beats[i].characters) > 1 else 1) for i in mids}
     for _ in range(need):  # give lines to the beat with the most budget left per line
@@ -239,7 +239,8 @@ class _Writer:
         used.add(tmpl)
         return Slot(kind="beats.hook_line" if hook else "beats.line", template="beats/line.j2",
                     context={**self.base, "short": hook, "location": b.location.title(),
-                             "moment": _MOMENT.get(b.kind, "the pressure builds"), "cue": ch.cue if ch else speaker.upper(),
+                             "moment": _MOMENT.get(b.kind, "the pressure builds"),
+                             "cue": ch.cue if ch else speaker.upper(),
                              "paren": paren},
                     fallback=tmpl.format(o=o), names=self.names, avoid=[speaker], allowed_words=self.words,
                     keywords=self.kws, min_words=1 if hook else 3, max_words=6 if hook else 22,
@@ -350,6 +351,7 @@ class _Writer:
             parts = [c for c in ([d.action] if d.action else []) + [ln.choice for ln in d.lines] if c.result]
             best = None
             for c in parts:
+                assert c.result is not None  # parts keeps the choices that have a result
                 for k, (text, _sc) in enumerate(c.result.alternatives):
                     if len(text) < len(c.text) and (best is None or len(text) < len(best[1])):
                         best = (c, text, k)
@@ -377,7 +379,8 @@ class _Writer:
             goal = min(hi, max(lo, target))
             moves: list[tuple[float, float, int, tuple]] = []  # (badness, cost, order, move)
 
-            def consider(delta: float, cost: float, move: tuple) -> None:
+            def consider(delta: float, cost: float, move: tuple, rt: float = rt, goal: float = goal,
+                         moves: list = moves) -> None:
                 new = rt + delta
                 if abs(new - goal) >= abs(rt - goal) - 1e-9:
                     return
@@ -387,7 +390,8 @@ class _Writer:
                 if d.beat.kind == "hook" and i == 0:
                     continue
                 bonus = 0.0 if prefer is None or i in prefer else 0.5
-                parts = ([("a", -1, d.action)] if d.action else []) + [("l", k, ln.choice) for k, ln in enumerate(d.lines)]
+                parts = (([("a", -1, d.action)] if d.action else [])
+                         + [("l", k, ln.choice) for k, ln in enumerate(d.lines)])
                 for tag, k, c in parts:
                     if c.fixed or c.result is None:
                         continue
@@ -426,6 +430,7 @@ class _Writer:
 
     def _delta_text(self, d: _BeatDraft, tag: str, k: int, text: str) -> float:
         if tag == "a":
+            assert d.action is not None  # an "a" move exists only for a beat with an action
             return (estimate_elements([("action", text)], self.settings)
                     - estimate_elements([("action", d.action.text)], self.settings))
         return (estimate_elements([("dialogue", text)], self.settings)

@@ -16,7 +16,7 @@ from ..errors import InputError
 from ..models import Character, Location, PinnedBible, SeriesBible
 from ..seeding import rng
 from ..slots import Slot, WriteContext, fill
-from . import ROLE_LABEL, _get, allowed_words, cast_line, first, keywords
+from .shared import ROLE_LABEL, _get, allowed_words, cast_line, first, keywords
 
 __all__ = ["write_bible", "AGE_RANGES", "DEFAULT_CHARACTERS", "DEFAULT_LOCATIONS"]
 
@@ -107,8 +107,8 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
     pools = {str(_get(r, "role", "")): list(_get(r, "names", None) or []) for r in (_get(trope, "roles", None) or [])}
     taken = {first(c.name).lower() for c in pins.characters}
     story = _get(trope, "story", None)
-    secrets = {str(_get(x, "about", "")): str(_get(x, "text", "")) for x in reversed(_get(story, "secrets", []) or [])} \
-        if story is not None else {}
+    story_secrets = reversed(_get(story, "secrets", []) or []) if story is not None else []
+    secrets = {str(_get(x, "about", "")): str(_get(x, "text", "")) for x in story_secrets}
     ties = dict(_get(story, "relations", {}) or {}) if story is not None else {}
     cast: list[dict[str, Any]] = []
     for i, (role, archetype) in enumerate(roles):

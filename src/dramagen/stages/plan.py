@@ -18,7 +18,7 @@ from ..errors import InputError
 from ..models import EpisodePlan, SeasonPlan, SeriesBible
 from ..seeding import rng
 from ..slots import Slot, WriteContext, fill
-from . import FUNCTION_GLOSS, _get, adapt, allowed_words, cast_line, first, keywords, name_map
+from .shared import FUNCTION_GLOSS, _get, adapt, allowed_words, cast_line, first, keywords, name_map
 
 __all__ = ["write_plan_text", "GROUP", "CLIFFHANGER_FALLBACK", "SYNOPSIS_FALLBACK"]
 
@@ -116,7 +116,7 @@ def write_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, tro
         syn_slots = []
         for ep in group:
             a, b = _pair(ep, bible)
-            focus = [bible.character(n).name for n in ep.characters if bible.character(n)] or [a, b]
+            focus = [c.name for n in ep.characters if (c := bible.character(n))] or [a, b]
             beat = adapt(ep.signature_beat, mapping) if ep.signature_beat else ""
             syn_slots.append(Slot(
                 kind="plan.synopsis", template="plan/synopsis.j2",
@@ -131,7 +131,7 @@ def write_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, tro
         line_slots = []
         for ep, syn in zip(group, synopses):
             a, b = _pair(ep, bible)
-            focus = [bible.character(n).name for n in ep.characters if bible.character(n)] or [a, b]
+            focus = [c.name for n in ep.characters if (c := bible.character(n))] or [a, b]
             exs = sorted(examples, key=lambda x: x["type"] != ep.cliffhanger_type)
             line_slots.append(Slot(
                 kind="plan.title", template="plan/title.j2", context={"story": syn},

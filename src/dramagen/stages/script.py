@@ -59,6 +59,7 @@ from ..models import (
     SeriesBible,
 )
 from ..seeding import rng
+from ..text import one_line as _one_line
 from ..timing import TimingSettings, count_words, estimate_elements, get_settings
 
 __all__ = [
@@ -168,10 +169,6 @@ class _Layout:
     chars: dict[int, list[str]]  # beat index → bible names on screen
     actions: dict[int, str]  # beat index → the beat's action (for prompts)
     first_kind_of_scene: list[str]
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text or "").split())
 
 
 def _sentences(text: str) -> list[str]:
@@ -583,7 +580,7 @@ def _slots(specs: list[dict[str, Any]], units: list[_Unit], layout: _Layout, bib
     allowed += [w.title() for w in (getattr(trope, "keywords", None) or [])]
     check = _world_check(trope) if plan_ep.event is not None else None
     slots = []
-    for k, d in enumerate(specs):
+    for d in specs:
         b = d["beat"]
         chars = layout.chars.get(b, [])
         if d["type"] == "reaction":
@@ -690,7 +687,7 @@ def _expand_with(units: list[_Unit], additions: list[_Addition], layout: _Layout
         if est >= aim[0] - 1e-9:
             break
         pool = [a for a in pool if _norm(a.unit.text) not in texts_used]
-        ops: list[_Op] = [(a.level, _useconds(a.unit, s), (lambda a=a: _insert(units, a))) for a in pool]
+        ops: list[_Op] = [(a.level, _useconds(a.unit, s), (lambda a=a, units=units: _insert(units, a))) for a in pool]
         if not ops:
             break
         new = _pick(ops, est, target, aim, ok)
