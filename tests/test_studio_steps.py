@@ -1,8 +1,7 @@
 """The studio's steps write what the pipeline writes (dramagen.studio.steps, dramagen.service).
 
 A season made step by step in the studio has the same request, premise and bible bytes as
-`dramagen generate` for the same request. Its plan does not carry the story events yet (a
-known gap, pinned by a strict xfail: the day the studio plans with the ledger, it flips).
+`dramagen generate` for the same request, and its plan carries the same story events (ledger.json).
 Both runs use the stand-in model from a fresh start, so its calls come in the same order.
 """
 
@@ -56,9 +55,6 @@ def test_studio_steps_write_the_pipelines_premise_and_bible(tmp_path, monkeypatc
         assert (cli / name).read_bytes() == (studio / name).read_bytes(), name
 
 
-@pytest.mark.xfail(strict=True, reason="the studio plans without the story ledger (steps.plan): with events, "
-                                       "the event writer's fallbacks ignore a rewrite's variant, so Regenerate "
-                                       "beat would often give the same beat")
 def test_studio_plan_carries_the_story_events_like_the_pipeline(tmp_path, monkeypatch):
     cli, studio = _both(tmp_path, monkeypatch, "werewolf-rejected-mate", False)
     assert SeasonDir(cli).load_plan().episode(1).event is not None

@@ -52,6 +52,7 @@ class EventWriter(_Writer):
         self.kws = self.kws + sorted(self.need)
         self.scene = scene_line(self.ev, self.opening)
         self.used_phrases: set[int] = set()
+        self.take: tuple = ()
         self.intro: dict[int, list[str]] = {}
 
     # -- allocation: an action paragraph in every beat --------------------------------------
@@ -61,6 +62,9 @@ class EventWriter(_Writer):
         return [(i != last or b.kind != "cliffhanger", n) for i, ((_, n), b) in enumerate(zip(alloc, skeleton.beats))]
 
     def drafts(self, beats, only, purpose, keep=None):
+        # another take (regenerate the episode or one beat: purpose carries the variant / rewrite tag) draws
+        # other authored phrases too; the season's own text (purpose ("beats", n)) draws none of these keys
+        self.take = tuple(purpose[2:])
         beats = self._pair_cast(self._hook_cast(list(beats)))
         seen: set[str] = set()
         for i, b in enumerate(beats):
@@ -99,7 +103,7 @@ class EventWriter(_Writer):
         options = sorted(phrase_options(self.opening, kind, self.world), key=len)
         need = event_words(self.opening, self.opening.detail)  # the payoff rule: the hook shows the event
         options = [t for t in options if grounded(t, need)] or options
-        r = rng(self.ctx.seed, "beats", self.ep.number, "payoff")
+        r = rng(self.ctx.seed, "beats", self.ep.number, "payoff", *self.take)
         head = self.settings.heading_seconds if b.new_scene else 0.0
         fits = [t for t in options if head + estimate_elements([("action", t)], self.settings) <= HOOK_MAX_SECONDS - 1]
         return r.choice(fits or options[:1])
@@ -123,7 +127,7 @@ class EventWriter(_Writer):
         fill = self._fill_for(b, names)
         options = [fill.fill(t) for t in _action_templates(self.ev)]
         options = [t for t in options if keeps(t, self.world)] or options
-        r = rng(self.ctx.seed, "beats", self.ep.number, idx, "action-fallback")
+        r = rng(self.ctx.seed, "beats", self.ep.number, idx, "action-fallback", *self.take)
         free = [k for k, t in enumerate(options) if k not in self.used_phrases] or list(range(len(options)))
         k = r.choice(free)
         self.used_phrases.add(k)
@@ -181,7 +185,7 @@ class EventWriter(_Writer):
         side = self._side(speaker, idx, j)
         fill = self._line_fill(speaker, to, side)
         raw = _line_templates(self.ev, side)
-        r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line")
+        r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line", *self.take)
         order = rng(self.ctx.seed, "beats", self.ep.number, side, "line-examples").sample(range(len(raw)), len(raw))
         shown = [_fill_side(self.ev, side, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
         fallback = self._exchange_line(b, idx, j, speaker, side, fill, used)
@@ -226,6 +230,8 @@ class EventWriter(_Writer):
         other = next((c for c in speakers if c != speaker), None)
         by_side = other is not None and self._side(other, idx, j) != side
         pick = (self.ev.nth * len(self.sk.beats) + idx + j // 2) % len(pairs)
+        if self.take:
+            pick += rng(self.ctx.seed, "beats", "exchange-take", *self.take).randrange(len(pairs))
         for step in range(len(pairs)):
             pair = pairs[order[(pick + step) % len(pairs)]]
             text = fill.fill(pair[0] if (side == "a" if by_side else j % 2 == 0) else pair[1])
@@ -240,7 +246,7 @@ class EventWriter(_Writer):
         options = [fill.fill(t) for t in _line_templates(self.ev, side)]
         options = [t for t in options if keeps(t, self.world)] or options
         free = [t for t in options if t not in used] or options
-        return rng(self.ctx.seed, "beats", self.ep.number, i, "fit", len(d.lines)).choice(free)
+        return rng(self.ctx.seed, "beats", self.ep.number, i, "fit", len(d.lines), *self.take).choice(free)
 
     def _fallback_action(self, i: int, d) -> str:
         return self._action_fallback(d.beat, i, [])

@@ -186,6 +186,11 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
                           keywords=kws + pitch.split(), min_words=12, max_words=40, sweet_words=24,
                           labels=("Logline",), max_tokens=56))
         targets.append(("logline", None))
+    if story is not None:  # a season with story facts says who each person is (story/profiles.py)
+        from ..story.grounding import world_of
+        from ..story.profiles import fill_profiles
+
+        fill_profiles(cast, story, world_of(trope), seed)
     for i, c in enumerate(cast):
         for fld, label in (("want", "Want"), ("secret", "Secret"), ("look", "Look")):
             if c[fld]:

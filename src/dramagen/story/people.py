@@ -244,6 +244,8 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
             continue  # the lead's own job or part ("a doctor", "as a fake fiancee")
         if re.search(r"\b(?:a|an)\s+[\w\- ]*['’]s\s+$", before):
             continue  # a description, not a person ('a lighthouse keeper's daughter')
+        if re.search(r"\b(?:killed|murdered|shot|drowned|poisoned|ran|run)\s+(?:\w+\s+)?$", before):
+            continue  # a victim of the story's crime is spoken of, not cast ('who killed her brother')
         if re.search(r"\b(?:dead|late|deceased|murdered|missing|drowned)\s+(?:\w+\s+)?$", before) or \
                 re.search(r"^\s*\w*['’]s\b", text[pos + len(phrase):pos + len(phrase) + 4]):
             continue  # someone spoken of, not on screen ("her late father's kidney", "a sailor's logbook")

@@ -131,6 +131,20 @@ _EVIDENCE = re.compile(r"\b(?:finds|found|discovers|uncovers|steals|stole|hides|
                        r"inherits|receives|gets)\s+(?:a|an|the|her|his|their)\s+([a-z][a-z'’\- ]{2,40}?)\s+"
                        r"(?:that|which)\s+(proves|shows|reveals|makes (?:her|him))\s+([^.;!?]+)", re.I)
 
+#: 'whose father was framed and jailed by his business partner' → 'his business partner framed and jailed his father'
+_PASSIVE = re.compile(r"\b(?:whose|her|his) ([a-z\-]+) (?:was|were|had been) (framed|killed|murdered|poisoned|ruined|"
+                      r"betrayed|robbed|cheated|jailed|disgraced|blackmailed)(?: and ([a-z]+))? by "
+                      r"((?:his|her|their|the|a) [a-z\- ]+?)(?=[,.;]|\s+(?:who|and|takes|plans|while|but)\b|$)", re.I)
+
+
+def _passive(text: str, poss: str) -> str | None:
+    m = _PASSIVE.search(text)
+    if not m:
+        return None
+    verbs = m.group(2) + (f" and {m.group(3)}" if m.group(3) else "")
+    return f"{m.group(4)} {verbs} {poss} {m.group(1)}"
+
+
 _SECRET_PATTERNS = (
     r"\bsecret(?:ly)? (?:is |was )?that ([^.;!?]+)",
     r"\bno one knows (?:that )?([^.;!?]+)",
@@ -276,7 +290,7 @@ def _stakes(text: str, poss: str) -> str | None:
 
 
 _HELD = re.compile(r"\b(?:hides|hid|finds|found|keeps|burns|buries|forges|forged|carries|steals|stole)\s+"
-                   r"(?:a|an|the|her|his|their)\s+([a-z][a-z'’\-]+(?: [a-z][a-z'’\-]+){0,2}?)"
+                   r"(?:a|an|the|her|his|their)\s+([a-z][a-z'’\-]+(?: [a-z][a-z'’\-]+){0,3}?)"
                    r"(?=\s+(?:in|into|under|behind|from|to|that|which|and|before|after|with)\b|[,.;!?]|$)")
 
 
@@ -429,9 +443,10 @@ def parse_premise(text: str) -> Premise:
         assumed.append(f"lead_status: {status}")
     _contradictions(p)
     evidence = _evidence(p, pronoun)
-    secret = evidence[1] if evidence else _secret(p, pronoun)
+    secret = evidence[1] if evidence else (_secret(p, pronoun) or _passive(p, poss))
     knows = bool(evidence) or bool(secret and re.search(
-        r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed)\b", p, re.I))
+        r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed)\b", p, re.I)) \
+        or bool(_PASSIVE.search(p))
     antagonists, allies, love = _cast(p, occupation, gender, secret)
     if not antagonists:
         antagonists = [PremiseAntagonist(role="antagonist", label="rival heir", relation=f"{poss} ruthless rival",
@@ -478,7 +493,9 @@ def _world(t: str, lead: str | None, period: tuple[str, bool] | None, supernatur
     label = period[0] if period and period[0] != "present day" else "present-day"
     world = " ".join(x for x in (label, place or "") if x)
     if not place:
-        world = f"{world} city" if not supernatural else f"{world} town on the edge of the woods"
+        town = re.search(r"\bsmall[- ]town\b", t, re.I)
+        world = f"{world} small town" if town else f"{world} city" if not supernatural else \
+            f"{world} town on the edge of the woods"
         assumed.append(f"world: {world}")
     return world
 

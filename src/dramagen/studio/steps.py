@@ -141,15 +141,12 @@ def write_bible(sd: SeasonDir, req: SeasonRequest, pins: PinnedBible, variant: i
 
 
 def plan(sd: SeasonDir, req: SeasonRequest, on_text: OnText) -> SeasonPlan:
-    from ..planner import plan_season
+    from ..service import season_skeleton
     from ..stages.plan import write_plan_text
 
     st = Stage.open(sd, req, req.seed, on_text)
     bible = sd.load_bible()
-    # NOT YET the pipeline's service.season_skeleton (story ledger, an event per episode): with events, the
-    # event writer's fallbacks do not depend on the rewrite's variant, so "Regenerate beat" often gives the
-    # same beat again (tests/test_studio_steps.py pins the gap with a strict xfail)
-    skeleton = plan_season(st.trope, bible, req.episodes, req.paywall, req.length, req.seed)
+    skeleton = season_skeleton(st.trope, bible, req, sd)  # the pipeline's: story ledger, an event per episode
     new = write_plan_text(st.ctx, skeleton, bible, st.trope)
     sd.write_stats("plan.stats.json", st.ctx.stats)
     sd.write_model(sd.plan_path, new)
