@@ -188,3 +188,13 @@ def test_event_check_wants_the_people_the_event_and_its_world():
 def test_a_possessive_does_not_hide_an_off_world_word():
     assert off_world("She reads the vampire's letter.", PRESENT) == "supernatural"
     assert off_world("The smartphone's light wakes her.", TWENTIES) == "anachronism"
+
+
+def test_a_pack_in_the_woods_has_no_city_scenes_but_a_modern_time_loop_does():
+    from types import SimpleNamespace
+
+    pack = World(period="present day", supernatural=True, bible=SimpleNamespace(world="a werewolf pack in the woods"))
+    loop = World(period="present day", supernatural=True, bible=SimpleNamespace(world="a city that repeats one day"))
+    text = "Chloe meets a stranger in a parking lot and takes a thick envelope."
+    assert off_world(text, pack) == "anachronism" and off_world(text, loop) is None
+    assert off_world("Chloe meets a stranger under the pines and takes a thick envelope.", pack) is None

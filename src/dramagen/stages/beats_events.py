@@ -133,7 +133,9 @@ class EventWriter(_Writer):
         self.used_phrases.add(k)
         text = options[k]
         missing = [first(n) for n in names if first(n) not in text]
-        return text if not missing else f"{' and '.join(missing)} {'are' if len(missing) > 1 else 'is'} there. {text}"
+        if not missing:
+            return text
+        return f"{text} {' and '.join(missing)} {'watch' if len(missing) > 1 else 'watches'} from the doorway."
 
     def action_slot(self, b: Beat, idx: int) -> Slot:
         names = self.intro.get(idx) or []
@@ -162,7 +164,8 @@ class EventWriter(_Writer):
     def _line_fill(self, speaker: str, to: str, side: str):
         """The event's phrase values with the speaker in their side's place and the person spoken to in the other."""
         a, b = (first(speaker), to) if side == "a" else (to, first(speaker))
-        return dataclasses.replace(filler(self.ev), a=a, b=b)
+        fill = filler(self.ev)
+        return dataclasses.replace(fill, a=a, b=b, stakes=_spoken_stakes(fill.stakes, speaker, to, self.bible))
 
     def _side(self, speaker: str, idx: int, j: int) -> str:
         """Whose lines the speaker takes: their own side of the event, else the side they stand with
@@ -272,6 +275,15 @@ def _line_templates(ev: StoryEvent, side: str) -> list[str]:
 
     raw = getattr(phrases_for(ev.type).lines, side)
     return [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object)] or raw
+
+
+def _spoken_stakes(stakes: str, speaker: str, to: str, bible) -> str:
+    """The lead's stakes said aloud: 'her home and her good name' is 'my …' from the lead, 'your …' to the lead."""
+    lead = next((c.name for c in bible.characters if c.role == "lead"), "")
+    if not lead or not re.match(r"(her|his)\b", stakes):
+        return stakes
+    who = "my" if first(speaker) == first(lead) else "your" if first(to) == first(lead) else None
+    return re.sub(r"\b(her|his)\b", who, stakes) if who else stakes
 
 
 #: a relative the speaker claims ("my wife"): refused unless a character's tie names that relation

@@ -40,6 +40,13 @@ class World:
     bible: Any = field(default=None, compare=False)
 
     @property
+    def wild(self) -> bool:
+        """A supernatural world away from the city (a pack in the woods, a fae kingdom): no modern city scenes."""
+        where = str(getattr(self.bible, "world", "") or "").lower()
+        return self.supernatural and bool(re.search(r"\b(pack|woods|forest|kingdom|village|castle|clan|mountains?)\b",
+                                                    where))
+
+    @property
     def year(self) -> int:
         """About when the story is set (2025 for the present and the future)."""
         p = self.period.lower()
@@ -124,6 +131,8 @@ def off_world(text: str, world: World) -> str | None:
         return "supernatural"
     if world.year < 1990 and (ws & set(d["modern_words"]) or _modern_phrases().search(text)):
         return "anachronism"
+    if world.wild and _modern_phrases().search(text):
+        return "anachronism"  # a pack in the woods has no parking lots, airports or buzzing phones
     if world.year < 1900 and ws & set(d["industrial_words"]):
         return "anachronism"
     return None
