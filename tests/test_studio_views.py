@@ -33,8 +33,6 @@ def test_table_values_in_every_shape_gradio_sends():
     chars, pinned = views.parse_characters({"data": rows})
     assert chars[0].age == 22 and pinned == chars
     assert views.as_bool("✓") and views.as_bool("INT") and not views.as_bool("no") and views.as_bool(1)
-    assert views.num(60.0) == 60 and isinstance(views.num(60.0), int) and views.num(7.5) == 7.5
-    assert views.num("") is None and views.num(None) is None
 
 
 def test_table_errors_name_the_row_and_field():
@@ -108,7 +106,56 @@ def test_plan_rows_choices_and_summary():
     assert views.episode_choices(plan, {1})[:3] == [("1 ✓ · Title 1", 1), ("2 · hook", 2), ("3 · Title 3", 3)]
     assert views.episode_choices(None, []) == []
     summary = views.plan_summary(make_bible(), plan, 1, [])
-    assert "10 episodes · free 1–5, paid 6–10 (5 free) · 1 with beats" in summary and "check-ok" in summary
+    assert "10 episodes · free 1–5, paid 6–10 · 1 with beats" in summary and "check-ok" in summary
+
+
+def _episodes_named(text: str) -> list[int]:
+    """The episodes a phrase names ('1–5' is 1 to 5, '7' is 7); a backwards range names none."""
+    out: list[int] = []
+    for a, b in re.findall(r"(\d+)(?:–(\d+))?", text):
+        lo, hi = int(a), int(b or a)
+        assert lo < hi or not b, f"range {a}–{b} in {text!r}"
+        out += range(lo, hi + 1)
+    return out
+
+
+def test_paywall_summary_is_right_for_every_season_and_paywall():
+    for n in range(10, 101):
+        for p in range(1, n + 1):
+            s = views.paywall_summary(n, p)
+            if p == n:
+                assert s == f"all {n} episodes free (no paywall)"
+                continue
+            free_part, paid_part = s.split(", ")
+            assert free_part.startswith("free ") and paid_part.startswith("paid "), s
+            assert _episodes_named(free_part[5:]) == list(range(1, p + 1)), s
+            assert _episodes_named(paid_part[5:]) == list(range(p + 1, n + 1)), s
+    assert views.paywall_summary(10, 10) == "all 10 episodes free (no paywall)"
+    assert views.paywall_summary(10, 1) == "free 1, paid 2–10" and views.paywall_summary(10, 9) == "free 1–9, paid 10"
+
+
+@pytest.mark.parametrize(("value", "hint"), [(None, "empty, or not a number"), ("", "empty, or not a number"),
+                                             ("abc", "not a number"), (10.5, "without a fraction"),
+                                             (float("nan"), "not a number")])
+def test_field_number_refuses_blanks_words_and_fractions(value, hint):
+    with pytest.raises(InputError, match=hint) as e:
+        views.field_number("episodes", value, "an integer from 10 to 100")
+    assert e.value.field == "episodes" and str(e.value).startswith("episodes: ")
+
+
+def test_field_number_takes_whole_numbers_and_lengths():
+    assert views.field_number("episodes", 12.0, "x") == 12 and isinstance(views.field_number("seed", "7", "x"), int)
+    assert views.field_number("length", 72.5, "x", whole=False) == 72.5
+
+
+def test_default_paywall_is_about_a_sixth_and_inside_the_season():
+    from dramagen.models import default_paywall
+    from dramagen.pipeline import make_request
+
+    assert [default_paywall(n) for n in (10, 60, 100)] == [2, 10, 17]
+    assert all(1 <= default_paywall(n) <= n and abs(default_paywall(n) / n - 1 / 6) < 0.05 for n in range(10, 101))
+    assert make_request(trope="hidden-heir", episodes=20).paywall == default_paywall(20) == 3
+    assert make_request(trope="hidden-heir", episodes=20, paywall=7).paywall == 7
 
 
 def test_episode_status_and_runtime_report():

@@ -358,6 +358,13 @@ def test_clear_errors_and_no_tracebacks(app):
         (dict(trope="hidden-heir", episodes=10, paywall=5, seed=-1), "seed: -1"),
         (dict(trope="hidden-heir", episodes=10, paywall=5, candidates=0), "candidates: 0"),
         (dict(trope="hidden-heir", episodes=10, paywall=5, model="no-such-model"), "model: unknown model"),
+        # refused at the field, never coerced: 10.5 is not 10, a blank is not the 60-episode default
+        (dict(trope="hidden-heir", episodes=10.5, paywall=5), "episodes: 10.5 is not accepted; expected an integer "
+                                                              "from 10 to 100 (a whole number, without a fraction)"),
+        (dict(trope="hidden-heir", episodes=None, paywall=5), "episodes: '' is not accepted; expected an integer from "
+                                                              "10 to 100 (empty, or not a number)"),
+        (dict(trope="hidden-heir", episodes=10, paywall=2.5), "paywall: 2.5 is not accepted"),
+        (dict(trope="hidden-heir", episodes=10, paywall=5, seed=None), "seed: '' is not accepted"),
     ]
     for kw, expected in cases:
         with pytest.raises(Exception) as e:

@@ -177,7 +177,8 @@ def generate(
     custom: str | None = typer.Option(None, "--custom", help="free-text trope instead of --trope"),
     episodes: int = typer.Option(60, "--episodes", help="10–100"),
     length: float = typer.Option(75.0, "--length", help="target seconds per episode, 60–90"),
-    paywall: int = typer.Option(10, "--paywall", help="last free episode"),
+    paywall: int | None = typer.Option(None, "--paywall", help="last free episode (default: about a sixth of the "
+                                                                 "episodes, 10 of 60)"),
     seed: int = typer.Option(0, "--seed"),
     model: str | None = typer.Option(None, "--model", "-m"),
     candidates: int = typer.Option(6, "--candidates", help="best-of-n candidates per slot, 1–32"),

@@ -26,6 +26,12 @@ MIN_EPISODES, MAX_EPISODES = 10, 100
 MIN_SECONDS, MAX_SECONDS = 60.0, 90.0
 
 
+def default_paywall(episodes: int) -> int:
+    """The last free episode when none is asked for: about a sixth of the season, rounded half up
+    (10 of 60, 2 of 10, 17 of 100). The CLI, batch and the studio all default to it."""
+    return max(1, min(episodes, (episodes + 3) // 6))
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
 

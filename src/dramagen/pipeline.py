@@ -27,6 +27,8 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from . import __version__
 from .errors import DramagenError, InputError
 from .models import (
+    MAX_EPISODES,
+    MIN_EPISODES,
     EpisodeBeats,
     EpisodeScript,
     PinnedBible,
@@ -36,6 +38,7 @@ from .models import (
     SeriesBible,
     ShootingScript,
     SlotStats,
+    default_paywall,
 )
 from .season import SeasonDir, atomic_write_text, today
 from .tropes import Trope, custom_trope, get_trope
@@ -59,7 +62,11 @@ _RANGES = {
 
 
 def make_request(**kw: Any) -> SeasonRequest:
-    """A SeasonRequest, with pydantic errors turned into an InputError naming the field and range."""
+    """A SeasonRequest, with pydantic errors turned into an InputError naming the field and range.
+    Without a paywall, the last free episode is :func:`~dramagen.models.default_paywall` of the episodes."""
+    episodes = kw.get("episodes") if kw.get("episodes") is not None else SeasonRequest.model_fields["episodes"].default
+    if kw.get("paywall") is None and isinstance(episodes, int) and MIN_EPISODES <= episodes <= MAX_EPISODES:
+        kw = {**kw, "paywall": default_paywall(episodes)}
     try:
         return SeasonRequest(**{k: v for k, v in kw.items() if v is not None})
     except ValidationError as e:

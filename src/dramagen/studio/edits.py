@@ -29,9 +29,9 @@ def make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, m
     if not text:
         raise InputError("trope", text, "a catalogue id (dramagen tropes list) or 1–2000 characters of free text")
     pins = {"title": str(title_pin).strip()} if title_pin and str(title_pin).strip() else None
-    num = views.num
-    req = _make(trope=text, custom_trope=custom, episodes=num(episodes), length=num(length), paywall=num(paywall),
-                seed=num(seed), model=(model or None), candidates=num(candidates), pins=pins)
+    n = season_numbers(episodes, length, paywall)
+    req = _make(trope=text, custom_trope=custom, **n, seed=_number("seed", seed),
+                model=(model or None), candidates=_number("candidates", candidates), pins=pins)
     resolve_trope(req)  # an unknown trope fails here, with suggestions
     if model:
         from ..llm import resolve
@@ -40,14 +40,26 @@ def make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, m
     return req
 
 
+def _number(field: str, v: Any, whole: bool = True) -> int | float:
+    """A numeric field of the Trope tab; an empty, wordy or fractional value is refused (InputError)."""
+    from ..pipeline import _RANGES
+
+    return views.field_number(field, v, _RANGES[field], whole)
+
+
+def season_numbers(episodes: Any, length: Any, paywall: Any) -> dict[str, Any]:
+    """The Trope tab's episodes, length and paywall, each refused at its field when it is not a number."""
+    return {"episodes": _number("episodes", episodes), "length": _number("length", length, whole=False),
+            "paywall": _number("paywall", paywall)}
+
+
 def update_request(sd: SeasonDir, episodes: Any, length: Any, paywall: Any) -> None:
-    """The season's request with the Trope tab's episodes, length and paywall (when given)."""
+    """The season's request with the Trope tab's episodes, length and paywall."""
     from ..pipeline import make_request as _make
 
     old = sd.load_request()
     data = old.model_dump()
-    data.update({k: v for k, v in {"episodes": views.num(episodes), "length": views.num(length),
-                                    "paywall": views.num(paywall)}.items() if v is not None})
+    data.update(season_numbers(episodes, length, paywall))
     req = _make(**data)
     if req != old:
         atomic_write_text(sd.request_path, req.model_dump_json(indent=2) + "\n")

@@ -77,7 +77,8 @@ def show_options(p: Page, sd: SeasonDir) -> dict:
     return {p.mode: mode, p.trope_dd: gr.update() if r.custom_trope else r.trope,
             p.custom_text: gr.update(value=r.trope if r.custom_trope else "", visible=r.custom_trope),
             p.card: views.trope_card(mode, r.trope, r.trope), p.episodes: r.episodes, p.length: r.length,
-            p.paywall: r.paywall, p.seed: r.seed, p.model_dd: r.model or p.default_model, p.candidates: r.candidates,
+            p.paywall: gr.update(value=r.paywall, info=views.paywall_summary(r.episodes, r.paywall)),
+            p.seed: r.seed, p.model_dd: r.model or p.default_model, p.candidates: r.candidates,
             p.title_pin: r.pins.title or ""}
 
 

@@ -35,13 +35,31 @@ SHOT_HEADERS = ["#", "scene", "size", "angle", "move", "subject", "line / action
 # --------------------------------------------------------------------------- field values
 
 
-def num(v: Any) -> Any:
-    """A number from a form field (None stays None; floats that are whole become ints)."""
-    if v is None or v == "":
-        return None
-    if isinstance(v, float) and v.is_integer():
-        return int(v)
-    return v
+def field_number(field: str, v: Any, accepted: str, whole: bool = True) -> int | float:
+    """A form field's number, refused (:class:`InputError` naming the field) when it is empty, not a
+    number, or (``whole``) has a fraction: 10.5 episodes is not rounded to 10, a blank is not the default."""
+    if v is None or (isinstance(v, str) and not v.strip()):
+        raise InputError(field, "", accepted, "empty, or not a number")
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        raise InputError(field, v, accepted, "not a number") from None
+    if x != x or x in (float("inf"), float("-inf")):
+        raise InputError(field, v, accepted, "not a number")
+    if not whole:
+        return x
+    if not x.is_integer():
+        raise InputError(field, v, accepted, "a whole number, without a fraction")
+    return int(x)
+
+
+def paywall_summary(episodes: int, paywall: int) -> str:
+    """Which episodes are free and which paid, in words right for every season and paywall."""
+    if paywall >= episodes:
+        return f"all {episodes} episodes free (no paywall)"
+    free = "free 1" if paywall == 1 else f"free 1–{paywall}"
+    paid = f"paid {episodes}" if paywall + 1 == episodes else f"paid {paywall + 1}–{episodes}"
+    return f"{free}, {paid}"
 
 
 def rows(value: Any) -> list[list]:
@@ -157,9 +175,8 @@ def episode_choices(plan: SeasonPlan | None, done: set[int] | list[int]) -> list
 
 
 def plan_summary(bible: SeriesBible, plan: SeasonPlan, with_beats: int, issues: list[str]) -> str:
-    free = sum(e.free for e in plan.episodes)
-    head = (f"<p><b>{html.escape(bible.title)}</b> · {len(plan.episodes)} episodes · free 1–{plan.paywall}, "
-            f"paid {plan.paywall + 1}–{len(plan.episodes)} ({free} free) · {with_beats} with beats</p>")
+    head = (f"<p><b>{html.escape(bible.title)}</b> · {len(plan.episodes)} episodes · "
+            f"{paywall_summary(len(plan.episodes), plan.paywall)} · {with_beats} with beats</p>")
     return head + check_html(issues, "the plan passes every check")
 
 

@@ -7,7 +7,7 @@ import html
 import gradio as gr
 
 from ...errors import DramagenError
-from ...models import MAX_EPISODES, MAX_SECONDS, MIN_EPISODES, MIN_SECONDS
+from ...models import MAX_EPISODES, MAX_SECONDS, MIN_EPISODES, MIN_SECONDS, default_paywall
 from ...season import SeasonDir
 from .. import edits, page, views
 from ..page import Page
@@ -42,16 +42,17 @@ def layout(p: Page) -> None:
                                                    "the husband who faked his death.", elem_id="custom-text")
             p.card = gr.HTML(views.trope_card("Catalogue", first, ""), elem_id="trope-card")
         with gr.Column(scale=2, min_width=280):
-            p.episodes = gr.Number(60, precision=0, step=1, label=f"Episodes ({MIN_EPISODES}–{MAX_EPISODES})",
-                                   elem_id="episodes")
+            # no precision: Gradio would round 10.5 to 10 before the check refuses it (edits.season_numbers)
+            p.episodes = gr.Number(60, step=1, label=f"Episodes ({MIN_EPISODES}–{MAX_EPISODES})", elem_id="episodes")
             p.length = gr.Number(75, step=1, label=f"Episode length ({MIN_SECONDS:g}–{MAX_SECONDS:g} s)",
                                  elem_id="length")
-            p.paywall = gr.Number(10, precision=0, step=1, label="Paywall: last free episode", elem_id="paywall")
-            p.seed = gr.Number(0, precision=0, step=1, label="Seed", elem_id="seed")
+            p.paywall = gr.Number(default_paywall(60), step=1, label="Paywall: last free episode",
+                                  info=views.paywall_summary(60, default_paywall(60)), elem_id="paywall")
+            p.seed = gr.Number(0, step=1, label="Seed", elem_id="seed")
             p.model_dd = gr.Dropdown(p.model_choices, value=p.default_model, label="Model", allow_custom_value=True,
                                      elem_id="model")
             with gr.Accordion("More options", open=False):
-                p.candidates = gr.Number(6, precision=0, step=1, label="Candidates per line (best of n, 1–32)",
+                p.candidates = gr.Number(6, step=1, label="Candidates per line (best of n, 1–32)",
                                          elem_id="candidates")
                 p.title_pin = gr.Textbox(label="Pin the series title (optional)", elem_id="title-pin")
             p.start_btn = gr.Button("Write the bible →", variant="primary", elem_id="start")
@@ -94,6 +95,24 @@ def wire(p: Page) -> None:
     p.mode.change(on_mode, card_in, [p.trope_dd, p.custom_text, p.card], api_visibility="private", queue=False)
     p.trope_dd.change(views.trope_card, card_in, p.card, api_name="trope_card", queue=False)
     p.custom_text.blur(views.trope_card, card_in, p.card, api_visibility="private", queue=False)
+
+    def on_numbers(episodes, paywall, moved: str):
+        """A new season length moves the paywall to its default; the summary follows both."""
+        try:
+            n = edits.season_numbers(episodes, 75, 1)["episodes"]
+            if not MIN_EPISODES <= n <= MAX_EPISODES:
+                return gr.skip()
+            pw = default_paywall(n) if moved == "episodes" else edits.season_numbers(n, 75, paywall)["paywall"]
+        except DramagenError:
+            return gr.skip()
+        if not 1 <= pw <= n:
+            return gr.update(info=f"accepted: 1 to {n}")
+        return gr.update(value=pw, info=views.paywall_summary(n, pw))
+
+    p.episodes.input(lambda e, w: on_numbers(e, w, "episodes"), [p.episodes, p.paywall], p.paywall,
+                     api_visibility="private", queue=False)
+    p.paywall.input(lambda e, w: on_numbers(e, w, "paywall"), [p.episodes, p.paywall], p.paywall,
+                    api_visibility="private", queue=False)
 
     @handler
     def write_bible_start(mode: str = "Catalogue", trope: str | None = None, custom_text: str | None = None,
