@@ -195,15 +195,6 @@ def generate(
     manifest.json."""
     from pathlib import Path
 
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     from .errors import InputError
     from .pipeline import STAGES, SeasonDir, generate_season, make_request, pins_from_file
 
@@ -234,10 +225,7 @@ def generate(
         resolve_trope(request)
         generator = load_generator(request.model)
 
-    columns = (TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(),
-               TextColumn("{task.fields[msg]}"),
-               TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
-    with Progress(*columns, console=err_console, transient=False) as bar:
+    with _stage_progress() as bar:
         tasks: dict[str, int] = {}
 
         def progress(stage: str, done: int, total: int, msg: str) -> None:
@@ -253,6 +241,22 @@ def generate(
                   + (f", {len(state.shootings)} shooting scripts" if state.shootings else ""))
     if state.beats:
         _print_check(outp)
+
+
+def _stage_progress():
+    """A progress display with one bar per stage (`dramagen generate`)."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = (TextColumn("[bold]{task.description:<6}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[msg]}"), TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn())
+    return Progress(*columns, console=err_console, transient=False)
 
 
 def _print_check(season_dir, as_json: bool = False) -> bool:
@@ -364,18 +368,7 @@ def batch(
     if requests == "status":
         if not status_dir:
             raise InputError("dir", None, "dramagen batch status DIR")
-        rows = status(Path(status_dir))
-        counts = {k: sum(1 for r in rows if r["state"] == k) for k in ("done", "failed", "remaining")}
-        if as_json:
-            from .terminal import print_json
-
-            print_json({"seasons": rows, **counts})
-            return
-        from .terminal import batch_status_table, print_batch_errors, show
-
-        show(console, batch_status_table(rows, console))
-        console.print(f"done {counts['done']} · failed {counts['failed']} · remaining {counts['remaining']}")
-        print_batch_errors(console, rows)
+        _print_batch_status(status(Path(status_dir)), as_json)
         return
     if not out:
         raise InputError("out", None, "--out DIR, the batch folder")
@@ -417,16 +410,37 @@ def batch(
 
         results = run_batch(rows, Path(out), workers=workers, ray_address=ray, on_event=on_event,
                             schedule=read_schedule(Path(requests)))
+    failed = _print_batch_results(results, len(errors), Path(out))
+    if failed or errors:
+        raise typer.Exit(1)
+
+
+def _print_batch_status(rows: list[dict], as_json: bool) -> None:
+    """`dramagen batch status DIR`: a table (or JSON) of the batch folder's seasons."""
+    counts = {k: sum(1 for r in rows if r["state"] == k) for k in ("done", "failed", "remaining")}
+    if as_json:
+        from .terminal import print_json
+
+        print_json({"seasons": rows, **counts})
+        return
+    from .terminal import batch_status_table, print_batch_errors, show
+
+    show(console, batch_status_table(rows, console))
+    console.print(f"done {counts['done']} · failed {counts['failed']} · remaining {counts['remaining']}")
+    print_batch_errors(console, rows)
+
+
+def _print_batch_results(results: list[dict], invalid: int, out) -> int:
+    """The batch's results table and summary line; returns how many seasons failed."""
     t = Table("season", "result", "episodes", "seconds", "error")
     for r in results:
         t.add_row(r["season"], r["event"], str(r.get("episodes", "")), str(r.get("seconds", "")),
                   escape((r.get("error") or "")[:80]))
     console.print(t)
     failed = sum(1 for r in results if r["event"] == "failed")
-    console.print(f"{len(results) - failed} done, {failed} failed, {len(errors)} invalid rows; "
-                  f"log: {escape(str(Path(out) / 'events.jsonl'))}")
-    if failed or errors:
-        raise typer.Exit(1)
+    console.print(f"{len(results) - failed} done, {failed} failed, {invalid} invalid rows; "
+                  f"log: {escape(str(out / 'events.jsonl'))}")
+    return failed
 
 
 # -- lab ----------------------------------------------------------------------------------------
