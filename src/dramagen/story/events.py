@@ -140,8 +140,9 @@ class _Builder:
     def _object(self, e: int, kind: str = "") -> str:
         """A prop for an event that turns on no secret (never the hidden evidence of a secret): the one the
         season has used least so far, so that one prop does not carry every episode."""
-        evidence = {s.evidence for s in self.ledger.secrets if s.id not in self.state.public  # what she holds
-                    and (kind == "betrayal" or self.state.objects.get(s.evidence) != self.lead)}  # may be in shot
+        evidence = {s.evidence for s in self.ledger.secrets if s.id not in self.state.public  # the proof of a
+                    and (kind == "betrayal" or s.about == self.lead  # foe's secret she holds may be in shot,
+                         or self.state.objects.get(s.evidence) != self.lead)}  # her own secret's never
         props = [o for o in self.ledger.objects if o not in evidence] or self.ledger.objects
         least = min(self.uses.get(o, 0) for o in props)
         obj = next(o for o in props if self.uses.get(o, 0) == least)  # at a tie, the story's own objects come first

@@ -85,9 +85,14 @@ class Premise(Model):
         return "her" if self.lead_gender == "female" else "his"
 
     def content_words(self) -> list[str]:
-        """The premise's key nouns: occupation, status, antagonist labels, secret, world, stakes, objects."""
-        parts = [self.lead_occupation, self.lead_status, self.secret, self.world, self.stakes, *self.objects,
-                 *(a.label for a in self.antagonists), self.love_interest]
+        """The premise's key nouns: occupation, status, antagonist labels, secret, world, stakes, objects.
+
+        A field the parser assumed (listed in ``assumed``) is not the premise's and does not count."""
+        guessed = {a.split(":")[0] for a in self.assumed}
+        fields = {"lead_occupation": [self.lead_occupation], "lead_status": [self.lead_status], "secret": [self.secret],
+                  "world": [self.world], "stakes": [self.stakes], "objects": list(self.objects),
+                  "antagonists": [a.label for a in self.antagonists], "love_interest": [self.love_interest]}
+        parts = [p for f, values in fields.items() if f not in guessed for p in values]
         return sorted({w for p in parts for w in _content(p)})
 
 
