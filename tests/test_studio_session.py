@@ -50,10 +50,28 @@ def test_streaming_handler_stays_a_generator():
         next(it)
 
 
+def test_error_messages_are_plain_text_for_the_toast():
+    """A toast shows its text as it is: no Markdown asterisks or backticks, from any raise."""
+    assert session.plain("press **Plan the season** or run `dramagen plan`") == \
+        "press “Plan the season” or run dramagen plan"
+
+    @session.handler
+    def step(kind: str):
+        if kind == "fail":
+            raise session.fail("This season has no plan yet: press **Plan the season** first.")
+        raise gr.Error("press **Write beats** first")
+
+    for kind, text in (("fail", "press “Plan the season” first."), ("raw", "press “Write beats” first")):
+        with pytest.raises(gr.Error) as e:
+            step(kind)
+        assert text in str(e.value.message) and "*" not in str(e.value.message)
+
+
 def test_season_is_refused_until_there_is_one(tmp_path):
     s = session.Session()
-    with pytest.raises(gr.Error, match="No season yet"):
+    with pytest.raises(gr.Error, match="No season yet") as e:
         s.season()
+    assert "**" not in str(e.value.message) and "“Write the bible”" in str(e.value.message)
     d = s.fresh_dir()
     assert d.is_dir() and s.dir == str(d) and s.id
     s.drop_dir()

@@ -192,3 +192,59 @@ def test_new_user_flow(app, browser, shots_dir, tmp_path):
 
     assert s.outside == [], f"requests beyond 127.0.0.1: {s.outside[:5]}"
     ctx.close()
+
+
+def _error_pills(page) -> list[str]:
+    """The ids of the components showing a red "Error" pill (Gradio's status tracker)."""
+    pills = page.locator("[data-testid=status-tracker] .error").filter(has_text="Error")
+    return [pills.nth(i).evaluate("e => { let x = e; while (x && !x.id) x = x.parentElement; return x ? x.id : '?'; }")
+            for i in range(pills.count()) if pills.nth(i).is_visible()]
+
+
+def test_numbers_are_refused_at_their_field_and_no_stray_error_pills(app, browser, shots_dir):
+    """'abc' and 10.5 episodes are refused under the Episodes field (not a 60-episode season, not 10);
+    the paywall follows the episodes; a failed step shows a plain toast and no "Error" pill on
+    fields that were not at fault. Phone screenshots of the Trope and Bible tabs (first screen)."""
+    ctx = browser.new_context(viewport=LAPTOP)
+    page = ctx.new_page()
+    s = Studio(page, shots_dir)
+    page.goto(app.url)
+    page.wait_for_selector("#start")
+    episodes = s.field("episodes")
+    episodes.click()
+    episodes.press("Control+a")
+    page.keyboard.type("abc")  # a number field takes no letters: the browser sends a blank
+    page.click("#start")
+    at_field = page.locator("#episodes div.validation-error")
+    at_field.get_by_text("episodes: '' is not accepted; expected an integer from 10 to 100").wait_for()
+    assert page.locator("div.validation-error").filter(has_text="is not accepted").count() == 1
+    assert "New season" not in page.locator("#opt-status").inner_text() and _error_pills(page) == []  # none started
+    episodes.fill("10.5")
+    page.click("#start")
+    at_field.get_by_text("episodes: 10.5 is not accepted").wait_for()
+    assert "without a fraction" in at_field.inner_text()
+
+    # the paywall follows the season's length, and says which episodes are free
+    episodes.click()
+    episodes.press("Control+a")
+    page.keyboard.type("20")
+    page.wait_for_function("() => document.querySelector('#paywall input').value === '3'")
+    s.wait_text("paywall", "free 1–3, paid 4–20")
+    s.snap("10-trope-fields")
+
+    # a step out of order: a plain toast, and no pill on the plan's table, picker or summary
+    s.tab("3 · Season plan")
+    page.click("#save-plan")
+    toast = page.locator(".toast-body").filter(has_text="No season yet").first
+    toast.wait_for()
+    assert "“Write the bible”" in toast.inner_text() and "**" not in toast.inner_text()
+    page.wait_for_timeout(500)
+    assert _error_pills(page) == [], "Error pills on fields that were not at fault"
+
+    # phone width, first screen only: is the primary button above the fold?
+    page.set_viewport_size(PHONE)
+    for tab, name in (("1 · Trope", "trope"), ("2 · Bible", "bible")):
+        s.tab(tab)
+        page.wait_for_timeout(400)
+        page.screenshot(path=str(shots_dir / f"phone-first-screen-{name}.png"))
+    ctx.close()

@@ -18,6 +18,7 @@ import functools
 import inspect
 import logging
 import queue
+import re
 import shutil
 import tempfile
 import threading
@@ -108,21 +109,31 @@ def season(sess: Any, need: str = "bible") -> SeasonDir:
 # --------------------------------------------------------------------------- errors
 
 
+def plain(message: str) -> str:
+    """A message as the toast shows it: plain text (a toast does not render Markdown, so **Plan the
+    season** becomes “Plan the season” and `code` loses its backticks)."""
+    return re.sub(r"`([^`]+)`", r"\1", re.sub(r"\*\*(.+?)\*\*", r"“\1”", message))
+
+
 def fail(message: str, title: str = "Not yet") -> gr.Error:
-    """A message for the page (and the API client); no traceback anywhere."""
-    return gr.Error(message, title=title, print_exception=False)
+    """A message for the page (and the API client); no traceback anywhere.
+
+    Gradio puts an "Error" pill over every component an event shows progress on when it fails;
+    studio.css hides those pills (they cover fields that were not at fault): the message is the
+    toast, and a field at fault says so under itself through the event's validator."""
+    return gr.Error(plain(message), title=title, print_exception=False)
 
 
 def error(e: BaseException) -> gr.Error:
     """A user-readable error (never a stack trace)."""
     if isinstance(e, gr.Error):
+        e.message = plain(str(e.message))
         return e
     if isinstance(e, DramagenError):
-        return gr.Error(str(e), title="Not accepted" if isinstance(e, InputError) else "Problem",
-                        print_exception=False)
+        return fail(str(e), "Not accepted" if isinstance(e, InputError) else "Problem")
     log.exception("studio: unexpected error")
-    return gr.Error(f"Something went wrong ({type(e).__name__}: {str(e)[:200]}); the season on disk is unchanged.",
-                    title="Internal error", print_exception=False)
+    return fail(f"Something went wrong ({type(e).__name__}: {str(e)[:200]}); the season on disk is unchanged.",
+                "Internal error")
 
 
 def handler(fn: Callable) -> Callable:
@@ -134,9 +145,7 @@ def handler(fn: Callable) -> Callable:
         def streaming(*a: Any, **kw: Any) -> Iterator[Any]:
             try:
                 yield from fn(*a, **kw)
-            except gr.Error:
-                raise
-            except Exception as e:  # noqa: BLE001
+            except Exception as e:  # noqa: BLE001 - gr.Error included: its text is made plain
                 raise error(e) from None
 
         return streaming
@@ -145,9 +154,7 @@ def handler(fn: Callable) -> Callable:
     def plain(*a: Any, **kw: Any) -> Any:
         try:
             return fn(*a, **kw)
-        except gr.Error:
-            raise
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:  # noqa: BLE001 - gr.Error included: its text is made plain
             raise error(e) from None
 
     return plain

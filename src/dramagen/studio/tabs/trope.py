@@ -109,10 +109,9 @@ def wire(p: Page) -> None:
             return gr.update(info=f"accepted: 1 to {n}")
         return gr.update(value=pw, info=views.paywall_summary(n, pw))
 
-    p.episodes.input(lambda e, w: on_numbers(e, w, "episodes"), [p.episodes, p.paywall], p.paywall,
-                     api_visibility="private", queue=False)
-    p.paywall.input(lambda e, w: on_numbers(e, w, "paywall"), [p.episodes, p.paywall], p.paywall,
-                    api_visibility="private", queue=False)
+    for field, moved in ((p.episodes, "episodes"), (p.paywall, "paywall")):  # the writer's typing, not a load
+        field.input(lambda e, w, m=moved: on_numbers(e, w, m), [p.episodes, p.paywall], p.paywall,
+                    api_visibility="private", queue=False, trigger_mode="always_last")
 
     @handler
     def write_bible_start(mode: str = "Catalogue", trope: str | None = None, custom_text: str | None = None,
