@@ -224,7 +224,7 @@ def test_seed_changes_plan(bible):
 
 
 def test_real_trope_models(bible):
-    from dramagen.tropes import custom_trope
+    from dramagen.story.custom import custom_trope
 
     trope = custom_trope("A werewolf heiress hides her bloodline from the alpha who exiled her mother.")
     plan = plan_season(trope, bible, 60, 10, 75, 3)

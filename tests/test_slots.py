@@ -366,7 +366,8 @@ def test_bible_and_plan_stages_on_scripted_text():
     from dramagen.prompting import default_library
     from dramagen.stages.bible import write_bible
     from dramagen.stages.plan import write_plan_text
-    from dramagen.tropes import custom_trope, get_trope
+    from dramagen.story.custom import custom_trope
+    from dramagen.tropes import get_trope
 
     def ctx(seed=2):
         return WriteContext(generator=FakeGenerator(_generic_script), seed=seed, prompts=default_library())

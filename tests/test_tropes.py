@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dramagen.errors import InputError, PromptError, UnknownTropeError
+from dramagen.story.custom import custom_trope
 from dramagen.tropes import (
     CLIFFHANGER_TYPES,
     NON_ROMANCE_GENRES,
     Trope,
     catalogue_dir,
-    custom_trope,
     get_trope,
     list_tropes,
     load_catalogue,

@@ -16,30 +16,14 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from .check import CheckReport, check_dir
 from .errors import SeasonDataError
+from .models import Finding
 from .season import SeasonDir
 
 __all__ = ["Finding", "SECTIONS", "ScriptRow", "SeasonCheck", "check_folder", "script_findings"]
-
-
-class Finding(BaseModel):
-    """One failed rule of any section."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    section: str = Field(..., description="beats, scripts, … (the check that found it)")
-    rule: str = Field(..., description="stable code, e.g. 'tiling.gap'")
-    episode: int | None = Field(None, description="None for a season-level finding")
-    beat: int | None = None
-    message: str
-
-    @property
-    def where(self) -> str:
-        out = "season" if self.episode is None else f"ep {self.episode}"
-        return out + (f" beat {self.beat}" if self.beat is not None else "")
 
 
 class ScriptRow(BaseModel):

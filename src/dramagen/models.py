@@ -510,3 +510,18 @@ class Stripboard(Model):
     """A season breakdown: scenes grouped by location and cast into a suggested shooting order."""
 
     days: list[ShootDay] = Field(default_factory=list)
+
+
+class Finding(Model):
+    """One failed rule of any section of ``dramagen check`` (dramagen.findings)."""
+
+    section: str = Field(..., description="beats, scripts, … (the check that found it)")
+    rule: str = Field(..., description="stable code, e.g. 'tiling.gap'")
+    episode: int | None = Field(None, description="None for a season-level finding")
+    beat: int | None = None
+    message: str
+
+    @property
+    def where(self) -> str:
+        out = "season" if self.episode is None else f"ep {self.episode}"
+        return out + (f" beat {self.beat}" if self.beat is not None else "")

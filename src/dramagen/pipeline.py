@@ -41,7 +41,8 @@ from .models import (
     default_paywall,
 )
 from .season import SeasonDir, atomic_write_text, today
-from .tropes import Trope, custom_trope, get_trope
+from .story.custom import custom_trope
+from .tropes import Trope, get_trope
 
 Stage = Literal["bible", "plan", "beats", "script", "shooting"]
 STAGES: tuple[str, ...] = ("bible", "plan", "beats", "script", "shooting")

@@ -8,7 +8,8 @@ favours, keywords to score the model's output for on-topic-ness, and worked exam
 for few-shot prompts.
 
 Public API: :data:`CLIFFHANGER_TYPES`, :func:`catalogue_dir`, :func:`load_catalogue`,
-:func:`list_tropes`, :func:`trope_ids`, :func:`get_trope`, :func:`custom_trope`.
+:func:`list_tropes`, :func:`trope_ids`, :func:`get_trope`, :func:`custom_base` (the free-text
+trope before its premise: ``dramagen.story.custom.custom_trope``).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ __all__ = [
     "TropeSetting",
     "TropeStory",
     "catalogue_dir",
-    "custom_trope",
+    "custom_base",
     "get_trope",
     "list_tropes",
     "load_catalogue",
@@ -251,7 +252,7 @@ class Trope(_Frozen):
                                                 description="preferred cliffhanger types (3–6 in the catalogue)")
     keywords: list[str] = Field(..., min_length=8, max_length=15)
     examples: list[TropeExample] = Field(..., min_length=3, max_length=3)
-    custom: bool = Field(False, description="built from free text by custom_trope()")
+    custom: bool = Field(False, description="built from free text by story.custom.custom_trope()")
     story: TropeStory | None = Field(None, description="world, stakes, secrets, props (the story ledger's seed)")
 
     @field_validator("id")
@@ -583,33 +584,7 @@ def _custom_name(text: str) -> str:
     return name if len(name) >= 3 else f"Custom Trope {name}".strip()
 
 
-def custom_trope(text: str, premise: dict | None = None) -> Trope:
-    """A usable trope built from free text (1–2000 characters after strip).
-
-    The text is parsed into a typed premise (``dramagen.story.premise``; ``premise``, when
-    given, is the writer's edited one and wins); the trope's roles, places, secrets, stakes
-    and objects come from it, the arc's shape from the nearest catalogue trope
-    (``dramagen.story.custom``). Genre, tone and keywords come from the words; all ten
-    cliffhanger types are allowed. Empty, whitespace-only or longer text raises
-    ``InputError("trope", …)``; a premise that cannot be read raises ``InputError("premise", …)``.
-    """
-    base = _custom_base(text)
-    from .story.custom import trope_from_premise
-    from .story.premise import Premise, parse_premise
-
-    if premise is not None:
-        try:
-            parsed = Premise(**premise)
-        except ValidationError as e:
-            err = e.errors()[0]
-            loc = ".".join(str(x) for x in err["loc"])
-            raise InputError(f"premise.{loc}", err.get("input"), err["msg"].removeprefix("Value error, ")) from None
-    else:
-        parsed = parse_premise(text)
-    return trope_from_premise(parsed, base)
-
-
-def _custom_base(text: str) -> Trope:
+def custom_base(text: str) -> Trope:
     """The generic custom trope of the text (genre, tone, notes, keywords); the premise remakes the rest."""
     accepted = f"1–{MAX_CUSTOM_CHARS} characters of free text"
     if not isinstance(text, str):

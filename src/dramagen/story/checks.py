@@ -8,7 +8,7 @@ model's candidates are filtered as they are written; this finds what a hand edit
 
 from __future__ import annotations
 
-from ..findings import Finding
+from ..models import Finding
 from ..season import SeasonDir
 from .continuity import check_continuity
 

@@ -12,6 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 
+from pydantic import ValidationError
+
+from ..errors import InputError
 from ..tropes import (
     SignatureBeat,
     Trope,
@@ -20,11 +23,12 @@ from ..tropes import (
     TropeSecret,
     TropeSetting,
     TropeStory,
+    custom_base,
     get_trope,
 )
-from .premise import Premise, lexicon
+from .premise import Premise, lexicon, parse_premise
 
-__all__ = ["trope_from_premise"]
+__all__ = ["custom_trope", "trope_from_premise"]
 
 _POOLS = {
     "lead": ["Mara", "Elena", "Sofia", "Nina", "Ava"],
@@ -195,3 +199,27 @@ def trope_from_premise(p: Premise, base: Trope) -> Trope:
                 signature_beats=[b.model_dump() for b in _beats(p, shape, roles)],
                 examples=[e.model_dump() for e in _examples(p, roles)], story=story.model_dump())
     return Trope(**data)
+
+
+def custom_trope(text: str, premise: dict | None = None) -> Trope:
+    """A usable trope built from free text (1–2000 characters after strip).
+
+    The text is parsed into a typed premise (``dramagen.story.premise``; ``premise``, when
+    given, is the writer's edited one and wins); the trope's roles, places, secrets, stakes
+    and objects come from it, the arc's shape from the nearest catalogue trope
+    (``dramagen.story.custom``). Genre, tone and keywords come from the words; all ten
+    cliffhanger types are allowed. Empty, whitespace-only or longer text raises
+    ``InputError("trope", …)``; a premise that cannot be read raises ``InputError("premise", …)``.
+    """
+    base = custom_base(text)
+
+    if premise is not None:
+        try:
+            parsed = Premise(**premise)
+        except ValidationError as e:
+            err = e.errors()[0]
+            loc = ".".join(str(x) for x in err["loc"])
+            raise InputError(f"premise.{loc}", err.get("input"), err["msg"].removeprefix("Value error, ")) from None
+    else:
+        parsed = parse_premise(text)
+    return trope_from_premise(parsed, base)

@@ -185,7 +185,8 @@ def plan_summary(bible: SeriesBible, plan: SeasonPlan, with_beats: int, issues: 
 
 def trope_card(mode: str, trope_id: str | None, custom_text: str | None) -> str:
     """The chosen trope's pitch, tone and signature beats (HTML); a free-text premise as it is read."""
-    from ..tropes import custom_trope, get_trope
+    from ..story.custom import custom_trope
+    from ..tropes import get_trope
 
     premise = ""
     try:
