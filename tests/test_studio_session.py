@@ -104,12 +104,17 @@ def test_stop_cancels_a_running_job():
             time.sleep(0.01)
 
     def run():
-        result["updates"] = list(session.run_job(s, work, "stream", _progress, "writing"))
+        result["updates"] = list(session.run_job(s, work, "stream", _progress, "writing", status="status",
+                                                 kept=lambda: {"view": "as on disk"}))
 
     t = threading.Thread(target=run)
     t.start()
     assert started.wait(10)
     assert session.stop(s).startswith("Stopping")
     t.join(10)
-    assert not t.is_alive() and result["updates"][-1]["stream"].endswith("— stopped")
+    last = result["updates"][-1]
+    assert not t.is_alive() and last["stream"].endswith("— stopped")
+    # the page says what was kept (no "Stopping…" left behind) and shows the season as it is on disk
+    assert last["status"] == session.stopped_message("writing") and "Nothing of it was saved" in last["status"]
+    assert last["view"] == "as on disk"
     assert session.stop(s) == "Nothing is running."

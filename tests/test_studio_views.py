@@ -190,3 +190,19 @@ def test_auth_and_keep_unshown():
     edited = [tied.characters[0].model_copy(update={"tie": "", "look": "new look"})]
     kept = views.keep_unshown(tied, edited)
     assert kept[0].tie == "sister" and kept[0].look == "new look"
+
+
+def test_scenes_are_numbered_once():
+    scene = SimpleNamespace(number=2, heading="INT. BALLROOM - NIGHT", seconds=12.5, shots=[1, 2], cast=["Aria"],
+                            props=[])
+    out = views.scenes_html(SimpleNamespace(scenes=[scene]))
+    assert "<li value='2'><b>INT. BALLROOM - NIGHT</b> · 12.5 s · 2 shots" in out and "2. INT" not in out
+
+
+def test_empty_tables_keep_their_names_and_steps_in_progress_say_so():
+    assert views.no_rows(views.PLAN_HEADERS) == {"headers": views.PLAN_HEADERS, "data": []}
+    assert "Writing the season plan…" in views.writing("the season plan") and "No " not in views.writing("x")
+    ep = make_plan()
+    assert "No beats yet" in views.episode_status(ep, None)
+    now = views.episode_status(ep, None, writing_now=True)
+    assert "Writing the beats…" in now and "No beats yet" not in now and ep.title in now

@@ -215,6 +215,8 @@ def test_season_from_trope_to_exports(app, tmp_path):
     ep = c.predict(1, api_name="/episode")
     fountain = ep["fountain"]
     assert "INT." in fountain or "EXT." in fountain
+    created = c.predict(api_name="/season")["request"]["created"]  # the season's draft date (request.json)
+    assert created and created != "1970-01-01" and f"Draft date: {created}" in fountain
     assert "A hand-written action line for beat two." in fountain
     report = c.predict(1, fountain, api_name="/check_script")
     assert "Estimated runtime" in report and re.search(r"\d+\.\d s", report)
@@ -241,6 +243,7 @@ def test_season_from_trope_to_exports(app, tmp_path):
         names_in_zip = z.namelist()
     assert any(re.match(r"^ep001/.+\.pdf$", n) for n in names_in_zip), names_in_zip[:20]
     assert {".fountain", ".fdx", ".html", ".json", ".csv"} <= {p.suffix for p in paths}
+    assert f"Draft date: {created}" in by_ext[".fountain"].read_text(encoding="utf-8")  # in-app = exported
 
     # projects: save to the workspace, open in another session (by name, and from the zip)
     c.predict("heir-season", api_name="/save_project")

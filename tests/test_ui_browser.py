@@ -248,3 +248,40 @@ def test_numbers_are_refused_at_their_field_and_no_stray_error_pills(app, browse
         page.wait_for_timeout(400)
         page.screenshot(path=str(shots_dir / f"phone-first-screen-{name}.png"))
     ctx.close()
+
+
+def test_a_step_being_written_says_so_and_stop_returns_to_idle(app, browser, shots_dir):
+    """While the plan is written the tab says so (not "No plan yet: press …"), an empty table keeps
+    its column names (not 0 1 2 …), and Stop brings the page back to idle within 10 s, saying what
+    was kept, with no "Error" pill."""
+    ctx = browser.new_context(viewport=LAPTOP)
+    page = ctx.new_page()
+    s = Studio(page, shots_dir)
+    page.goto(app.url)
+    page.wait_for_selector("#start")
+    s.field("episodes").fill("10")
+    s.field("paywall").fill("2")
+    page.click("#start")
+    s.wait_text("bible-status", "Bible written")
+    s.tab("3 · Season plan")
+    heads = [t.strip(" ⋮\n") for t in page.locator("#plan-table th").all_inner_texts()]
+    assert heads[:3] == ["ep", "title", "synopsis"], heads
+    app.delay_file.write_text("0.4")  # a slow model: the plan takes a while
+    try:
+        s.tab("2 · Bible")
+        page.click("#plan")
+        s.wait_text("plan-summary", "Writing the season plan…")
+        assert "No plan yet" not in page.locator("#plan-summary").inner_text()
+        page.locator("#plan-stream textarea").first.wait_for()
+        page.wait_for_function("() => document.querySelector('#plan-stream textarea').value.length > 0")
+        s.snap("11-plan-writing")
+        page.click("#stop-plan")
+        page.locator("#plan-status").get_by_text("Stopped planning the season").first.wait_for(timeout=10_000)
+    finally:
+        app.delay_file.unlink(missing_ok=True)
+    assert "Stopping…" not in page.locator("#plan-status").inner_text()
+    s.wait_text("plan-summary", "No plan yet")  # the season as it is: bible, no plan
+    page.wait_for_timeout(500)
+    assert _error_pills(page) == []
+    s.snap("12-plan-stopped")
+    ctx.close()

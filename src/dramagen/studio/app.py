@@ -45,8 +45,10 @@ def _stop_buttons(p: Page) -> None:
     for btn, status in ((p.stop_bible, p.bible_status), (p.stop_plan, p.plan_status), (p.stop_ep, p.ep_status),
                         (p.stop_sc, p.sc_status)):
         first = btn is p.stop_bible
+        # no cancels=: Gradio would end the step's event before it can say what was kept ("Stopping…"
+        # stayed on the page); the job itself stops at its next slot and says so (session.run_job)
         btn.click(session.stop, [p.sess], status, api_name="stop" if first else None,
-                  api_visibility="public" if first else "private", queue=False, cancels=p.gen_events)
+                  api_visibility="public" if first else "private", queue=False)
 
 
 def build(model: str | None = None) -> gr.Blocks:

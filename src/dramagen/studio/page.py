@@ -65,6 +65,11 @@ class Page(SimpleNamespace):
                 self.fountain, self.sess]
 
 
+def empty_table(headers: list[str]) -> dict:
+    """An empty table that keeps its column names, also in a tab not drawn yet (a bare [] shows 0 1 2 …)."""
+    return gr.update(value=views.no_rows(headers), headers=headers)
+
+
 def pick(p: Page, n: int) -> dict:
     return {x: gr.update(value=n) for x in p.pickers}
 
@@ -85,7 +90,7 @@ def show_options(p: Page, sd: SeasonDir) -> dict:
 def show_bible(p: Page, sd: SeasonDir) -> dict:
     if not sd.has_bible():
         return {p.bible_title: "", p.bible_logline: "", p.title_pinned: False, p.logline_pinned: False,
-                p.chars_df: [], p.locs_df: []}
+                p.chars_df: empty_table(views.CHAR_HEADERS), p.locs_df: empty_table(views.LOC_HEADERS)}
     b = sd.load_bible()
     pins = sd.load_request().pins if sd.request_path.exists() else PinnedBible()
     chars, locs = views.bible_rows(b, pins)
@@ -99,8 +104,9 @@ def episode_choices(sd: SeasonDir) -> list[tuple[str, int]]:
 
 def show_plan(p: Page, sd: SeasonDir, episode: int | None = None) -> dict:
     if not sd.has_plan():
-        return {p.plan_df: [], p.plan_summary: "<p class='studio-hint'>No plan yet: press <b>Plan the season</b>"
-                                               " on the Bible tab.</p>",
+        return {p.plan_df: empty_table(views.PLAN_HEADERS),
+                p.plan_summary: "<p class='studio-hint'>No plan yet: press <b>Plan the season</b> on the Bible "
+                                "tab.</p>",
                 **{x: gr.update(choices=[], value=None) for x in p.pickers}}
     from ..check import check_season
 
@@ -188,7 +194,7 @@ def show_script(p: Page, sd: SeasonDir, n: int | None) -> dict:
 
 def show_shots(p: Page, sd: SeasonDir, n: int | None) -> dict:
     if not n or not sd.has_plan() or not sd.shooting_path(int(n)).exists():
-        return {p.shots_df: [], p.breakdown: "", p.gallery: [],
+        return {p.shots_df: empty_table(views.SHOT_HEADERS), p.breakdown: "", p.gallery: [],
                 p.sh_status: "No shooting script yet: press **Make shooting script**." if n else ""}
     n = int(n)
     shooting = sd.load_shooting(n)

@@ -182,7 +182,10 @@ def _instrument(gen):
         if job is not None:
             n = getattr(params, "n", 1) or 1
             job.tick(f"the model is writing {len(prompts)} line(s)" + (f" × {n} candidates" if n > 1 else "") + "…")
-        return orig(prompts, params, **kw)
+        out = orig(prompts, params, **kw)
+        if job is not None and job.cancel.is_set():
+            raise Stopped()  # Stop pressed during the batch: its lines are not used
+        return out
 
     try:
         generate.__signature__ = inspect.signature(orig)  # type: ignore[attr-defined]  # (logprobs sniffing)
@@ -257,9 +260,11 @@ def _end(job: Job) -> None:
 
 
 def run_job(sess: Session, work: Callable[[Job], dict], stream: Any, progress: Any, what: str,
-            expected: int = 0) -> Iterator[dict]:
+            expected: int = 0, status: Any = None, kept: Callable[[], dict] | None = None) -> Iterator[dict]:
     """Run ``work(job)`` in a thread, streaming its text into ``stream``; yields component updates,
-    the last one being ``work``'s result. Stop (or closing the page) cancels it at the next slot."""
+    the last one being ``work``'s result. Stop (or closing the page) cancels it at the next slot;
+    then ``status`` says what was kept and ``kept()`` (the tab's views as the season is on disk)
+    replaces whatever said the step was being written."""
     job, t, out = _start(sess.sid(), work)
     lines: list[str] = []
     count = 0
@@ -284,17 +289,27 @@ def run_job(sess: Session, work: Callable[[Job], dict], stream: Any, progress: A
                 last = time.monotonic()
                 yield {stream: "\n".join(lines[-400:])}
         t.join()
-        yield from _outcome(out, stream, lines, what)
+        yield from _outcome(out, stream, lines, what, status, kept)
     finally:
         _end(job)
 
 
-def _outcome(out: dict, stream: Any, lines: list[str], what: str) -> Iterator[dict]:
+def stopped_message(what: str) -> str:
+    """What the page says after Stop: the step's work is dropped whole, the season on disk is as it was."""
+    return f"■ Stopped {what}. Nothing of it was saved: the season keeps what it had before, safe to go on."
+
+
+def _outcome(out: dict, stream: Any, lines: list[str], what: str, status: Any = None,
+             kept: Callable[[], dict] | None = None) -> Iterator[dict]:
     if "error" in out:
         e = out["error"]
         if isinstance(e, Stopped):
-            gr.Warning(f"Stopped: {what} was cancelled; the season keeps what was there before.")
-            yield {stream: "\n".join(lines[-400:] + ["— stopped"])}
+            update = {**(kept() if kept else {}), stream: "\n".join(lines[-400:] + ["— stopped"])}
+            if status is not None:
+                update[status] = stopped_message(what)
+            else:
+                gr.Info(stopped_message(what))
+            yield update
             return
         raise error(e) from None
     result = dict(out.get("value") or {})

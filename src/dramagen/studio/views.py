@@ -62,6 +62,11 @@ def paywall_summary(episodes: int, paywall: int) -> str:
     return f"{free}, {paid}"
 
 
+def no_rows(headers: list[str]) -> dict:
+    """An empty table's value that keeps its column names (a bare [] shows columns 0 1 2 … in the page)."""
+    return {"headers": list(headers), "data": []}
+
+
 def rows(value: Any) -> list[list]:
     """Rows of a Dataframe value (list of lists, a dict with data, or a pandas frame); empty rows dropped."""
     if value is None:
@@ -327,9 +332,17 @@ def parse_lines(text: str, bible: SeriesBible) -> list[Line]:
     return out
 
 
-def episode_status(ep: Any, issues: list[str] | None) -> str:
-    """The Episode tab's heading: title, synopsis, then the cliffhanger and checks (or 'no beats yet')."""
+def writing(what: str) -> str:
+    """What a view says while its step runs (never "No … yet: press …" while it is being written)."""
+    return f"<p class='studio-hint'>Writing {html.escape(what)}… the live box below shows what the model writes.</p>"
+
+
+def episode_status(ep: Any, issues: list[str] | None, writing_now: bool = False) -> str:
+    """The Episode tab's heading: title, synopsis, then the cliffhanger and checks (or 'no beats yet',
+    or that they are being written)."""
     head = f"**Episode {ep.number}: {html.escape(ep.title)}** — {html.escape(ep.synopsis)}  \n"
+    if writing_now:
+        return head + "Writing the beats… the live box below shows what the model writes."
     if issues is None:
         return head + "No beats yet: press **Write beats**."
     return (head + f"Cliffhanger ({ep.cliffhanger_type}): *{html.escape(ep.cliffhanger)}*"
@@ -358,8 +371,9 @@ def shot_rows(shooting: Any) -> list[list]:
 
 
 def scenes_html(shooting: Any) -> str:
+    """The episode's scenes, numbered once (by the list, with each scene's own number)."""
     scenes = "".join(
-        f"<li><b>{sc.number}. {html.escape(sc.heading)}</b> · {sc.seconds:.1f} s · {len(sc.shots)} shots"
+        f"<li value='{sc.number}'><b>{html.escape(sc.heading)}</b> · {sc.seconds:.1f} s · {len(sc.shots)} shots"
         f"<br>cast: {html.escape(', '.join(sc.cast) or '—')} · props: {html.escape(', '.join(sc.props) or '—')}"
         f"</li>" for sc in shooting.scenes)
     return f"<p><b>Scenes</b></p><ol class='check-list'>{scenes}</ol>"

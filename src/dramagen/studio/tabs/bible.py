@@ -51,7 +51,8 @@ def bible_job(p: Page, sess: Session, sd: SeasonDir, req: SeasonRequest, pins: P
         return {**page.show_bible(p, sd), p.bible_status: f"✓ Bible written: **{html.escape(bible.title)}**.{note}",
                 p.opt_status: f"✓ Bible written: **{html.escape(bible.title)}**."}
 
-    yield from run_job(sess, work, p.bible_stream, progress, "writing the series bible", expected=2 + 3 * 4)
+    yield from run_job(sess, work, p.bible_stream, progress, "writing the series bible", expected=2 + 3 * 4,
+                       status=p.bible_status, kept=lambda: page.show_bible(p, sd))
 
 
 def wire(p: Page) -> None:

@@ -74,9 +74,10 @@ def _wire_write_beats(p: Page) -> None:
             return {**page.beats_done(p, sd, n, f"{'Rewrote' if existed else 'Wrote'} episode {n}'s beats"),
                     p.tabs: gr.Tabs(selected="episode")}
 
-        yield {p.tabs: gr.Tabs(selected="episode"), **page.pick(p, n)}
+        yield {p.tabs: gr.Tabs(selected="episode"), **page.pick(p, n),
+               p.ep_status: views.episode_status(sd.load_plan().episode(n), None, writing_now=True)}
         yield from run_job(session_of(sess_), work, p.ep_stream, progress, f"writing episode {n}'s beats",
-                           expected=20)
+                           expected=20, status=p.ep_status, kept=lambda: page.show_episode(p, sd, n))
 
     @handler
     def save_plan_first(table, sess_):
@@ -135,7 +136,8 @@ def _wire_beat(p: Page) -> None:
             steps.rewrite_beat(sd, req, n, index, variant, job.on_text)
             return page.beats_done(p, sd, n, f"Regenerated beat {index}", index)
 
-        yield from run_job(session_of(sess_), work, p.ep_stream, progress, f"rewriting beat {index}", expected=4)
+        yield from run_job(session_of(sess_), work, p.ep_stream, progress, f"rewriting beat {index}", expected=4,
+                           status=p.ep_status, kept=lambda: page.show_episode(p, sd, n, index))
 
     p.gen_events.append(p.regen_beat_btn.click(
         regenerate_beat, [p.ep_pick, p.beat_pick, p.sess], [*p.episode_view, *p.pickers, p.ep_stream],

@@ -10,7 +10,7 @@ import gradio as gr
 from .. import edits, page, steps
 from ..page import Page
 from ..session import handler, run_job, season, session_of
-from ..views import PLAN_EDITABLE, PLAN_HEADERS
+from ..views import PLAN_EDITABLE, PLAN_HEADERS, writing
 from .common import picker, stop_button, stream_box
 
 
@@ -72,9 +72,9 @@ def _wire_plan(p: Page) -> None:
             return {**page.show_plan(p, sd), **page.show_episode_tabs(p, sd, 1),
                     p.plan_status: f"✓ Planned {len(new.episodes)} episodes.{note}", p.tabs: gr.Tabs(selected="plan")}
 
-        yield {p.tabs: gr.Tabs(selected="plan"), p.plan_status: "Planning…"}
+        yield {p.tabs: gr.Tabs(selected="plan"), p.plan_status: "Planning…", p.plan_summary: writing("the season plan")}
         yield from run_job(session_of(sess_), work, p.plan_stream, progress, "planning the season",
-                           expected=3 * req.episodes)
+                           expected=3 * req.episodes, status=p.plan_status, kept=lambda: page.show_plan(p, sd))
 
     outputs = [p.tabs, p.plan_df, p.plan_summary, *p.pickers, p.plan_status, p.plan_stream, *p.episode_view,
                *p.script_view, *p.shots_view]
@@ -105,7 +105,7 @@ def wire(p: Page) -> None:
             return {**page.show_plan(p, sd, n), p.plan_status: f"✓ Episode {n}: **{html.escape(ep.title)}**.{note}"}
 
         yield from run_job(session_of(sess_), work, p.plan_stream, progress, f"rewriting episode {n}'s plan",
-                           expected=3)
+                           expected=3, status=p.plan_status)
 
     p.gen_events.append(p.regen_plan_ep_btn.click(
         save_plan, [p.plan_df, p.sess, p.plan_ep], save_plan_outputs(p), api_visibility="private").success(

@@ -7,7 +7,7 @@ import html
 import gradio as gr
 
 from ...errors import InputError
-from .. import edits, page, steps
+from .. import edits, page, steps, views
 from ..page import Page
 from ..session import error, fail, handler, run_job, season, session_of
 from .common import picker, stop_button, stream_box
@@ -62,9 +62,10 @@ def _wire_write(p: Page) -> None:
                     p.sc_status: f"✓ Episode {n}: {len(sc.scenes)} scenes, {sc.estimated_seconds:.1f} s.{note}",
                     **page.pick(p, n)}
 
-        yield {p.tabs: gr.Tabs(selected="script"), **page.pick(p, n)}
+        yield {p.tabs: gr.Tabs(selected="script"), **page.pick(p, n),
+               p.runtime_md: views.writing(f"episode {n}'s script")}
         yield from run_job(session_of(sess_), work, p.sc_stream, progress, f"writing episode {n}'s script",
-                           expected=8)
+                           expected=8, status=p.sc_status, kept=lambda: page.show_script(p, sd, n))
 
     outputs = [p.tabs, *p.script_view, p.sc_stream, *p.shots_view, *p.pickers]
     beat_in = [p.ep_pick, p.beat_pick, *p.beat_form, p.sess]
