@@ -230,6 +230,12 @@ def test_numbers_are_refused_at_their_field_and_no_stray_error_pills(app, browse
     page.keyboard.type("20")
     page.wait_for_function("() => document.querySelector('#paywall input').value === '3'")
     s.wait_text("paywall", "free 1–3, paid 4–20")
+    paywall = s.field("paywall")
+    paywall.click()
+    paywall.press("Control+a")
+    page.keyboard.type("19")
+    s.wait_text("paywall", "free 1–19, paid 20")
+    assert paywall.input_value() == "19"
     s.snap("10-trope-fields")
 
     # a step out of order: a plain toast, and no pill on the plan's table, picker or summary

@@ -107,6 +107,8 @@ def wire(p: Page) -> None:
             return gr.skip()
         if not 1 <= pw <= n:
             return gr.update(info=f"accepted: 1 to {n}")
+        if moved == "paywall":  # the writer is typing it: the summary only, never the value under the cursor
+            return gr.update(info=views.paywall_summary(n, pw))
         return gr.update(value=pw, info=views.paywall_summary(n, pw))
 
     for field, moved in ((p.episodes, "episodes"), (p.paywall, "paywall")):  # the writer's typing, not a load
