@@ -53,6 +53,7 @@ class EventWriter(_Writer):
         self.scene = scene_line(self.ev, self.opening)
         self.used_phrases: set[int] = set()
         self.take: tuple = ()
+        self.salt = bible.trope_id  # two seasons with one seed do not draw the same authored phrases
         self.intro: dict[int, list[str]] = {}
 
     # -- allocation: an action paragraph in every beat --------------------------------------
@@ -103,7 +104,7 @@ class EventWriter(_Writer):
         options = sorted(phrase_options(self.opening, kind, self.world), key=len)
         need = event_words(self.opening, self.opening.detail)  # the payoff rule: the hook shows the event
         options = [t for t in options if grounded(t, need)] or options
-        r = rng(self.ctx.seed, "beats", self.ep.number, "payoff", *self.take)
+        r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, "payoff", *self.take)
         head = self.settings.heading_seconds if b.new_scene else 0.0
         fits = [t for t in options if head + estimate_elements([("action", t)], self.settings) <= HOOK_MAX_SECONDS - 1]
         return r.choice(fits or options[:1])
@@ -127,7 +128,7 @@ class EventWriter(_Writer):
         fill = self._fill_for(b, names)
         options = [fill.fill(t) for t in _action_templates(self.ev)]
         options = [t for t in options if keeps(t, self.world)] or options
-        r = rng(self.ctx.seed, "beats", self.ep.number, idx, "action-fallback", *self.take)
+        r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, idx, "action-fallback", *self.take)
         free = [k for k, t in enumerate(options) if k not in self.used_phrases] or list(range(len(options)))
         k = r.choice(free)
         self.used_phrases.add(k)
@@ -154,7 +155,7 @@ class EventWriter(_Writer):
     def _action_examples(self) -> list[dict[str, str]]:
         """The same three worked action paragraphs for every beat of the episode (one shared prompt prefix)."""
         ev = self.ev
-        texts = rng(self.ctx.seed, "beats", self.ep.number, "action-examples").sample(
+        texts = rng(self.ctx.seed, "beats", self.salt, self.ep.number, "action-examples").sample(
             phrase_options(ev, "action", self.world), 3)
         who = ", ".join(first(n) for n in ev.participants)
         return [{"location": (ev.location or self.sk.beats[0].location).title(), "who": who, "text": t}
@@ -188,8 +189,9 @@ class EventWriter(_Writer):
         side = self._side(speaker, idx, j)
         fill = self._line_fill(speaker, to, side)
         raw = _line_templates(self.ev, side)
-        r = rng(self.ctx.seed, "beats", self.ep.number, idx, j, "line", *self.take)
-        order = rng(self.ctx.seed, "beats", self.ep.number, side, "line-examples").sample(range(len(raw)), len(raw))
+        r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, idx, j, "line", *self.take)
+        order = rng(self.ctx.seed, "beats", self.salt, self.ep.number, side, "line-examples").sample(
+            range(len(raw)), len(raw))
         shown = [_fill_side(self.ev, side, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
         fallback = self._exchange_line(b, idx, j, speaker, side, fill, used)
         if fallback is None:
@@ -228,13 +230,13 @@ class EventWriter(_Writer):
         pairs = [p for p in _exchanges(self.ev) if keeps(fill.fill(p[0]) + " " + fill.fill(p[1]), self.world)]
         if not pairs:
             return None
-        order = rng(self.ctx.seed, "beats", "exchanges", self.ev.type).sample(range(len(pairs)), len(pairs))
+        order = rng(self.ctx.seed, "beats", self.salt, "exchanges", self.ev.type).sample(range(len(pairs)), len(pairs))
         speakers = [c for c in b.characters if self.bible.character(c)]
         other = next((c for c in speakers if c != speaker), None)
         by_side = other is not None and self._side(other, idx, j) != side
         pick = (self.ev.nth * len(self.sk.beats) + idx + j // 2) % len(pairs)
         if self.take:
-            pick += rng(self.ctx.seed, "beats", "exchange-take", *self.take).randrange(len(pairs))
+            pick += rng(self.ctx.seed, "beats", self.salt, "exchange-take", *self.take).randrange(len(pairs))
         for step in range(len(pairs)):
             pair = pairs[order[(pick + step) % len(pairs)]]
             text = fill.fill(pair[0] if (side == "a" if by_side else j % 2 == 0) else pair[1])
@@ -249,7 +251,7 @@ class EventWriter(_Writer):
         options = [fill.fill(t) for t in _line_templates(self.ev, side)]
         options = [t for t in options if keeps(t, self.world)] or options
         free = [t for t in options if t not in used] or options
-        return rng(self.ctx.seed, "beats", self.ep.number, i, "fit", len(d.lines), *self.take).choice(free)
+        return rng(self.ctx.seed, "beats", self.salt, self.ep.number, i, "fit", len(d.lines), *self.take).choice(free)
 
     def _fallback_action(self, i: int, d) -> str:
         return self._action_fallback(d.beat, i, [])

@@ -55,7 +55,8 @@ def phrase_fallback(ev: StoryEvent, kind: str, world: World, seed: int, *purpose
     """The event's phrase of ``kind``: the season walks one shuffled order of the type's variants
     (``StoryEvent.nth``), so two events of a type get different phrasings."""
     options = phrase_options(ev, kind, world, side)
-    order = rng(seed, "phrase", ev.type, kind, *purpose).sample(options, len(options))
+    salt = str(getattr(world.bible, "trope_id", "") or "")  # another season with the same seed: other phrases
+    order = rng(seed, "phrase", salt, ev.type, kind, *purpose).sample(options, len(options))
     free = [o for o in order if not avoid or o not in avoid] or order
     return free[ev.nth % len(free)]
 
