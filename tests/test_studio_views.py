@@ -156,6 +156,7 @@ def test_default_paywall_is_about_a_sixth_and_inside_the_season():
     assert all(1 <= default_paywall(n) <= n and abs(default_paywall(n) / n - 1 / 6) < 0.05 for n in range(10, 101))
     assert make_request(trope="hidden-heir", episodes=20).paywall == default_paywall(20) == 3
     assert make_request(trope="hidden-heir", episodes=20, paywall=7).paywall == 7
+    assert make_request(trope="hidden-heir", episodes="20").paywall == 3  # a CSV cell (dramagen batch)
 
 
 def test_episode_status_and_runtime_report():

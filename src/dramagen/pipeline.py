@@ -66,8 +66,12 @@ def make_request(**kw: Any) -> SeasonRequest:
     """A SeasonRequest, with pydantic errors turned into an InputError naming the field and range.
     Without a paywall, the last free episode is :func:`~dramagen.models.default_paywall` of the episodes."""
     episodes = kw.get("episodes") if kw.get("episodes") is not None else SeasonRequest.model_fields["episodes"].default
-    if kw.get("paywall") is None and isinstance(episodes, int) and MIN_EPISODES <= episodes <= MAX_EPISODES:
-        kw = {**kw, "paywall": default_paywall(episodes)}
+    try:  # 12, 12.0 and a CSV cell's "12" alike; anything else is refused below, by the request's own rules
+        whole = float(episodes)
+    except (TypeError, ValueError):
+        whole = 0.5
+    if kw.get("paywall") is None and whole.is_integer() and MIN_EPISODES <= whole <= MAX_EPISODES:
+        kw = {**kw, "paywall": default_paywall(int(whole))}
     try:
         return SeasonRequest(**{k: v for k, v in kw.items() if v is not None})
     except ValidationError as e:
