@@ -107,8 +107,10 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
     pools = {str(_get(r, "role", "")): list(_get(r, "names", None) or []) for r in (_get(trope, "roles", None) or [])}
     taken = {first(c.name).lower() for c in pins.characters}
     story = _get(trope, "story", None)
-    story_secrets = reversed(_get(story, "secrets", []) or []) if story is not None else []
-    secrets = {str(_get(x, "about", "")): str(_get(x, "text", "")) for x in story_secrets}
+    secrets: dict[str, str] = {}  # every secret of a role, in the story's order ("she is …; she is pregnant")
+    for x in (_get(story, "secrets", []) or []) if story is not None else []:
+        about, text = str(_get(x, "about", "")), str(_get(x, "text", ""))
+        secrets[about] = f"{secrets[about]}; {text}" if about in secrets else text
     ties = dict(_get(story, "relations", {}) or {}) if story is not None else {}
     cast: list[dict[str, Any]] = []
     for i, (role, archetype) in enumerate(roles):
