@@ -430,3 +430,16 @@ def test_a_named_employer_of_the_other_sex_becomes_the_love_interest_when_nothin
     assert p.love_name == "Marcus Vale" and p.love_interest == "the tycoon"
     assert "wife" not in labels(p) and "twin sister" not in labels(p)  # the dead and the secret's people
     assert p.secret == "his dead wife was her twin sister"
+
+
+def test_a_love_interest_named_without_a_relation_word_and_a_mid_century_city():
+    p = parse_premise("In 1962 Naples, Lucia Esposito, a seamstress, finds a pawn ticket in her late husband's coat "
+                      "that proves her brother-in-law Marco sold the family bakery behind her back. The new baker, "
+                      "Enzo, who loves her, knows more than he says.")
+    check_common(p)
+    assert p.lead_name == "Lucia Esposito" and p.lead_occupation == "seamstress"
+    assert p.love_name == "Enzo" and p.love_interest == "the new baker"
+    assert p.objects[0] == "the pawn ticket"  # not 'the pawn ticket in her late husband's coat'
+    assert [(a.label, a.name) for a in p.antagonists] == [("brother-in-law", "Marco")]
+    assert p.secret_about == "antagonist" and p.lead_knows
+    assert "SERVANTS' QUARTERS" not in p.locations and "BAKERY" in p.locations  # 1962 is no Victorian house

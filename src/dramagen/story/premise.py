@@ -180,6 +180,8 @@ def _evidence(text: str, pronoun: str) -> tuple[str, str] | None:
     if not m:
         return None
     obj = re.sub(r"^(?:a|an|the|her|his|their)\s+", "", m.group(1).strip())
+    obj = re.split(r"\s+(?:in|from|under|inside|behind|on|at)\s+", obj)[0]  # 'a pawn ticket in his coat'
+
     verb, rest = m.group(2).lower(), _tidy(m.group(3))
     secret = f"{pronoun} is {rest}" if verb.startswith("makes") else rest
     return f"the {obj}"[:40], secret
@@ -375,13 +377,27 @@ def _in(person: Person, secret: str) -> bool:
         low))
 
 
+_LOVE_NAMED = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Hh]er|[Hh]is) ((?:[a-z]+ ){0,2}[a-z]+), ([A-Z][a-z]+(?: [A-Z][a-z]+)?), "
+                         r"who (?:loves|adores|has always loved|is in love with) (?:her|him)\b")
+
+
+def _named_love(text: str) -> Person | None:
+    """'The new baker, Enzo, who loves her': a love interest named with no relation word."""
+    m = _LOVE_NAMED.search(text)
+    if not m:
+        return None
+    label = m.group(1).split()[-1]
+    return Person(label=label, relation=f"the {m.group(1)}"[:60], gender="male", role="love", pos=m.start(),
+                  name=m.group(2), flags={"love"})
+
+
 def _cast(text: str, occupation: str | None, gender: str, secret: str | None
           ) -> tuple[list[PremiseAntagonist], list[PremiseAntagonist], Person | None]:
     """Antagonists, allies (in order of mention) and the love interest."""
     found = people(text, occupation, gender)  # type: ignore[arg-type]
     other = "male" if gender == "female" else "female"
     sec = secret or ""
-    love = next((p for p in found if "love" in p.flags), None) or next(
+    love = next((p for p in found if "love" in p.flags), None) or _named_love(text) or next(
         (p for p in found if p.gender == other and p.label in lexicon()["romantic_leads"]
          and not re.search(rf"\b{re.escape(p.label)}\b", sec.lower())
          and not (p.name and p.name.split()[0] in sec)
@@ -423,6 +439,9 @@ def _kind(t: str, period: tuple[str, bool] | None) -> tuple[bool, str]:
                                              "omega", "wolf", "pack", "luna"})
     kind = "supernatural" if supernatural else ("historical" if period and period[1] else
                                                 "future" if period and period[0] == "near future" else "present")
+    decade = re.match(r"(19[2-8])\ds$", period[0]) if period else None
+    if kind == "historical" and decade:
+        kind = "mid-century"  # 1920s–1980s: flats, cafés and stairwells, not servants' quarters
     return supernatural, kind
 
 
