@@ -63,6 +63,7 @@ def test_pinned_fields_are_never_replaced():
 
 def test_world_kinds():
     assert world_kind(World(period="1890s")) == "historical"
+    assert world_kind(World(period="1960s")) == "mid-century"
     assert world_kind(World(period="present day", supernatural=True)) == "supernatural"
     assert world_kind(World()) == "present"
 

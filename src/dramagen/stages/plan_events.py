@@ -17,7 +17,7 @@ from typing import Any
 
 from ..models import EpisodePlan, SeasonPlan, SeriesBible, StoryEvent
 from ..slots import Slot, WriteContext, fill
-from ..story.grounding import event_check, event_words, world_of
+from ..story.grounding import event_check, event_words, grounded, head_noun, stem, world_of
 from ..story.scenes import phrase_examples, phrase_fallback, scene_line
 from ..story.vocabulary import season_texts, season_vocabulary, vocabulary_check
 from . import _get, allowed_words, cast_line, keywords
@@ -38,6 +38,22 @@ def _others(plan: SeasonPlan, group: list[EpisodePlan]) -> list[StoryEvent]:
 
 def _examples(plan: SeasonPlan, group: list[EpisodePlan], kind: str, world, seed: int, g: int):
     return phrase_examples(_others(plan, group), kind, world, seed, "plan", g)
+
+
+def _shows(ev: StoryEvent, world):
+    """A plan line must name the event's people and show both its object and a verb of its type (read on real
+    seasons: a line with the object alone was often nonsense around it, 'he could kill Marco')."""
+    obj = {stem(head_noun(ev.object))} if ev.object else set()
+    verbs = event_words(ev) - obj
+    base = event_check(ev.participants, event_words(ev), world)
+
+    def check(text: str) -> str | None:
+        why = base(text)
+        if why is None and not (grounded(text, obj) and grounded(text, verbs)):
+            return "ungrounded"
+        return why
+
+    return check
 
 
 def _base(bible: SeriesBible, trope: Any) -> dict[str, str]:
@@ -74,7 +90,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 names=names, required=ev.participants, require_name=True, allowed_words=words,
                 keywords=kws + sorted(need), min_words=8, max_words=30, sweet_words=18, labels=("Episode",),
                 max_tokens=38, prefix=ev.actor.split()[0],
-                check=vocabulary_check(vocab, event_check(ev.participants, event_words(ev), world)), retry=False))
+                check=vocabulary_check(vocab, _shows(ev, world)), retry=False))
         synopses = fill(ctx, syn_slots, purpose + ("synopsis",))
         line_slots = []
         for ep, syn in zip(group, synopses):
@@ -94,7 +110,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 names=names, required=ev.participants, require_name=True, allowed_words=words,
                 keywords=sorted(need) + [ep.cliffhanger_type], min_words=6, max_words=18, sweet_words=12,
                 labels=("Cliffhanger",), no_first_person=True, max_tokens=30, prefix=ev.actor.split()[0],
-                check=vocabulary_check(vocab, event_check(ev.participants, event_words(ev), world)), retry=False))
+                check=vocabulary_check(vocab, _shows(ev, world)), retry=False))
         lines = fill(ctx, line_slots, purpose + ("lines",))
         keep_written(group, wanted, synopses, lines, done)
     return plan.model_copy(update={"episodes": [done.get(e.number, e) for e in plan.episodes]})

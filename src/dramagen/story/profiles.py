@@ -39,7 +39,9 @@ def _get(obj: Any, key: str, default: Any = None) -> Any:
 def world_kind(world: World) -> str:
     if world.supernatural:
         return "supernatural"
-    return "historical" if world.year < 1990 else "present"
+    if 1920 <= world.year < 1990:
+        return "mid-century"
+    return "historical" if world.year < 1920 else "present"
 
 
 def prop_pool(world: World) -> list[str]:
