@@ -274,9 +274,11 @@ def test_pins_free_text_and_project_zip(app, tmp_path):
 
     c = app.client()
     c.predict(mode="Free text", custom_text="A nurse discovers the billionaire patient she saved is the husband "
-                                           "who faked his death.", episodes=12, paywall=6, seed=5, api_name="/bible")
+                                           "who faked his death.", episodes=12, paywall=6, seed=5, rating="mature",
+              api_name="/bible")
     season = c.predict(api_name="/season")
     assert season["request"]["custom_trope"] is True and season["bible"]["trope_id"].startswith("custom")
+    assert season["request"]["rating"] == "mature"  # the studio's rating selector, as --rating in the CLI
     bible = season["bible"]
     chars = [[i == 0, ch["name"], ch["age"], ch["role"], ch["want"], ch["secret"], ch["look"]]
              for i, ch in enumerate(bible["characters"])]
@@ -550,7 +552,9 @@ def test_helpers_units(tmp_path):
     assert html.count("class='tl-beat") == 3 and "tl-beat tl-development sel" in html and "✓ within" in html
 
 
+# slow (issue 15, 23 s): the default suite drives the studio with the stand-in, and the real model through the CLI
 @pytest.mark.model
+@pytest.mark.slow
 def test_real_model_writes_a_bible(tmp_path):
     """The studio as `python app.py` starts it, on the real default model: one bible, streamed
     (one candidate a line, to keep the shared model's time small)."""

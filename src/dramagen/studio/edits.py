@@ -19,7 +19,7 @@ from . import views
 
 
 def make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, model, candidates,
-                 title_pin=None) -> SeasonRequest:
+                 title_pin=None, rating=None) -> SeasonRequest:
     """The Trope tab's options as a season request (the same rules as the CLI)."""
     from ..pipeline import make_request as _make
     from ..pipeline import resolve_trope
@@ -31,7 +31,8 @@ def make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, m
     pins = {"title": str(title_pin).strip()} if title_pin and str(title_pin).strip() else None
     n = season_numbers(episodes, length, paywall)
     req = _make(trope=text, custom_trope=custom, **n, seed=_number("seed", seed),
-                model=(model or None), candidates=_number("candidates", candidates), pins=pins)
+                model=(model or None), candidates=_number("candidates", candidates), pins=pins,
+                **({"rating": rating} if rating else {}))
     resolve_trope(req)  # an unknown trope fails here, with suggestions
     if model:
         from ..llm import resolve

@@ -29,7 +29,7 @@ class Page(SimpleNamespace):
     @property
     def options(self) -> list:
         return [self.mode, self.trope_dd, self.custom_text, self.episodes, self.length, self.paywall, self.seed,
-                self.model_dd, self.candidates, self.title_pin]
+                self.model_dd, self.candidates, self.title_pin, self.rating]
 
     @property
     def bible_form(self) -> list:
@@ -84,7 +84,7 @@ def show_options(p: Page, sd: SeasonDir) -> dict:
             p.card: views.trope_card(mode, r.trope, r.trope), p.episodes: r.episodes, p.length: r.length,
             p.paywall: gr.update(value=r.paywall, info=views.paywall_summary(r.episodes, r.paywall)),
             p.seed: r.seed, p.model_dd: r.model or p.default_model, p.candidates: r.candidates,
-            p.title_pin: r.pins.title or ""}
+            p.title_pin: r.pins.title or "", p.rating: r.rating}
 
 
 def show_bible(p: Page, sd: SeasonDir) -> dict:

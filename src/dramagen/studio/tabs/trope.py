@@ -8,6 +8,7 @@ import gradio as gr
 
 from ...errors import DramagenError
 from ...models import MAX_EPISODES, MAX_SECONDS, MIN_EPISODES, MIN_SECONDS, default_paywall
+from ...rating import DEFAULT_RATING, RATINGS
 from ...season import SeasonDir
 from .. import edits, page, views
 from ..page import Page
@@ -15,7 +16,7 @@ from ..session import handler, session_of
 from . import bible
 
 OPTION_FIELDS = ("mode", "trope", "custom_text", "episodes", "length", "paywall", "seed", "model", "candidates",
-                 "pins.title")
+                 "pins.title", "rating")
 FIRST_TROPE = "werewolf-rejected-mate"
 
 
@@ -55,6 +56,9 @@ def layout(p: Page) -> None:
                 p.candidates = gr.Number(6, step=1, label="Candidates per line (best of n, 1–32)",
                                          elem_id="candidates")
                 p.title_pin = gr.Textbox(label="Pin the series title (optional)", elem_id="title-pin")
+                p.rating = gr.Dropdown(list(RATINGS), value=DEFAULT_RATING, label="Content rating",
+                                       info="platform-safe: no self-harm, sexual content, slurs or gore "
+                                            "(every line is filtered)", elem_id="rating")
             p.start_btn = gr.Button("Write the bible →", variant="primary", elem_id="start")
             gr.Markdown("Starts a new season in this tab (save the current one first under **Projects**).",
                         elem_classes="studio-hint")
@@ -74,8 +78,10 @@ def validate_options(mode, trope_id, custom_text, episodes, length, paywall, see
                      *rest):
     """gr.validate for each option (the same rules as the CLI); messages appear next to the fields."""
     out = [gr.validate(True, "") for _ in range(10 + len(rest))]
+    rating = rest[0] if rest else None
     try:
-        edits.make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, model, candidates, title_pin)
+        edits.make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, model, candidates, title_pin,
+                           rating)
     except DramagenError as e:
         field = getattr(e, "field", None) or ("model" if "model" in str(e)[:8] else "trope")
         i = _field_index(field)
@@ -119,10 +125,10 @@ def wire(p: Page) -> None:
     def write_bible_start(mode: str = "Catalogue", trope: str | None = None, custom_text: str | None = None,
                           episodes: int = 60, length: float = 75, paywall: int = 10, seed: int = 0,
                           model: str | None = None, candidates: int = 6, title_pin: str | None = None,
-                          sess_=None, progress=gr.Progress()):
+                          rating: str = DEFAULT_RATING, sess_=None, progress=gr.Progress()):
         """Start a new season from the options and write its series bible (streams)."""
         req = edits.make_request(mode, trope, custom_text, episodes, length, paywall, seed, model, candidates,
-                                 title_pin)
+                                 title_pin, rating)
         sess = session_of(sess_)
         sd = SeasonDir(sess.fresh_dir())
         req = sd.write_request(req)  # dated today: the scripts' draft date
