@@ -481,7 +481,9 @@ def test_cli_complete_with_the_real_model_without_network(tmp_path):
     assert not outbound.exists(), outbound.read_text()
 
 
+# slow (issue 15, 17 s): the default suite keeps the same isolation check with the stand-in model
 @pytest.mark.model
+@pytest.mark.slow
 @needs_netns
 def test_app_answers_with_the_real_model_without_network(tmp_path):
     """``python app.py`` (default model) in a namespace with no network: starts on loopback and streams a
