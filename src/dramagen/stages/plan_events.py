@@ -56,6 +56,16 @@ def _shows(ev: StoryEvent, world):
     return check
 
 
+def _named_title_check(bible: SeriesBible):
+    """An episode title may be a free phrase, but no near-miss of a cast name ('Alicia' beside Olivia)."""
+    from ..check import near_misses
+
+    def check(text: str) -> str | None:
+        return _title_check(text) or ("near_miss_name" if near_misses(text, bible) else None)
+
+    return check
+
+
 def _base(bible: SeriesBible, trope: Any) -> dict[str, str]:
     story = _get(trope, "story")
     world = str(_get(story, "world", "")) if story is not None else ""
@@ -101,7 +111,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
                 kind="plan.title", template="plan/title.j2", context={"story": syn},
                 fallback=_title_fallback(ep, ev.actor), names=names, strict_names=False, allowed_words=words,
                 keywords=syn.split() + kws, min_words=2, max_words=6, sweet_words=4, labels=("Title",),
-                max_tokens=12, check=_title_check))
+                max_tokens=12, check=_named_title_check(bible)))
             line_slots.append(Slot(
                 kind="plan.cliffhanger", template="plan/event_cliffhanger.j2",
                 context={**base, "examples": cliff_examples,
