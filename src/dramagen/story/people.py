@@ -15,7 +15,7 @@ from typing import Literal
 
 from .wording import ENGLISH, STOP, WORD, first_of, lexicon
 
-__all__ = ["Person", "gender_of_lead", "lead_name", "lead_occupation", "status", "people"]
+__all__ = ["Person", "gender_of_lead", "lead_name", "lead_occupation", "people"]
 
 Gender = Literal["female", "male"]
 
@@ -144,11 +144,6 @@ def lead_occupation(text: str, name: str | None) -> str | None:
     hits = [(pos, -len(o), o) for o in occs for mm in [re.search(
         r"(?<![A-Za-z\-])" + re.escape(o) + r"(?![A-Za-z\-])(?!['’]s)", text, re.I)] if mm and (pos := mm.start()) >= 0]
     return min(hits)[2] if hits else None
-
-
-def status(text: str) -> str | None:
-    hit = first_of(text, lexicon()["statuses"])
-    return hit[0] if hit else None
 
 
 # --------------------------------------------------------------------------- the people tied to the lead
@@ -282,7 +277,3 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
         out.append(person)
         claimed.append(person.span)
     return out
-
-
-def claimed_spans(found: list[Person]) -> list[tuple[int, int]]:
-    return [p.span for p in found]

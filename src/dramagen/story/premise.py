@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from ..errors import InputError
 from ..models import Model
 from .people import Person, gender_of_lead, lead_name, lead_occupation, people
-from .wording import ENGLISH, FOREIGN, STOP, WORD, a, content, find, first_of, lexicon
+from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
 __all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon"]
 
@@ -93,14 +93,7 @@ class Premise(Model):
                   "world": [self.world], "stakes": [self.stakes], "objects": list(self.objects),
                   "antagonists": [a.label for a in self.antagonists], "love_interest": [self.love_interest]}
         parts = [p for f, values in fields.items() if f not in guessed for p in values]
-        return sorted({w for p in parts for w in _content(p)})
-
-
-_content = content
-_find = find
-_first_of = first_of
-_a = a
-_WORD, _STOP, _ENGLISH, _FOREIGN = WORD, STOP, ENGLISH, FOREIGN
+        return sorted({w for p in parts for w in content(p)})
 
 
 # --------------------------------------------------------------------------- checks of the text
@@ -120,9 +113,9 @@ def _check_text(text: object) -> str:
         raise InputError("premise", text, accepted, hint="it has no words")
     if sum(c.isascii() for c in letters) / len(letters) < 0.8:
         raise InputError("premise", text, accepted, hint="it does not look like English (write it in English)")
-    words = [w.lower() for w in _WORD.findall(t)]
-    foreign = sum(w in _FOREIGN for w in words)
-    english = sum(w in _ENGLISH for w in words)
+    words = [w.lower() for w in WORD.findall(t)]
+    foreign = sum(w in FOREIGN for w in words)
+    english = sum(w in ENGLISH for w in words)
     if len(words) >= 5 and foreign >= 2 and foreign > english:
         raise InputError("premise", text, accepted, hint="it does not look like English (write it in English)")
     return t
@@ -235,7 +228,7 @@ def _period(text: str) -> tuple[str, bool] | None:
     m = re.search(r"\b(\d{1,2})(?:st|nd|rd|th)[- ]century\b", text, re.I)
     if m:
         return f"{m.group(1)}th century", int(m.group(1)) < 21
-    hit = _first_of(text, lexicon()["periods"])
+    hit = first_of(text, lexicon()["periods"])
     if hit:
         label, historical = lexicon()["periods"][hit[0]]
         return str(label), bool(historical)
@@ -267,7 +260,7 @@ def _locations(text: str, occupation: str | None, kind: str) -> tuple[list[str],
     """(locations, assumed ones): the work place, places the text names, then the world's defaults."""
     lex = lexicon()
     out: list[str] = []
-    hits = sorted((pos, p) for p in lex["places"] if (pos := _find(text, p)) >= 0)
+    hits = sorted((pos, p) for p in lex["places"] if (pos := find(text, p)) >= 0)
     hits = [(pos, p) for pos, p in hits if not any(q != p and b <= pos < b + len(q) for b, q in hits)]  # 'black market'
     for _, p in hits:
         name = lex["places"][p]
@@ -303,7 +296,7 @@ _HELD = re.compile(r"\b(?:hides|hid|finds|found|keeps|burns|buries|forges|forged
 
 def _objects(text: str, secret: str, early: bool = False, evidence: str | None = None) -> tuple[list[str], bool]:
     lex = lexicon()
-    hits = sorted((pos, o) for o in lex["objects"] if (pos := _find(text, o)) >= 0)
+    hits = sorted((pos, o) for o in lex["objects"] if (pos := find(text, o)) >= 0)
     out: list[str] = [evidence] if evidence else []
     for m in _HELD.finditer(text):
         obj = f"the {m.group(1)}"
@@ -316,7 +309,7 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
             out.append(f"the {o}")
     assumed = False
     if len(out) < 2:
-        for words in (set(_content(secret)), set(_content(text))):
+        for words in (set(content(secret)), set(content(text))):
             hit = next((obj for cues, obj in lex["evidence_by_cue"] if words & set(cues) and obj not in out), None)
             if hit:
                 out.append(hit)
@@ -335,10 +328,10 @@ def nearest_tropes(text: str, n: int = 3) -> list[str]:
     """Catalogue trope ids whose keywords, pitch and archetypes share the most words with ``text``."""
     from ..tropes import load_catalogue
 
-    words = set(_content(text))
+    words = set(content(text))
     scored = []
     for t in load_catalogue().values():
-        vocab = set(t.keywords) | set(_content(t.pitch)) | {w for r in t.roles for w in _content(r.archetype)}
+        vocab = set(t.keywords) | set(content(t.pitch)) | {w for r in t.roles for w in content(r.archetype)}
         s = 2 * len(words & set(t.keywords)) + len(words & vocab)
         if s > 0:
             scored.append((-s, t.id))
@@ -434,7 +427,7 @@ def _who(t: str, assumed: list[str]) -> tuple[str | None, str, str | None]:
 
 
 def _kind(t: str, period: tuple[str, bool] | None) -> tuple[bool, str]:
-    supernatural = bool(set(_content(t)) & {"werewolf", "werewolves", "vampire", "vampires", "witch", "witches",
+    supernatural = bool(set(content(t)) & {"werewolf", "werewolves", "vampire", "vampires", "witch", "witches",
                                              "magic", "curse", "cursed", "dragon", "ghost", "demon", "fae", "alpha",
                                              "omega", "wolf", "pack", "luna"})
     kind = "supernatural" if supernatural else ("historical" if period and period[1] else
