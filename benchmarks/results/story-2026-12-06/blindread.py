@@ -51,15 +51,18 @@ def render(label: str, root: Path, which: str, name: str, n: int) -> str:
 
 def main() -> None:
     root, dest = Path(sys.argv[1]), Path(sys.argv[2])
-    rnd = random.Random(PICK_SEED)
-    items = [(which, name, rnd.randint(1, 4)) for which in ("before", "after") for name in premises.SEASONS]
-    random.Random(SHUFFLE_SEED).shuffle(items)
+    # optional: the two codes and the two seeds (the second round: before after2 22 1207)
+    codes = sys.argv[3:5] or ["before", "after"]
+    pick_seed, shuffle_seed = (int(x) for x in sys.argv[5:7]) if len(sys.argv) >= 7 else (PICK_SEED, SHUFFLE_SEED)
+    rnd = random.Random(pick_seed)
+    items = [(which, name, rnd.randint(1, 4)) for which in codes for name in premises.SEASONS]
+    random.Random(shuffle_seed).shuffle(items)
     labels = "ABCDEFGHIJKL"
     texts = ["# Blind read: 12 episodes (beat sheets), shuffled", "",
              "Each is one 60–90 s vertical episode as its beat sheet: beat kind, location, time, who is on "
              "screen, the action paragraph (quoted) and the lines.", ""]
-    key = ["# Blind-read key", "", f"Picked with random.Random({PICK_SEED}).randint(1, 4) per season (beats exist for episodes 1–4) "
-           f"(before seasons, then after, in premises.SEASONS order); shuffled with random.Random({SHUFFLE_SEED}).",
+    key = ["# Blind-read key", "", f"Picked with random.Random({pick_seed}).randint(1, 4) per season (beats exist for episodes 1–4) "
+           f"({codes[0]} seasons, then {codes[1]}, in premises.SEASONS order); shuffled with random.Random({shuffle_seed}).",
            "", "| label | code | season | episode |", "|---|---|---|---|"]
     for label, (which, name, n) in zip(labels, items):
         texts += [render(label, root, which, name, n), "", "---", ""]

@@ -90,9 +90,10 @@ def row(root: Path, which: str, name: str) -> dict:
 
 def main() -> None:
     root = Path(sys.argv[1])
+    codes = sys.argv[2:] or ["before", "after"]  # ROOT/CODE/NAME for each code (the second round: before after2)
     w = csv.DictWriter(sys.stdout, ["code", "season", *COLS])
     w.writeheader()
-    for which in ("before", "after"):
+    for which in codes:
         for name in premises.SEASONS:
             if (root / which / name / "plan.json").exists():
                 r = row(root, which, name)
