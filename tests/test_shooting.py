@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from typing import get_args
 
@@ -85,12 +86,45 @@ def test_stacked_two_shot_note_when_two_share_the_frame():
     assert two, [x.characters for x in shots]
     for x in two:
         a, b = (BIBLE.character(c).name.split()[0] for c in x.characters)
-        assert f"stacked two-shot ({a} top, {b} bottom)" in x.notes
+        wide = x.size in ("WS", "EWS")  # full figures: in depth; else stacked, the first in front and lower
+        assert (f"two-shot in depth ({a} in front, {b} behind)" if wide else
+                f"stacked two-shot ({b} top, {a} bottom, in front)") in x.notes
     # the first line of the exchange is the two-shot, the reply a single
     lines = [x for x in shots if x.line]
     assert lines[0].size == "MS" and lines[0].characters == ["Kai Blackwood", "Bella"]
     assert lines[1].size in ("CU", "MCU") and lines[1].characters == ["Bella"]
     assert shots[-1].size == "ECU"  # the last action of the episode is the cliffhanger shot
+
+
+def _head_y(f) -> float:
+    return f.top + 0.5 * f.u
+
+
+@pytest.mark.parametrize("interior", [True, False])
+def test_two_shot_notes_say_what_the_storyboard_draws(interior):
+    """Issue 20: a note said "Blair top, Valerie bottom" over a drawing of the opposite. For every
+    shot of two, the figure the note puts on top has its head higher in the storyboard panel, the
+    one "in front" is drawn larger."""
+    from dramagen.storyboard import _figures
+
+    script = _one_scene_script(("action", "Kai corners Bella against the wall."), ("character", "KAI"),
+                               ("dialogue", "Where is she?"), ("character", "BELLA"), ("dialogue", "Gone."),
+                               ("action", "Aria and Kai circle each other."), interior=interior,
+                               location="PACK HALL" if interior else "MOONLIT FOREST")
+    two = [x for x in shooting_script(script, BIBLE).shots if len(x.characters) == 2]
+    assert {x.size for x in two} >= {"MS", "WS" if interior else "EWS"}, [(x.size, x.notes) for x in two]
+    for x in two:
+        figs = {f.name: f for f in _figures(x, BIBLE, 270, 480)[0]}
+        fig = {BIBLE.character(c).name.split()[0]: figs[BIBLE.character(c).cue] for c in x.characters}
+        m = re.search(r"stacked two-shot \((\w+) top, (\w+) bottom, in front\)", x.notes)
+        if m:
+            top, bottom = fig[m.group(1)], fig[m.group(2)]
+            assert _head_y(top) < _head_y(bottom), (x.size, x.notes)
+            assert bottom.u > top.u
+            continue
+        m = re.search(r"two-shot in depth \((\w+) in front, (\w+) behind\)", x.notes)
+        assert m and x.size in ("WS", "EWS"), (x.size, x.notes)
+        assert fig[m.group(1)].u > fig[m.group(2)].u, (x.size, x.notes)
 
 
 def test_insert_on_a_prop_and_movement_rules():

@@ -21,7 +21,7 @@ prop insert            an action naming a prop (``data/props.yaml``) with at mos
 action                 nobody named: WS; one person: MCU; two: MS stacked two-shot; three or
                        more: WS, stacked in depth
 dialogue               the first line of a scene with two or more people on screen: MS stacked
-                       two-shot (speaker top, listener bottom); then singles: CU for short or
+                       two-shot (listener top, speaker bottom, in front); then singles: CU for short or
                        emotional lines, MCU for long ones
 =====================  =========================================================================
 
@@ -29,7 +29,9 @@ Movement: push in on revelations (truth, secret, "is my"…), handheld on danger
 blood, run…), tracking on walking/running, else static (a seeded choice of pan or static
 for exterior openers). Angle (from an action's words, from a line's parenthetical): low on
 threat and command, high on kneeling and begging, dutch on dizziness or poison, else eye level. Every
-dialogue shot is noted "keep captions in the lower safe area"; two people in frame "stacked two-shot (A top, B bottom)".
+dialogue shot is noted "keep captions in the lower safe area"; two people in frame
+"stacked two-shot (B top, A bottom, in front)" as the storyboard draws them (the first named in front,
+lower and larger), or "two-shot in depth (A in front, B behind)" in a wide shot.
 
 :func:`stripboard` orders the season's scenes into shoot days (see its docstring).
 """
@@ -170,10 +172,12 @@ class _Draft:
         self.seconds = 0.0
 
 
-def _notes(chars: list[str], dialogue: bool, extra: Sequence[str] = ()) -> str:
+def _notes(chars: list[str], dialogue: bool, extra: Sequence[str] = (), size: str = "MS") -> str:
     notes = list(extra)
-    if len(chars) == 2:
-        notes.append(f"stacked two-shot ({_first(chars[0])} top, {_first(chars[1])} bottom)")
+    if len(chars) == 2 and size in ("WS", "EWS"):  # the storyboard: full figures, the first in front and larger
+        notes.append(f"two-shot in depth ({_first(chars[0])} in front, {_first(chars[1])} behind)")
+    elif len(chars) == 2:  # the storyboard: the first in front, lower and larger; the second behind, higher
+        notes.append(f"stacked two-shot ({_first(chars[1])} top, {_first(chars[0])} bottom, in front)")
     elif len(chars) >= 3:
         notes.append(f"stack in depth: {_first(chars[0])} foreground, "
                      f"{' and '.join(_first(c) for c in chars[1:])} behind")
@@ -270,7 +274,7 @@ def _scene_shots(script: EpisodeScript, si: int, scene: Scene, bible: SeriesBibl
                 default = "static" if scene.interior else r.choice(("static", "pan", "crane"))
                 d = _Draft(size=size, angle="high" if not scene.interior and r.random() < 0.3 else _angle(text),
                            movement=_movement(text, default), subject=where, characters=people, action=text,
-                           notes=_notes(people, False, ["establishing", HEADROOM]))
+                           notes=_notes(people, False, ["establishing", HEADROOM], size))
             elif props and len(people) <= 1:
                 d = _Draft(size="CU", angle="overhead" if r.random() < 0.3 else "eye level",
                            movement="push in" if _REVEAL.search(text) else "static", subject=props[0],
@@ -288,7 +292,8 @@ def _scene_shots(script: EpisodeScript, si: int, scene: Scene, bible: SeriesBibl
         if not opener_done and pending > 0 and s.heading_seconds > 0:
             # the scene opens on a line: a short establishing shot for the heading
             d = _Draft(size="WS" if scene.interior else "EWS", angle="eye level", movement="static", subject=where,
-                       characters=present[:3], action="", notes=_notes(present[:3], False, ["establishing", HEADROOM]))
+                       characters=present[:3], action="",
+                       notes=_notes(present[:3], False, ["establishing", HEADROOM], "WS" if scene.interior else "EWS"))
             d.seconds = s.heading_seconds
             pending -= s.heading_seconds  # a parenthetical's time stays with the line
             shots.append(d)
