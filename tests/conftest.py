@@ -29,6 +29,12 @@ def _hypothesis_line(config) -> str:
             f"(the same run: HYPOTHESIS_PROFILE={name} pytest --hypothesis-seed={seed})")
 
 
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", default=False,
+                     help="rewrite tests/golden/ from the working tree's exports instead of comparing "
+                          "(tests/test_golden.py)")
+
+
 def pytest_report_header(config):
     """The hypothesis profile and seed, first thing in the log (a failure is replayed with the same seed)."""
     return [_hypothesis_line(config)]
