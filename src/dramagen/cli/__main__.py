@@ -1,0 +1,5 @@
+"""``python -m dramagen.cli``: the same as ``dramagen``."""
+
+from . import main
+
+main()
