@@ -1,11 +1,8 @@
-"""Hand-made bible, plan and beats, and a scripted fake Generator, for the script,
-shooting and Fountain tests (no model)."""
+"""Hand-made bible, plan and beats, and scripted model answers, for the script,
+shooting and Fountain tests (no model; the fake Generator is tests/stand_in.py's ScriptedGenerator)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-
-from dramagen.llm.base import Capabilities, Completion, GenerationParams, Generator, Prompt
 from dramagen.models import Beat, Character, EpisodeBeats, EpisodePlan, Line, Location, SeriesBible
 
 CLIFF = "Kai lifts Bella's hand and names her his Luna instead of Aria."
@@ -75,41 +72,15 @@ def make_beats(target: float = 75.0, extra_lines: int = 0, number: int = 1) -> E
     return EpisodeBeats(episode=number, target_seconds=target, cliffhanger_type="betrayal", beats=bs)
 
 
-class ScriptedGenerator(Generator):
-    """A fake Generator: ``answer(prompt, candidate)`` gives each completion; every call
-    is recorded in ``calls`` (prompts, params)."""
-
-    name = "scripted"
-    capabilities = Capabilities(logprobs=True)
-
-    def __init__(self, answer: Callable[[str, int], str]):
-        self.answer = answer
-        self.info = {"backend": "scripted"}
-        self.calls: list[tuple[list[str], GenerationParams]] = []
-
-    def generate(self, prompts: Sequence[Prompt], params: GenerationParams | None = None,
-                 logprobs: bool = False) -> list[Completion]:
-        p = params or GenerationParams()
-        self.calls.append((list(prompts), p))  # type: ignore[arg-type]
-        out = []
-        for i, prompt in enumerate(prompts):
-            for k in range(p.n):
-                out.append(Completion(text=self.answer(str(prompt), k), prompt_index=i, candidate=k,
-                                      finish_reason="stop", logprob=-1.0 - 0.1 * k))
-        return out
-
-    def stream(self, prompt: Prompt, params: GenerationParams | None = None) -> Iterator[str]:
-        yield self.generate([prompt], params)[0].text
-
-
-def drama_answer(prompt: str, k: int) -> str:
-    """Good-looking slot answers: a reaction line, or an action detail naming the first on-screen character."""
+def drama_answer(prompt: str, seed: int) -> list[str]:
+    """Three candidates for a ScriptedGenerator: good-looking slot answers (a reaction line, or an action
+    detail naming the first on-screen character), the third one bad."""
     if prompt.rstrip().endswith("Detail:"):
         on_screen = [ln for ln in prompt.splitlines() if ln.startswith("On screen:")][-1]
         name = on_screen.split(":", 1)[1].split(",")[0].strip().split()[0]
         return [f" {name} clenches the silver pendant until her knuckles whiten.",
                 f" {name} backs into the cold stone wall of the pack hall.",
-                " worship the fish worship the fish worship the fish"][k % 3]
+                " worship the fish worship the fish worship the fish"]
     return [" You chose her in front of the whole pack.",
             " Then the moon goddess made a mistake.",
-            " Marra Marra Marra!"][k % 3]
+            " Marra Marra Marra!"]

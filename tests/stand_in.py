@@ -1,7 +1,10 @@
-"""A fast stand-in model for tests that exercise the studio, batch and crash paths, not the prose.
+"""Stand-ins for the model: every fake Generator the tests share (fixtures in tests/conftest.py).
 
 ``StubGenerator`` writes short, plausible lines built from the prompt in microseconds,
-deterministically from the seed. Subprocesses (batch workers, the app) load it by name
+deterministically from the seed; ``SeededStub`` is the same without its call counter (each call's
+lines depend on its seed and prompts only, as a seeded model's do: resumed, rerun and parallel runs
+write the same bytes). ``ScriptedGenerator`` answers with texts a test gives (in order, per prompt,
+or from a function). Subprocesses (batch workers, the app) load the stub by name
 through the registry's ``python`` source kind: point ``DRAMAGEN_REGISTRY`` at
 :func:`write_registry`'s file and ask for the model ``stub``.
 """
@@ -12,10 +15,10 @@ import random
 import re
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
-from dramagen.llm.base import Completion, GenerationParams, Generator
+from dramagen.llm.base import Capabilities, Completion, GenerationParams, Generator, Prompt
 
 _WORDS = re.compile(r"[A-Za-z']+")
 
@@ -143,6 +146,67 @@ class StubGenerator(Generator):
             yield w + " "
 
 
+class SeededStub(StubGenerator):
+    """The stand-in without its call counter: each call's lines depend on its seed and prompts only.
+
+    Records every call's parameters in ``seen``.
+    """
+
+    def __init__(self, **kw):
+        super().__init__(**kw)
+        self._lock = threading.RLock()
+        self.seen: list[GenerationParams | None] = []
+
+    def generate(self, prompts: Sequence, params: GenerationParams | None = None) -> list[Completion]:
+        with self._lock:
+            self.seen.append(params)
+            self.calls = 0  # StubGenerator.generate makes it 1: the same for every call
+            return super().generate(prompts, params)
+
+
+#: what a ScriptedGenerator answers: texts in order, {prompt: texts per candidate}, or (prompt, seed) -> texts
+Answers = Sequence[str] | Mapping[str, Sequence[str]] | Callable[[str, int], Sequence[str]]
+
+
+class ScriptedGenerator(Generator):
+    """A fake Generator that answers what the test scripted; records every call in ``calls`` (prompts, params).
+
+    ``answers`` is a list of texts, handed out in order, one per completion across calls ("" once used up);
+    or a dict ``{prompt text: [text of candidate 0, 1, …]}``; or a function ``(prompt, seed) -> [texts]``
+    giving each prompt's candidates. A candidate past the end of its list is "". Log-probs (when asked
+    for) fall with the candidate's index: -1.0, -1.1, …
+    """
+
+    name = "scripted"
+    capabilities = Capabilities(logprobs=True)
+
+    def __init__(self, answers: Answers):
+        self.answers = answers
+        self._queue: Iterator[str] | None = None
+        if isinstance(answers, Sequence) and not isinstance(answers, str):
+            self._queue = iter(list(answers))
+        self.calls: list[tuple[list[str], GenerationParams]] = []
+        self.info = {"backend": "scripted"}
+
+    def _texts(self, prompt: str, seed: int, n: int) -> list[str]:
+        if self._queue is not None:
+            return [next(self._queue, "") for _ in range(n)]
+        texts = self.answers(prompt, seed) if callable(self.answers) else self.answers.get(prompt, [])
+        return [texts[c] if c < len(texts) else "" for c in range(n)]
+
+    def generate(self, prompts: Sequence[Prompt], params: GenerationParams | None = None,
+                 logprobs: bool = False) -> list[Completion]:
+        p = params or GenerationParams()
+        self.calls.append((list(prompts), p))  # type: ignore[arg-type]
+        out = []
+        for i, prompt in enumerate(prompts):
+            for c, text in enumerate(self._texts(str(prompt), p.seed, p.n)):
+                out.append(Completion(text=text, prompt_index=i, candidate=c, finish_reason="stop",
+                                      logprob=-1.0 - 0.1 * c if logprobs else None))
+        return out
+
+    def stream(self, prompt: Prompt, params: GenerationParams | None = None) -> Iterator[str]:
+        yield self.generate([prompt], params)[0].text
 
 
 def make(**kw) -> StubGenerator:
@@ -164,18 +228,7 @@ def make(**kw) -> StubGenerator:
     if "delay_file" not in kw and os.environ.get("DRAMAGEN_STUB_DELAY_FILE"):
         kw["delay_file"] = os.environ["DRAMAGEN_STUB_DELAY_FILE"]
     per_call = kw.pop("per_call", os.environ.get("DRAMAGEN_STUB_PER_CALL", "") not in ("", "0"))
-    gen = StubGenerator(**kw)
-    if per_call:
-        gen._lock = threading.RLock()
-        generate = gen.generate
-
-        def per_call_generate(prompts, params=None):
-            with gen._lock:
-                gen.calls = 0  # generate() makes it 1: the same for every call
-                return generate(prompts, params)
-
-        gen.generate = per_call_generate  # type: ignore[method-assign]
-    return gen
+    return SeededStub(**kw) if per_call else StubGenerator(**kw)
 
 
 def write_registry(path: Path) -> Path:

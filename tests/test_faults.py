@@ -42,7 +42,7 @@ from dramagen.llm.resilient import ResilientGenerator, is_generation_failure
 from dramagen.pipeline import generate_season, make_request
 from dramagen.season import SeasonDir
 
-from .stand_in import StubGenerator
+from .stand_in import SeededStub, StubGenerator
 
 SOAK = os.environ.get("DRAMAGEN_SOAK") == "1"
 
@@ -301,13 +301,8 @@ def test_season_completes_under_faults(tmp_path, rate, kinds):
 def test_fault_seasons_are_reproducible_and_resume_loses_nothing(tmp_path):
     """Same faults, same season (byte for byte); a crash mid-season resumed gives the same files."""
 
-    class PureStub(StubGenerator):
-        """The stand-in without its call counter: its lines depend on prompt and seed only, as a model's do."""
-
-        calls = property(lambda self: 0, lambda self, v: None)
-
-    def gen():
-        return ResilientGenerator(FaultyGenerator(PureStub(), rate=0.5, seed=4))
+    def gen():  # the stand-in without its call counter: its lines depend on prompt and seed only
+        return ResilientGenerator(FaultyGenerator(SeededStub(), rate=0.5, seed=4))
 
     a, _ = write_season(tmp_path / "a", gen())
     b, _ = write_season(tmp_path / "b", gen())

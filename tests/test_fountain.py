@@ -12,7 +12,8 @@ from dramagen.models import EpisodeScript, Scene, ScriptElement
 from dramagen.stages.script import write_script
 from dramagen.timing import estimate_fountain
 
-from .script_helpers import ScriptedGenerator, drama_answer, make_beats, make_bible, make_plan
+from .script_helpers import drama_answer, make_beats, make_bible, make_plan
+from .stand_in import ScriptedGenerator
 
 BIBLE = make_bible()
 

@@ -30,24 +30,10 @@ from dramagen.lab import (
 )
 from dramagen.prompting import prompts_dir
 
-from .stand_in import StubGenerator
+from .stand_in import SeededStub
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "prompts" / "experiments" / "beats-variants.yaml"
-
-
-class SeededStub(StubGenerator):
-    """The stand-in, but each call's lines depend on its seed and prompts only (no call counter)."""
-
-    def __init__(self, **kw):
-        super().__init__(**kw)
-        self.seen: list = []
-
-    def generate(self, prompts, params=None):
-        self.seen.append(params)
-        with self._lock:
-            self.calls = 0
-        return super().generate(prompts, params)
 
 
 def make_seeded(**kw) -> SeededStub:

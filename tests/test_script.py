@@ -13,7 +13,8 @@ from dramagen.slots import WriteContext
 from dramagen.stages.script import AIM, hook_seconds, script_issues, write_script
 from dramagen.timing import TimingSettings, estimate_elements, fits
 
-from .script_helpers import CLIFF, ScriptedGenerator, drama_answer, make_beats, make_bible, make_plan
+from .script_helpers import CLIFF, drama_answer, make_beats, make_bible, make_plan
+from .stand_in import ScriptedGenerator
 
 BIBLE = make_bible()
 
@@ -161,7 +162,7 @@ def test_fit_with_model_is_deterministic():
 
 
 def test_fit_falls_back_to_templates_when_every_candidate_fails():
-    gen = ScriptedGenerator(lambda p, k: " worship the fish worship the fish worship the fish")
+    gen = ScriptedGenerator(lambda p, seed: [" worship the fish worship the fish worship the fish"] * 3)
     ctx = _ctx(gen)
     script = write_script(ctx, make_beats(), make_plan(), BIBLE)
     assert fits(script.estimated_seconds, 75.0)
