@@ -184,7 +184,8 @@ def test_pages_hold_every_shot_and_pdf_pages_match(bible, tmp_path, monkeypatch)
     shooting = make_shooting(10)
     drawn = []
     real = sb.draw_panel
-    monkeypatch.setattr(sb, "draw_panel", lambda s, *a, **k: drawn.append(s.number) or real(s, *a, **k))
+    # the sheets call draw_panel where dramagen.storyboard.pages looks it up
+    monkeypatch.setattr(sb.pages, "draw_panel", lambda s, *a, **k: drawn.append(s.number) or real(s, *a, **k))
     pages = sb.storyboard_pages(shooting, bible, PLAN)
     assert drawn == list(range(1, 11))  # one panel a shot, in order
     assert len(pages) == 3 and all(p.size == (1754, 1240) for p in pages)  # 4 a page, A4 landscape at 150 dpi
