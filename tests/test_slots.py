@@ -3,47 +3,15 @@ regeneration, fallback, stats and determinism (fast, no model)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import pytest
 
-from dramagen.llm.base import Capabilities, Completion, GenerationParams, Generator
 from dramagen.models import Character, Location, SeriesBible
 from dramagen.prompting import PromptLibrary
 from dramagen.slots import Slot, WriteContext, clean, fill, fill_ranked, fix_names, score, validate
 
+from .stand_in import ScriptedGenerator
+
 NAMES = ["Aria Moon", "Kai Blackwood", "Bella"]
-
-
-class FakeGenerator(Generator):
-    """Returns scripted candidates: ``script[prompt text] -> list of texts`` per round, in order.
-
-    A script entry may be a callable (prompt, seed) -> list[str]. Records every call.
-    """
-
-    name = "fake"
-
-    capabilities = Capabilities(logprobs=True)
-
-    def __init__(self, script):
-        self.script = script
-        self.calls: list[tuple[list[str], GenerationParams]] = []
-        self.info = {"backend": "fake"}
-
-    def generate(self, prompts: Sequence, params: GenerationParams | None = None, logprobs: bool = False):
-        params = params or GenerationParams()
-        self.calls.append((list(prompts), params))
-        out = []
-        for i, p in enumerate(prompts):
-            texts = self.script(p, params.seed) if callable(self.script) else self.script.get(p, [])
-            for c in range(params.n):
-                t = texts[c] if c < len(texts) else ""
-                lp = -1.0 - 0.1 * c if logprobs else None
-                out.append(Completion(text=t, prompt_index=i, candidate=c, finish_reason="stop", logprob=lp))
-        return out
-
-    def stream(self, prompt, params=None):  # pragma: no cover - unused
-        yield ""
 
 
 @pytest.fixture()
@@ -61,7 +29,7 @@ def slot(story: str = "s", **kw) -> Slot:
 
 
 def ctx_for(script, lib, **kw) -> WriteContext:
-    return WriteContext(generator=FakeGenerator(script), seed=kw.pop("seed", 1), prompts=lib, **kw)
+    return WriteContext(generator=ScriptedGenerator(script), seed=kw.pop("seed", 1), prompts=lib, **kw)
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -316,7 +284,7 @@ def test_write_beats_fits_hook_and_cliffhanger(lib):
     trope = get_trope("werewolf-rejected-mate")
     results = []
     for _ in range(2):
-        ctx = WriteContext(generator=FakeGenerator(_beats_script), seed=4, prompts=default_library())
+        ctx = WriteContext(generator=ScriptedGenerator(_beats_script), seed=4, prompts=default_library())
         sk = layout_beats(ep, bible, 4)
         sheet = write_beats(ctx, sk, ep, bible, trope)
         results.append(sheet)
@@ -333,7 +301,7 @@ def test_write_beats_fits_hook_and_cliffhanger(lib):
             assert "Marcus" not in ln.text
         assert "Marcus" not in b.action
     # rewrite one beat: new text there, the cliffhanger kept, still fitted
-    ctx = WriteContext(generator=FakeGenerator(_beats_script), seed=4, prompts=default_library())
+    ctx = WriteContext(generator=ScriptedGenerator(_beats_script), seed=4, prompts=default_library())
     again = rewrite_beat(ctx, sheet, 3, ep, bible, trope)
     assert again.beats[-1].action == ep.cliffhanger
     assert fits(again.runtime, 75, 0.10)
@@ -370,7 +338,7 @@ def test_bible_and_plan_stages_on_scripted_text():
     from dramagen.tropes import get_trope
 
     def ctx(seed=2):
-        return WriteContext(generator=FakeGenerator(_generic_script), seed=seed, prompts=default_library())
+        return WriteContext(generator=ScriptedGenerator(_generic_script), seed=seed, prompts=default_library())
 
     trope = get_trope("hidden-heir")
     pins = PinnedBible(logline="Ethan hides his fortune.",

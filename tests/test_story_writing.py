@@ -4,29 +4,26 @@ story holds (continuity clean, dialogue share and action paragraphs in range, sa
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).parent))
+from dramagen.metrics import season_dir_metrics
+from dramagen.pipeline import Runner, SeasonState, make_request, resolve_trope
+from dramagen.season import SeasonDir
+from dramagen.slots import WriteContext, fill, fill_ranked
+from dramagen.story.continuity import check_continuity, payoff_ok
+from dramagen.story.grounding import World, event_check
 
-from stand_in import StubGenerator  # noqa: E402
-from test_slots import NAMES, FakeGenerator, lib, slot  # noqa: E402,F401
-
-from dramagen.metrics import season_dir_metrics  # noqa: E402
-from dramagen.pipeline import Runner, SeasonState, make_request, resolve_trope  # noqa: E402
-from dramagen.season import SeasonDir  # noqa: E402
-from dramagen.slots import WriteContext, fill, fill_ranked  # noqa: E402
-from dramagen.story.continuity import check_continuity, payoff_ok  # noqa: E402
-from dramagen.story.grounding import World, event_check  # noqa: E402
+from .stand_in import ScriptedGenerator, StubGenerator
+from .test_slots import NAMES, lib, slot  # noqa: F401
 
 # -- the rating filter in the slot engine ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("rating,expect_fallback", [("platform-safe", True), ("mature", False)])
 def test_every_candidate_passes_the_rating_and_refusals_are_counted(lib, rating, expect_fallback):  # noqa: F811
-    gen = FakeGenerator(lambda p, seed: ["Aria hangs herself in the barn."] * 3)
+    gen = ScriptedGenerator(lambda p, seed: ["Aria hangs herself in the barn."] * 3)
     ctx = WriteContext(generator=gen, seed=1, candidates=3, prompts=lib, rating=rating)
     [text] = fill(ctx, [slot()], ("rating",))
     st = ctx.stats["test.line"]
@@ -38,7 +35,7 @@ def test_every_candidate_passes_the_rating_and_refusals_are_counted(lib, rating,
 
 
 def test_slurs_and_minors_are_refused_even_in_mature(lib):  # noqa: F811
-    gen = FakeGenerator(lambda p, seed: ["Aria tells Kai to kill himself tonight."] * 2)
+    gen = ScriptedGenerator(lambda p, seed: ["Aria tells Kai to kill himself tonight."] * 2)
     ctx = WriteContext(generator=gen, seed=1, candidates=2, prompts=lib, rating="mature")
     [res] = fill_ranked(ctx, [slot()], ("rating",))
     assert res.status == "fallback" and "rating_self_harm" in ctx.stats["test.line"].rejected
