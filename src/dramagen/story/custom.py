@@ -5,17 +5,24 @@ antagonists and allies with their ties to the lead, its world, locations, secret
 and objects (as the trope's :class:`~dramagen.tropes.TropeStory`), and borrows the *shape*
 of the nearest catalogue trope: where its signature beats fall in the season and what
 they do. The beats' words are the premise's own (docs/architecture.md, "Story").
+
+:func:`custom_base` is the free-text trope before its premise: genre, tone and content notes from cue
+words, keywords, a name and id from the text, generic roles, places and beats (the premise remakes them).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections import Counter
 
 from pydantic import ValidationError
 
 from ..errors import InputError
+from ..text import one_line as _one_line
 from ..tropes import (
+    _KEYWORD_RE,
+    CLIFFHANGER_TYPES,
     SignatureBeat,
     Trope,
     TropeExample,
@@ -23,12 +30,12 @@ from ..tropes import (
     TropeSecret,
     TropeSetting,
     TropeStory,
-    custom_base,
+    _normalise_id,
     get_trope,
 )
 from .premise import Premise, lexicon, parse_premise
 
-__all__ = ["custom_trope", "trope_from_premise"]
+__all__ = ["custom_base", "custom_trope", "trope_from_premise"]
 
 _POOLS = {
     "lead": ["Mara", "Elena", "Sofia", "Nina", "Ava"],
@@ -199,6 +206,169 @@ def trope_from_premise(p: Premise, base: Trope) -> Trope:
                 signature_beats=[b.model_dump() for b in _beats(p, shape, roles)],
                 examples=[e.model_dump() for e in _examples(p, roles)], story=story.model_dump())
     return Trope(**data)
+
+
+# -- the free-text base trope (before its premise) ---------------------------------------------------------
+
+_STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below between
+both but by can could did do does doing down during each even ever every few for from further get gets got had
+has have having he her here hers herself him himself his how i if in into is it its itself just let like made
+make makes many me more most much must my myself never no nor not now of off on once one only or other our ours
+out over own same she should since so some such than that the their theirs them themselves then there these
+they this those through to too under until up upon us very was we were what when where which while who whom
+whose why will with within without would you your yours yourself yourselves story drama series season episode
+episodes about who whose gets find finds found becomes become tries try trying must after before new old
+""".split())
+
+MAX_CUSTOM_CHARS = 2000
+_UWORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+
+_GENERIC_KEYWORDS = ("secret", "love", "betrayal", "truth", "revenge", "family", "power", "danger", "lies",
+                     "heart", "past", "choice")
+
+# genre cue words → (genre, tone, content notes); the first set that matches wins
+_CUES: tuple[tuple[frozenset[str], str, str, tuple[str, ...]], ...] = (
+    (frozenset({"murder", "murdered", "killer", "detective", "corpse", "homicide", "investigation",
+                "suspect", "clue", "clues"}), "mystery", "tense, brooding, suspicious", ("violence", "death")),
+    (frozenset({"kidnap", "kidnapped", "kidnapping", "stalker", "stalked", "hostage", "abducted", "ransom",
+                "obsessed", "hunted"}), "thriller", "relentless, paranoid, pulse-pounding", ("abduction", "stalking")),
+    (frozenset({"android", "robot", "ai", "loop", "clone", "alien", "simulation", "timeline",
+                "cyborg", "virus", "spaceship"}), "sci-fi", "eerie, propulsive, high-concept", ()),
+    (frozenset({"werewolf", "vampire", "witch", "dragon", "curse", "cursed", "magic", "demon", "ghost",
+                "mate", "alpha", "fae"}), "fantasy", "dark, sensual, mythic", ("violence",)),
+    (frozenset({"revenge", "betrayed", "betrayal", "cheated", "cheating", "humiliated", "divorce", "ex",
+                "framed"}), "revenge", "cold, vengeful, triumphant", ("emotional abuse",)),
+    (frozenset({"billionaire", "ceo", "heir", "heiress", "contract", "marriage", "wedding", "prince",
+                "tycoon", "fiance", "husband", "wife"}), "romance", "glossy, swoony, dramatic", ()),
+)
+_EXTRA_NOTES: tuple[tuple[frozenset[str], str], ...] = (
+    (frozenset({"cheat", "cheated", "cheating", "affair", "mistress", "unfaithful"}), "infidelity"),
+    (frozenset({"kill", "killed", "murder", "murdered", "blood", "gun", "shot", "stabbed", "fight"}), "violence"),
+    (frozenset({"drug", "drugs", "drugged", "overdose"}), "drugs"),
+    (frozenset({"pregnant", "pregnancy", "miscarriage", "baby"}), "pregnancy"),
+    (frozenset({"suicide"}), "suicide"),
+    (frozenset({"abuse", "abused", "abusive"}), "abuse"),
+)
+
+_CUSTOM_ROLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("lead", "underestimated heroine with a secret worth a fortune", ("Mara", "Elena", "Sofia", "Nina", "Ava")),
+    ("love_interest", "guarded, powerful man who notices her first", ("Kai", "Damien", "Lucas", "Adrian", "Ethan")),
+    ("rival", "polished rival who wants what the lead has", ("Vanessa", "Chloe", "Bianca", "Tiffany", "Serena")),
+    ("antagonist", "charming manipulator who set everything in motion", ("Victor", "Grant", "Marcus", "Julian",
+                                                                          "Derek")),
+    ("ally", "loyal best friend who knows too much", ("Jess", "Priya", "Rosa", "Tessa", "Mei")),
+)
+_CUSTOM_SETTINGS: tuple[tuple[str, bool, str], ...] = (
+    ("APARTMENT", True, "NIGHT"),
+    ("OFFICE", True, "DAY"),
+    ("RESTAURANT", True, "EVENING"),
+    ("CITY STREET", False, "NIGHT"),
+    ("ROOFTOP", False, "DUSK"),
+)
+_CUSTOM_BEATS: tuple[tuple[float, str, str], ...] = (
+    (0.0, "The inciting blow lands in the first seconds: {lead} is humiliated, exposed or endangered.", "hook"),
+    (0.1, "{lead}'s world, what she wants and the secret she hides are set in play.", "setup"),
+    (0.3, "{antagonist} raises the stakes; every win for {lead} costs her something.", "escalation"),
+    (0.5, "Midpoint reversal: the truth about {love_interest} turns the story inside out.", "midpoint"),
+    (0.6, "A twist: the ally was never what {lead} believed.", "twist"),
+    (0.75, "Dark moment: {lead} loses everything she fought for.", "dark_moment"),
+    (0.9, "Climax: {lead} turns the trap on {antagonist} in public.", "climax"),
+    (1.0, "Resolution: the new order, and one last hook for season two.", "resolution"),
+)
+
+
+def _custom_keywords(words: list[str]) -> list[str]:
+    counts = Counter(w for w in words if len(w) >= 3 and w not in _STOPWORDS and _KEYWORD_RE.match(w))
+    first = {w: i for i, w in reversed(list(enumerate(words)))}
+    ranked = sorted(counts, key=lambda w: (-counts[w], first[w]))
+    out = ranked[:15]
+    for g in _GENERIC_KEYWORDS:
+        if len(out) >= 8:
+            break
+        if g not in out:
+            out.append(g)
+    return out
+
+
+def _custom_name(text: str) -> str:
+    first = re.split(r"(?<=[.!?])\s|\n", text, maxsplit=1)[0]
+    words = _UWORD_RE.findall(first)[:6]
+    while words and words[-1].lower() in _STOPWORDS and len(words) > 1:
+        words.pop()
+    name = " ".join(w if w.isupper() and len(w) > 1 else w.capitalize() for w in words)
+    name = name[:80].strip()
+    return name if len(name) >= 3 else f"Custom Trope {name}".strip()
+
+
+def custom_base(text: str) -> Trope:
+    """The generic custom trope of the text (genre, tone, notes, keywords); the premise remakes the rest."""
+    accepted = f"1–{MAX_CUSTOM_CHARS} characters of free text"
+    if not isinstance(text, str):
+        raise InputError("trope", text, accepted)
+    stripped = text.strip()
+    if not stripped or len(stripped) > MAX_CUSTOM_CHARS:
+        hint = "it is empty" if not stripped else f"it has {len(stripped)} characters"
+        raise InputError("trope", text, accepted, hint=hint)
+    if not _UWORD_RE.search(stripped):
+        raise InputError("trope", text, accepted, hint="it has no words")
+
+    one_line = _one_line(stripped)
+    words = [w.lower().replace("’", "'") for w in _UWORD_RE.findall(one_line)]
+    wordset = set(words)
+    name = _custom_name(stripped)
+    slug = _normalise_id(name)[:40].strip("-")
+    digest = hashlib.sha1(one_line.encode("utf-8")).hexdigest()[:6]
+    trope_id = f"custom-{slug}-{digest}" if slug else f"custom-{digest}"
+
+    tone = "heightened, emotional, cliffhanger-driven"
+    notes: list[str] = []
+    genre = "drama"
+    for cues, cue_genre, cue_tone, cue_notes in _CUES:
+        if wordset & cues:
+            tone, genre = cue_tone, cue_genre
+            notes.extend(cue_notes)
+            break
+    for cues, note in _EXTRA_NOTES:
+        if wordset & cues and note not in notes:
+            notes.append(note)
+
+    sentence = re.split(r"(?<=[.!?])\s", one_line, maxsplit=1)[0]
+    pitch = sentence if len(sentence) >= 10 else f"A micro drama: {one_line}"
+    if len(pitch) > 300:
+        pitch = pitch[:297].rstrip() + "…"
+
+    roles = [TropeRole(role=r, archetype=a, names=list(n)) for r, a, n in _CUSTOM_ROLES]
+    lead, love, rival, antagonist = roles[0].names[0], roles[1].names[0], roles[2].names[0], roles[3].names[0]
+    fill = {"lead": lead, "love_interest": love, "antagonist": antagonist}
+    beats = [SignatureBeat(at=at, beat=b.format(**fill), function=f) for at, b, f in _CUSTOM_BEATS]
+    story = pitch if len(pitch) <= 200 else pitch[:197].rstrip() + "…"
+    examples = [
+        TropeExample(story=f"{story} {lead} finally corners the person who ruined her.",
+                     cliffhanger_type="reveal",
+                     cliffhanger=f"{lead} pulls off the mask: the stranger is her own missing brother."),
+        TropeExample(story=f"{story} {rival} crashes the night {lead} was meant to win.",
+                     cliffhanger_type="betrayal",
+                     cliffhanger=f"{rival} hands {antagonist} the key to {lead}'s apartment."),
+        TropeExample(story=f"{story} {love} learns what {lead} has been hiding.",
+                     cliffhanger_type="ultimatum",
+                     cliffhanger=f"{love} slides the ring back: tell the truth by midnight, or we're done."),
+    ]
+    return Trope(
+        id=trope_id[:60].strip("-"),
+        name=name,
+        genre=genre,
+        pitch=pitch,
+        tone=tone,
+        content_notes=notes,
+        roles=roles,
+        settings=[TropeSetting(name=n, interior=i, time=t) for n, i, t in _CUSTOM_SETTINGS],
+        signature_beats=beats,
+        cliffhangers=list(CLIFFHANGER_TYPES),
+        keywords=_custom_keywords(words),
+        examples=examples,
+        custom=True,
+    )
 
 
 def custom_trope(text: str, premise: dict | None = None) -> Trope:
