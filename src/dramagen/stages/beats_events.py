@@ -1,6 +1,6 @@
 """Stage 3 for an episode with a story event: beats written from the event (docs/architecture.md, "Story").
 
-:class:`EventWriter` is the beat writer of ``stages.beats`` with three changes:
+:class:`EventWriter` is the beat writer of ``stages.beats`` (``stages.beat_writer``) with three changes:
 
 - **The hook pays off the last cliffhanger.** Its action is a payoff phrase of the event
   the episode opens on (``EpisodePlan.opening``): the immediate consequence, naming the
@@ -30,7 +30,7 @@ from ..story.scenes import phrase_options, scene_line
 from ..story.vocabulary import season_texts, season_vocabulary, vocabulary_check
 from ..timing import estimate_elements
 from . import _get, first
-from .beats import HOOK_MAX_SECONDS, _others, _Writer
+from .beat_writer import HOOK_MAX_SECONDS, _others, _Writer
 
 __all__ = ["EventWriter"]
 

@@ -18,11 +18,11 @@ from ..errors import InputError
 from ..models import EpisodePlan, SeasonPlan, SeriesBible
 from ..seeding import rng
 from ..slots import Slot, WriteContext, fill
+from .plan_shared import GROUP, keep_written, title_check, title_fallback
 from .shared import FUNCTION_GLOSS, _get, adapt, allowed_words, cast_line, first, keywords, name_map
 
 __all__ = ["write_plan_text", "GROUP", "CLIFFHANGER_FALLBACK", "SYNOPSIS_FALLBACK"]
 
-GROUP = 5
 
 SYNOPSIS_FALLBACK: dict[str, str] = {
     "hook": "{a} is humiliated by {b} at the {loc}, and everything changes.",
@@ -135,9 +135,9 @@ def write_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, tro
             exs = sorted(examples, key=lambda x: x["type"] != ep.cliffhanger_type)
             line_slots.append(Slot(
                 kind="plan.title", template="plan/title.j2", context={"story": syn},
-                fallback=_title_fallback(ep, a), names=names, strict_names=False, allowed_words=words,
+                fallback=title_fallback(ep, a), names=names, strict_names=False, allowed_words=words,
                 keywords=syn.split() + kws, min_words=2, max_words=6, sweet_words=4, labels=("Title",),
-                max_tokens=12, check=_title_check))
+                max_tokens=12, check=title_check))
             line_slots.append(Slot(
                 kind="plan.cliffhanger", template="plan/cliffhanger.j2",
                 context={"examples": exs, "story": syn, "type": ep.cliffhanger_type},
@@ -149,30 +149,3 @@ def write_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBible, tro
         lines = fill(ctx, line_slots, purpose + ("lines",))
         keep_written(group, wanted, synopses, lines, done)
     return plan.model_copy(update={"episodes": [done.get(e.number, e) for e in plan.episodes]})
-
-
-def keep_written(group: list[EpisodePlan], wanted: list[int], synopses: list[str], lines: list[str],
-                 done: dict[int, EpisodePlan]) -> None:
-    """Record the written text of a group's requested episodes (``lines``: title, cliffhanger, … per episode)."""
-    for i, ep in enumerate(group):
-        if ep.number in wanted:
-            done[ep.number] = ep.model_copy(update={
-                "synopsis": synopses[i], "title": lines[2 * i].rstrip(".").strip(), "cliffhanger": lines[2 * i + 1]})
-
-
-_TITLE_WORDS = {"hook": "The Night Everything Broke", "setup": "The Trap Is Set", "escalation": "No Way Out",
-                "reversal": "The Tables Turn", "twist": "The Hidden Truth", "midpoint": "Everything Changes",
-                "dark_moment": "All Is Lost", "climax": "The Final Showdown", "resolution": "A New Dawn"}
-
-
-def _title_fallback(ep: EpisodePlan, a: str) -> str:
-    return _TITLE_WORDS.get(ep.function, "No Way Out")
-
-
-def _title_check(text: str) -> str | None:
-    body = text.rstrip(".!")
-    if "(" in body or any(ch.isdigit() for ch in body):
-        return "not_a_title"
-    if "." in body or "?" in body or ":" in body:
-        return "not_a_title"
-    return None

@@ -6,7 +6,7 @@ examples. A candidate must name the event's participants, show the event (its ob
 secret or a verb of its type) and stay in the story's world (``story.grounding``);
 otherwise the event's own phrase from the library is the fallback, at once: an authored phrase
 beats a second round of the model (``Slot.retry=False``), and the plan step costs one round. Groups of
-:data:`~dramagen.stages.plan.GROUP` episodes as in ``stages.plan`` (a resumed season equals
+:data:`~dramagen.stages.plan_shared.GROUP` episodes as in ``stages.plan`` (a resumed season equals
 an uninterrupted one).
 """
 
@@ -21,7 +21,7 @@ from ..story.grounding import event_check, event_words, grounded, head_noun, ste
 from ..story.scenes import phrase_examples, phrase_fallback, scene_line
 from ..story.vocabulary import season_texts, season_vocabulary, vocabulary_check
 from . import _get, allowed_words, cast_line, keywords
-from .plan import GROUP, _title_check, _title_fallback, keep_written
+from .plan_shared import GROUP, keep_written, title_check, title_fallback
 
 __all__ = ["write_event_plan_text"]
 
@@ -61,7 +61,7 @@ def _named_title_check(bible: SeriesBible):
     from ..check import near_misses
 
     def check(text: str) -> str | None:
-        return _title_check(text) or ("near_miss_name" if near_misses(text, bible) else None)
+        return title_check(text) or ("near_miss_name" if near_misses(text, bible) else None)
 
     return check
 
@@ -109,7 +109,7 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
             need = event_words(ev, ev.detail)
             line_slots.append(Slot(
                 kind="plan.title", template="plan/title.j2", context={"story": syn},
-                fallback=_title_fallback(ep, ev.actor), names=names, strict_names=False, allowed_words=words,
+                fallback=title_fallback(ep, ev.actor), names=names, strict_names=False, allowed_words=words,
                 keywords=syn.split() + kws, min_words=2, max_words=6, sweet_words=4, labels=("Title",),
                 max_tokens=12, check=_named_title_check(bible)))
             line_slots.append(Slot(
