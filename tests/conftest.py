@@ -79,3 +79,41 @@ def wait_for_http(url: str, timeout: float = 120) -> bool:
         except httpx.HTTPError:
             time.sleep(0.5)
     return False
+
+
+# -- shared fixtures (issue 19): the model stand-ins (tests/stand_in.py) and hand-made data (tests/handmade.py) --
+
+
+@pytest.fixture
+def stub_generator():
+    """The stand-in model: short plausible lines from the prompt, deterministic from the seed (tests/stand_in.py)."""
+    from .stand_in import StubGenerator
+
+    return StubGenerator()
+
+
+@pytest.fixture
+def scripted_generator():
+    """Makes a generator that answers what the test scripted: ``scripted_generator(["a", "b"])`` gives those texts in
+    order; a dict ``{prompt: [texts]}`` or a function ``(prompt, seed) -> [texts]`` answers per prompt
+    (tests/stand_in.py's ScriptedGenerator; it records its calls)."""
+    from .stand_in import ScriptedGenerator
+
+    return ScriptedGenerator
+
+
+@pytest.fixture
+def bible():
+    """A hand-made bible: "Moonlit Debt", Mara, Kai, Selene and Rowan in the pack hall, the forest and Mara's cabin."""
+    from .handmade import pack_bible
+
+    return pack_bible()
+
+
+@pytest.fixture
+def season_dir(tmp_path):
+    """A SeasonDir (tmp_path/season) with request.json (created 2025-01-01), bible.json and a 10-episode plan.json
+    (tests/handmade.py: "The Alpha's Rejected Mate"); no episode written yet."""
+    from .handmade import write_season
+
+    return write_season(tmp_path / "season")

@@ -39,24 +39,6 @@ L = Line
 CLIFF = "Kai is the alpha who exiled her mother."
 
 
-@pytest.fixture()
-def bible() -> SeriesBible:
-    return SeriesBible(
-        title="Moonlit Debt", logline="A hidden heiress returns to the pack that exiled her.", trope_id="test",
-        characters=[
-            Character(name="Mara", age=24, role="lead"),
-            Character(name="Kai", age=29, role="love_interest"),
-            Character(name="Selene", age=27, role="rival"),
-            Character(name="Rowan", age=52, role="antagonist"),
-        ],
-        locations=[
-            Location(name="PACK HALL", interior=True, time="NIGHT"),
-            Location(name="FOREST", interior=False, time="NIGHT"),
-            Location(name="MARA'S CABIN", interior=True, time="DAWN"),
-        ],
-    )
-
-
 def make_plan_ep(**kw) -> EpisodePlan:
     data = dict(number=1, function="hook", free=True, target_seconds=75, cliffhanger_type="reveal", strength=6,
                 characters=["Mara", "Kai"], location="PACK HALL", title="The Silver Ring",

@@ -24,32 +24,12 @@ from dramagen.planner import (
 )
 from dramagen.timing import TimingSettings, estimate_elements
 
+from .handmade import pack_bible
+
 FUNCS = ("hook", "setup", "escalation", "reversal", "twist", "midpoint", "dark_moment", "climax", "resolution")
 
 
-def make_bible() -> SeriesBible:
-    return SeriesBible(
-        title="Moonlit Debt", logline="A hidden heiress returns to the pack that exiled her.", trope_id="test",
-        characters=[
-            Character(name="Mara", age=24, role="lead"),
-            Character(name="Kai", age=29, role="love_interest"),
-            Character(name="Selene", age=27, role="rival"),
-            Character(name="Rowan", age=52, role="antagonist"),
-        ],
-        locations=[
-            Location(name="PACK HALL", interior=True, time="NIGHT"),
-            Location(name="FOREST", interior=False, time="NIGHT"),
-            Location(name="MARA'S CABIN", interior=True, time="DAWN"),
-        ],
-    )
-
-
-@pytest.fixture()
-def bible() -> SeriesBible:
-    return make_bible()
-
-
-BIBLE = make_bible()
+BIBLE = pack_bible()  # the `bible` fixture's (tests/conftest.py), for the hypothesis strategies
 BIBLE3 = SeriesBible(
     title="Three", logline="Three people, three rooms.", trope_id="test",
     characters=[Character(name="Ava Stone", age=30, role="ally"), Character(name="Lucas", age=31, role="lead"),
