@@ -1,5 +1,6 @@
-"""A tiny hand-made season for the animatic tests (no model): a bible, a 10-episode plan, and short
-shooting scripts (a hook, dialogue shots, an action beat, a cliffhanger) with their scripts."""
+"""A tiny hand-made season for the animatic tests (no model): the shared bible and 10-episode plan
+(tests/handmade.py), and short shooting scripts (a hook, dialogue shots, an action beat, a cliffhanger)
+with their scripts."""
 
 from __future__ import annotations
 
@@ -10,44 +11,20 @@ from pathlib import Path
 import numpy as np
 
 from dramagen.models import (
-    Character,
-    EpisodePlan,
     EpisodeScript,
-    Location,
     RunManifest,
     Scene,
     ScriptElement,
-    SeasonPlan,
-    SeasonRequest,
-    SeriesBible,
     ShootingScene,
     ShootingScript,
     Shot,
 )
-from dramagen.season import SeasonDir
+
+from .handmade import write_season
 
 LINES = [("Kai Blackwood", "I, Kai Blackwood, reject you as my mate."),
          ("Mara", "Then you will watch me rise without you."),
          ("Selene", "Did you really think he would choose you?")]
-
-
-def make_bible() -> SeriesBible:
-    return SeriesBible(
-        title="The Alpha's Rejected Mate", logline="Rejected by her alpha, Mara is the heir they feared.",
-        trope_id="werewolf-rejected-mate", trope_name="The Alpha's Rejected Mate",
-        characters=[Character(name="Mara", age=22, role="lead", look="torn silver dress; she walks barefoot"),
-                    Character(name="Kai Blackwood", age=25, role="love_interest", look="black suit, his crest ring"),
-                    Character(name="Selene", age=24, role="rival", look="red gown")],
-        locations=[Location(name="PACK HALL", interior=True, time="NIGHT"),
-                   Location(name="FOREST", interior=False, time="NIGHT"),
-                   Location(name="MARA'S ROOM", interior=True, time="DAY")])
-
-
-def make_plan() -> SeasonPlan:
-    return SeasonPlan(paywall=3, episodes=[
-        EpisodePlan(number=n, function="hook" if n == 1 else "escalation", free=n <= 3, cliffhanger_type="reveal",
-                    strength=5, characters=["Mara", "Kai Blackwood"], location="PACK HALL",
-                    title="The Rejection" if n == 1 else f"Chapter {n}") for n in range(1, 11)])
 
 
 def make_shooting(n: int = 1, dur: float = 3.0, shots: tuple[int, ...] | None = None) -> ShootingScript:
@@ -89,12 +66,8 @@ def make_script(n: int = 1) -> EpisodeScript:
 
 
 def make_season(root: Path, episodes=(1,), dur: float = 3.0, shots: tuple[int, ...] | None = None) -> Path:
-    sd = SeasonDir(root)
-    sd.write_model(sd.bible_path, make_bible())
-    sd.write_model(sd.plan_path, make_plan())
-    req = SeasonRequest(trope="werewolf-rejected-mate", episodes=10, paywall=3)
-    sd.write_model(sd.request_path, req)
-    sd.write_model(sd.manifest_path, RunManifest(dramagen_version="test", request=req))
+    sd = write_season(root)
+    sd.write_model(sd.manifest_path, RunManifest(dramagen_version="test", request=sd.load_request()))
     for n in episodes:
         sd.write_model(sd.shooting_path(n), make_shooting(n, dur, shots))
         sd.write_model(sd.script_path(n), make_script(n))

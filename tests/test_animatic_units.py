@@ -15,11 +15,12 @@ from dramagen.models import SeriesBible, Voice
 from dramagen.storyboard import SAFE_AREA
 from dramagen.timing import TimingSettings, estimate_elements
 
-from .animatic_helpers import make_bible, make_script, make_shooting
+from .animatic_helpers import make_script, make_shooting
+from .handmade import rejected_mate_bible
 
 
 def test_old_bibles_load_and_voices_round_trip():
-    data = json.loads(make_bible().model_dump_json())
+    data = json.loads(rejected_mate_bible().model_dump_json())
     data.pop("voices")
     old = SeriesBible.model_validate(data)  # a bible written before voices existed
     assert old.voices == {}
@@ -30,7 +31,7 @@ def test_old_bibles_load_and_voices_round_trip():
 
 
 def test_assigned_voices_are_distinct_stable_and_keep_what_is_set():
-    bible = make_bible()
+    bible = rejected_mate_bible()
     a, b = assign_voices(bible), assign_voices(bible)
     assert a.voices == b.voices and len({(v.voice, v.pitch) for v in a.voices.values()}) == 3
     mine = Voice(voice="en-gb+m4", pitch=20, rate=150)

@@ -22,50 +22,17 @@ from dramagen.export.season_export import FORMATS, export_season, parse_formats
 from dramagen.export.shotlist import SHOTLIST_COLUMNS, shotlist_csv
 from dramagen.models import (
     Beat,
-    Character,
     EpisodeBeats,
-    EpisodePlan,
     EpisodeScript,
-    Location,
     Scene,
     ScriptElement,
-    SeasonPlan,
-    SeriesBible,
     ShootingScene,
     ShootingScript,
     Shot,
 )
 from dramagen.season import SeasonDir
 
-FUNCS = ["hook", "setup", "escalation", "reversal", "escalation", "twist", "midpoint", "dark_moment", "climax",
-         "resolution"]
-TITLES = {1: "The Rejection", 2: "Silver Moon Oath"}
-
-
-def make_bible() -> SeriesBible:
-    return SeriesBible(
-        title="The Alpha's Rejected Mate",
-        logline="Rejected by her alpha in front of the pack, Mara discovers she is the heir they feared.",
-        trope_id="werewolf-rejected-mate",
-        trope_name="The Alpha's Rejected Mate",
-        tone="angry, yearning",
-        characters=[Character(name="Mara", age=22, role="lead"),
-                    Character(name="Kai Blackwood", age=25, role="love_interest"),
-                    Character(name="Selene", age=24, role="rival")],
-        locations=[Location(name="PACK HALL", interior=True, time="NIGHT"),
-                   Location(name="FOREST", interior=False, time="NIGHT"),
-                   Location(name="MARA'S ROOM", interior=True, time="DAY")])
-
-
-def make_plan() -> SeasonPlan:
-    eps = []
-    for n in range(1, 11):
-        eps.append(EpisodePlan(number=n, function=FUNCS[n - 1], free=n <= 3, cliffhanger_type="reveal", strength=5,
-                               characters=["Mara", "Kai Blackwood"], location="PACK HALL",
-                               title=TITLES.get(n, f"Chapter {n}"),
-                               synopsis=f"Mara faces the pack in chapter {n} and learns what Kai hid from her.",
-                               cliffhanger="Selene holds up the silver ring."))
-    return SeasonPlan(episodes=eps, paywall=3)
+from .handmade import TITLES, rejected_mate_bible, rejected_mate_plan
 
 
 def make_script(n: int) -> EpisodeScript:
@@ -119,10 +86,9 @@ def make_beats(n: int) -> EpisodeBeats:
 
 
 @pytest.fixture
-def season(tmp_path) -> Path:
-    sd = SeasonDir(tmp_path / "season")
-    sd.write_model(sd.bible_path, make_bible())
-    sd.write_model(sd.plan_path, make_plan())
+def season(season_dir) -> Path:
+    """The season_dir fixture (request, bible, plan) with episodes 1 and 2's beats, script and shooting script."""
+    sd = season_dir
     for n in (1, 2):
         sd.write_model(sd.beats_path(n), make_beats(n))
         sd.write_model(sd.script_path(n), make_script(n))
@@ -133,7 +99,7 @@ def season(tmp_path) -> Path:
 def _fountain(n: int = 1) -> str:
     from dramagen.fountain import to_fountain
 
-    return to_fountain(make_script(n), make_bible(), make_plan().episode(n), draft_date="2025-01-01")
+    return to_fountain(make_script(n), rejected_mate_bible(), rejected_mate_plan().episode(n), draft_date="2025-01-01")
 
 
 # -- screenplay formats ---------------------------------------------------------------------------------
@@ -216,7 +182,7 @@ def test_shotlist_csv_one_row_a_shot_and_formula_guard():
 def test_publish_pack_caption_hashtags_and_hook():
     from dramagen.tropes import get_trope
 
-    bible, plan = make_bible(), make_plan()
+    bible, plan = rejected_mate_bible(), rejected_mate_plan()
     pack = publish_pack(bible, plan.episode(1), make_script(1), get_trope(bible.trope_id))
     assert len(pack["caption"]) <= MAX_CAPTION
     assert pack["free"] is True and pack["access"] == "free"

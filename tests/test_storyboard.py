@@ -14,24 +14,19 @@ from PIL import Image, ImageChops, ImageFilter, ImageFont
 from dramagen import storyboard as sb
 from dramagen.errors import InputError
 from dramagen.models import (
-    Character,
     EpisodePlan,
-    Location,
     SeriesBible,
     ShootingScene,
     ShootingScript,
     Shot,
 )
 
+from .handmade import rejected_mate_bible
+
 
 @pytest.fixture(scope="module")
 def bible() -> SeriesBible:
-    return SeriesBible(title="The Alpha's Rejected Mate", logline="Rejected, Mara rises.", trope_id="rejected-mate",
-                       characters=[Character(name="Mara", age=22, role="lead"),
-                                   Character(name="Kai Blackwood", age=25, role="love_interest"),
-                                   Character(name="Selene", age=24, role="rival")],
-                       locations=[Location(name="PACK HALL"), Location(name="FOREST", interior=False),
-                                  Location(name="MARA'S ROOM")])
+    return rejected_mate_bible()
 
 
 def shot(n=1, size="MCU", **kw) -> Shot:
