@@ -268,6 +268,162 @@ def _parse_heading(text: str, line: int, bible: SeriesBible) -> tuple[str, bool,
                                     f"are {names}{_suggest(guess, [x.name for x in bible.locations])}")
 
 
+def _beat_note(text: str, line: int) -> int | None:
+    """The beat of a ``[[beat N]]`` note (``[[beat none]]``: no beat)."""
+    val = _BEAT_NOTE.match(text).group(1).lower()  # type: ignore[union-attr]
+    if val == "none":
+        return None
+    if val.isdigit() and int(val) >= 1:
+        return int(val)
+    raise FountainImportError(line, f"beat note {text.strip()!r}: expected [[beat N]] with N a beat "
+                                    "number >= 1 (or [[beat none]])")
+
+
+def _dialogue_blocks(speech: list[str]) -> list[tuple[str, list[str]]]:
+    """The lines after a cue as ("parenthetical" | "dialogue", lines) blocks, in order."""
+    blocks: list[tuple[str, list[str]]] = []
+    inside = False
+    for raw in speech:
+        ln = raw.strip()
+        if not ln:
+            continue
+        if ln.startswith("("):
+            inside = True
+        kind = "parenthetical" if inside else "dialogue"
+        if blocks and blocks[-1][0] == kind and not (kind == "parenthetical" and ln.startswith("(")):
+            blocks[-1][1].append(ln)
+        else:
+            blocks.append((kind, [ln]))
+        if ln.endswith(")"):
+            inside = False
+    return blocks
+
+
+class _Reader:
+    """Reads the body's paragraphs into scenes: screenplain's rules say what a paragraph is, one method per
+    kind of element (heading, dialogue, transition, action) turns it into the script's elements."""
+
+    def __init__(self, bible: SeriesBible):
+        from screenplain.parsers.fountain import InputParagraph
+
+        self._paragraph = InputParagraph
+        self.bible = bible
+        self.cues = {c.cue: c for c in bible.characters}
+        self.cue_list = ", ".join(sorted(self.cues))
+        self.scenes: list[Scene] = []
+        self.seen: list = []  # screenplain's paragraph list (for dual dialogue and synopses)
+        self.beat: int | None = None
+        self.pending: list[tuple[str, int]] = []  # beat notes met inside or after a paragraph: they apply after it
+
+    def read(self, p: _Para) -> None:
+        from screenplain.types import Action, Dialog, DualDialog, Slug, Transition
+
+        for text, line in self.pending:
+            self.beat = _beat_note(text, line)
+        self.pending = []
+        para = self._without_beat_notes(p)
+        if para is None:
+            return
+        stripped = _NOTE.sub("", "\n".join(para.lines))
+        if not stripped.strip():
+            return
+        plines = [ln for ln in stripped.split("\n") if ln != ""]  # a line that held only a note is no line
+        before = list(self.seen)
+        self._paragraph(plines).update_list(self.seen)
+        new = self.seen[-1] if self.seen and (len(self.seen) != len(before) or self.seen[-1] is not before[-1]) \
+            else None
+        if new is None:
+            return  # a synopsis attached to an earlier paragraph
+        if isinstance(new, Slug):
+            self._heading(para, plines)
+        elif isinstance(new, (Dialog, DualDialog)):
+            self._dialogue(para, plines)
+        elif isinstance(new, Transition):
+            self._transition(plines)
+        elif isinstance(new, Action):
+            self._action(para, plines, bool(new.centered))
+        # sections, page breaks: nothing on screen
+
+    def finish(self, lines: list[str]) -> list[Scene]:
+        for text, line in self.pending:  # trailing beat notes: nothing follows them, but a malformed one is an error
+            _beat_note(text, line)
+        if not self.scenes:
+            last = max((i + 1 for i, ln in enumerate(lines) if ln.strip()), default=1)
+            raise FountainImportError(last,
+                                      "the file has no scene heading; expected one such as "
+                                      f"'{self.bible.locations[0].heading}'")
+        return self.scenes
+
+    def _without_beat_notes(self, p: _Para) -> _Para | None:
+        """The paragraph without its beat notes. A beat note on a line of its own counts even without a blank
+        line around it (an edit may drop one): leading ones apply to this paragraph, later ones to what follows."""
+        rest: list[str] = []
+        start = p.line
+        for k, ln in enumerate(p.lines):
+            if _BEAT_NOTE.match(ln):
+                if rest:
+                    self.pending.append((ln, p.line + k))
+                else:
+                    self.beat = _beat_note(ln, p.line + k)
+                    start = p.line + k + 1
+                continue
+            rest.append(ln)
+        return _Para(start, rest) if rest else None
+
+    def _need_scene(self, p: _Para, what: str) -> Scene:
+        if not self.scenes:
+            raise FountainImportError(p.line, f"{what} before the first scene heading; a scene must start with a "
+                                              f"heading such as '{self.bible.locations[0].heading}'")
+        return self.scenes[-1]
+
+    def _heading(self, p: _Para, plines: list[str]) -> None:
+        loc, interior, time = _parse_heading(plines[0], p.line, self.bible)
+        self.scenes.append(Scene(number=len(self.scenes) + 1, location=loc, interior=interior, time=time))
+        self.beat = None
+
+    def _dialogue(self, p: _Para, plines: list[str]) -> None:
+        scene = self._need_scene(p, "dialogue")
+        name, ext = _cue_name(plines[0])
+        ch = self.cues.get(name) or self.bible.character(name)
+        if ch is None:
+            raise FountainImportError(p.line, f"unknown character cue {name!r}; the bible's cues are "
+                                              f"{self.cue_list}{_suggest(name, list(self.cues))} (a line of action "
+                                              "in capitals can be forced with a leading '!')")
+        scene.elements.append(ScriptElement(kind="character", text=(ch.cue + (" " + ext if ext else "")),
+                                            beat=self.beat))
+        blocks = _dialogue_blocks(plines[1:])
+        if not any(k == "dialogue" for k, _ in blocks):
+            raise FountainImportError(p.line, f"{ch.cue}'s dialogue block has no dialogue (a cue needs at least "
+                                              "one line of speech after it)")
+        for kind, texts in blocks:
+            scene.elements.append(ScriptElement(kind=kind, text="\n".join(texts), beat=self.beat))
+
+    def _transition(self, plines: list[str]) -> None:
+        if not self.scenes:
+            return  # FADE IN: and the like before the first scene
+        t = plines[0].strip()
+        t = t[1:].strip().upper() if t.startswith(">") else t
+        self.scenes[-1].elements.append(ScriptElement(kind="transition", text=t, beat=self.beat))
+
+    def _action(self, p: _Para, plines: list[str], centered: bool) -> None:
+        first = plines[0].strip()
+        if not self.scenes and len(plines) == 1 and re.fullmatch(r"[A-Z][A-Z .']*:", first):
+            return  # FADE IN:, COLD OPEN: and the like before the first scene
+        name, ext = _cue_name(first)
+        if (len(plines) == 1 and not first.startswith("!") and (name in self.cues or self.bible.character(name))
+                and name.isupper()):
+            raise FountainImportError(p.line, f"character cue {name} has no dialogue after it (put the speech "
+                                              "on the next line, with no blank line between)")
+        scene = self._need_scene(p, "action")
+        if centered:
+            body = [re.sub(r"^\s*>\s*(.*?)\s*<\s*$", r"\1", ln) for ln in plines]
+        else:
+            body = [ln[1:].rstrip() if ln.startswith("!") else ln.rstrip() for ln in plines]
+        body = [ln for ln in body if ln.strip()]  # a blank-looking line ("  ") would split it on export
+        if body:
+            scene.elements.append(ScriptElement(kind="action", text="\n".join(body), beat=self.beat))
+
+
 def from_fountain(text: str, bible: SeriesBible, episode: int, target_seconds: float,
                   settings: TimingSettings | None = None) -> EpisodeScript:
     """An :class:`EpisodeScript` from Fountain text (see the module doc).
@@ -278,9 +434,6 @@ def from_fountain(text: str, bible: SeriesBible, episode: int, target_seconds: f
     malformed ``[[beat N]]`` note. ``episode``/``target_seconds`` out of range raise
     :class:`InputError`.
     """
-    from screenplain.parsers.fountain import InputParagraph
-    from screenplain.types import Action, Dialog, DualDialog, Slug, Transition
-
     if not isinstance(text, str):
         raise InputError("fountain", type(text).__name__, "Fountain text (a str)")
     if isinstance(episode, bool) or not isinstance(episode, int) or episode < 1:
@@ -298,124 +451,10 @@ def from_fountain(text: str, bible: SeriesBible, episode: int, target_seconds: f
     if page.get("Episode"):
         m = re.match(r"^\s*\d+\s*(?::\s*(.*))?$", page["Episode"][0])
         title = (m.group(1) or "").strip() if m else page["Episode"][0].strip()
-
-    cues = {c.cue: c for c in bible.characters}
-    cue_list = ", ".join(sorted(cues))
-    scenes: list[Scene] = []
-    seen: list = []  # screenplain's paragraph list (for dual dialogue and synopses)
-    beat: int | None = None
-
-    def need_scene(p: _Para, what: str) -> Scene:
-        if not scenes:
-            raise FountainImportError(p.line, f"{what} before the first scene heading; a scene must start with a "
-                                              f"heading such as '{bible.locations[0].heading}'")
-        return scenes[-1]
-
-    def beat_note(text: str, line: int) -> int | None:
-        val = _BEAT_NOTE.match(text).group(1).lower()  # type: ignore[union-attr]
-        if val == "none":
-            return None
-        if val.isdigit() and int(val) >= 1:
-            return int(val)
-        raise FountainImportError(line, f"beat note {text.strip()!r}: expected [[beat N]] with N a beat "
-                                        "number >= 1 (or [[beat none]])")
-
-    pending: list[tuple[str, int]] = []  # beat notes met inside or after a paragraph: they apply after it
+    reader = _Reader(bible)
     for p in _paragraphs(lines, body_start):
-        for text, line in pending:
-            beat = beat_note(text, line)
-        pending = []
-        # a beat note on a line of its own counts even without a blank line around it (an edit may drop
-        # one): leading ones apply to this paragraph, later ones to what follows; the rest is the paragraph
-        rest: list[str] = []
-        start = p.line
-        for k, ln in enumerate(p.lines):
-            if _BEAT_NOTE.match(ln):
-                if rest:
-                    pending.append((ln, p.line + k))
-                else:
-                    beat = beat_note(ln, p.line + k)
-                    start = p.line + k + 1
-                continue
-            rest.append(ln)
-        if not rest:
-            continue
-        p = _Para(start, rest)
-        joined = "\n".join(p.lines)
-        stripped = _NOTE.sub("", joined)
-        if not stripped.strip():
-            continue
-        plines = [ln for ln in stripped.split("\n") if ln != ""]  # a line that held only a note is no line
-        before = list(seen)
-        InputParagraph(plines).update_list(seen)
-        new = seen[-1] if seen and (len(seen) != len(before) or seen[-1] is not before[-1]) else None
-        if new is None:
-            continue  # a synopsis attached to an earlier paragraph
-        if isinstance(new, Slug):
-            loc, interior, time = _parse_heading(plines[0], p.line, bible)
-            scenes.append(Scene(number=len(scenes) + 1, location=loc, interior=interior, time=time))
-            beat = None
-        elif isinstance(new, (Dialog, DualDialog)):
-            scene = need_scene(p, "dialogue")
-            name, ext = _cue_name(plines[0])
-            ch = cues.get(name) or bible.character(name)
-            if ch is None:
-                raise FountainImportError(p.line, f"unknown character cue {name!r}; the bible's cues are "
-                                                  f"{cue_list}{_suggest(name, list(cues))} (a line of action in "
-                                                  "capitals can be forced with a leading '!')")
-            scene.elements.append(ScriptElement(kind="character", text=(ch.cue + (" " + ext if ext else "")),
-                                                beat=beat))
-            blocks: list[tuple[str, list[str]]] = []
-            inside = False
-            for raw in plines[1:]:
-                ln = raw.strip()
-                if not ln:
-                    continue
-                if ln.startswith("("):
-                    inside = True
-                kind = "parenthetical" if inside else "dialogue"
-                if blocks and blocks[-1][0] == kind and not (kind == "parenthetical" and ln.startswith("(")):
-                    blocks[-1][1].append(ln)
-                else:
-                    blocks.append((kind, [ln]))
-                if ln.endswith(")"):
-                    inside = False
-            if not any(k == "dialogue" for k, _ in blocks):
-                raise FountainImportError(p.line, f"{ch.cue}'s dialogue block has no dialogue (a cue needs at least "
-                                                  "one line of speech after it)")
-            for kind, texts in blocks:
-                scene.elements.append(ScriptElement(kind=kind, text="\n".join(texts), beat=beat))
-        elif isinstance(new, Transition):
-            if not scenes:
-                continue  # FADE IN: and the like before the first scene
-            t = plines[0].strip()
-            t = t[1:].strip().upper() if t.startswith(">") else t
-            scenes[-1].elements.append(ScriptElement(kind="transition", text=t, beat=beat))
-        elif isinstance(new, Action):
-            first = plines[0].strip()
-            if not scenes and len(plines) == 1 and re.fullmatch(r"[A-Z][A-Z .']*:", first):
-                continue  # FADE IN:, COLD OPEN: and the like before the first scene
-            name, ext = _cue_name(first)
-            if (len(plines) == 1 and not first.startswith("!") and (name in cues or bible.character(name))
-                    and name.isupper()):
-                raise FountainImportError(p.line, f"character cue {name} has no dialogue after it (put the speech "
-                                                  "on the next line, with no blank line between)")
-            scene = need_scene(p, "action")
-            if new.centered:
-                body = [re.sub(r"^\s*>\s*(.*?)\s*<\s*$", r"\1", ln) for ln in plines]
-            else:
-                body = [ln[1:].rstrip() if ln.startswith("!") else ln.rstrip() for ln in plines]
-            body = [ln for ln in body if ln.strip()]  # a blank-looking line ("  ") would split it on export
-            if body:
-                scene.elements.append(ScriptElement(kind="action", text="\n".join(body), beat=beat))
-        # sections, page breaks: nothing on screen
-    for text, line in pending:  # trailing beat notes: nothing follows them, but a malformed one is an error
-        beat_note(text, line)
-    if not scenes:
-        last = max((i + 1 for i, ln in enumerate(lines) if ln.strip()), default=1)
-        raise FountainImportError(last,
-                                  "the file has no scene heading; expected one such as "
-                                  f"'{bible.locations[0].heading}'")
+        reader.read(p)
+    scenes = reader.finish(lines)
     try:
         script = EpisodeScript(episode=episode, title=title, target_seconds=target_seconds, scenes=scenes)
     except ValueError as e:  # pydantic: target out of range

@@ -34,11 +34,12 @@ import io
 import json
 import zipfile
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ..errors import DramagenError, InputError, SeasonDataError
-from ..models import EpisodePlan, EpisodeScript, SeriesBible, ShootingScript
+from ..models import EpisodePlan, EpisodeScript, SeasonPlan, SeriesBible, ShootingScript
 from ..season import SeasonDir, atomic_write_bytes, atomic_write_text, parse_draft_date, safe_join
 from ..storyboard import episode_stem, write_storyboard
 from ..text import slug
@@ -122,6 +123,41 @@ def _trope(bible: SeriesBible) -> Any:
         return None
 
 
+@dataclass
+class _Episode:
+    """One exported episode: its plan entry, the script and shooting script it has, its file stem and folder."""
+
+    number: int
+    plan: EpisodePlan
+    script: EpisodeScript | None
+    shooting: ShootingScript | None
+    title: str
+    stem: str
+    folder: Path
+
+
+@dataclass
+class _Export:
+    """What every writer needs: the season, the formats asked for, the templates and where files go."""
+
+    sd: SeasonDir
+    bible: SeriesBible
+    fmts: set[str]
+    lib: Any
+    root: Path
+    date_text: str
+    trope: Any
+    css: str
+    written: list[Path] = field(default_factory=list)
+
+    def put(self, path: Path, data: str | bytes) -> None:
+        if isinstance(data, str):
+            atomic_write_text(path, data)
+        else:
+            atomic_write_bytes(path, data)
+        self.written.append(path)
+
+
 def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir: str | Path | None = None,
                   templates_dir: str | Path | None = None, progress: ProgressFn | None = None, *,
                   episodes: Iterable[int] | None = None, draft_date: str | datetime.date | None = None) -> list[Path]:
@@ -142,15 +178,54 @@ def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir:
         raise SeasonDataError(f"season: {sd.path} is not a folder")
     bible = sd.load_bible()
     plan = sd.load_plan()
-    user_dirs: tuple = ()
-    if templates_dir is not None:
-        td = Path(templates_dir).expanduser()
-        if not td.is_dir():
-            raise InputError("templates_dir", str(templates_dir), "an existing folder of Jinja2 templates")
-        user_dirs = (td,)
-    lib = templates(*user_dirs)
+    lib = templates(*_user_dirs(templates_dir))
     root = _out_root(sd.path, out_dir)
+    numbers = _episode_numbers(sd, plan, episodes)
+    with_script = [n for n in numbers if sd.script_path(n).exists()]
+    with_shooting = [n for n in numbers if sd.shooting_path(n).exists()]
+    _check_stages(fmts, with_script, with_shooting)
 
+    ex = _Export(sd, bible, fmts, lib, root, (date or sd.draft_date()).isoformat(),
+                 _trope(bible) if "publish" in fmts else None, default_css() if "html" in fmts else "")
+    total = len(numbers) + (1 if "zip" in fmts else 0)
+
+    def tick(done: int, msg: str) -> None:
+        if progress:
+            progress("export", done, total, msg)
+
+    shootings: list[ShootingScript] = []
+    for i, n in enumerate(numbers):
+        ep = _load_episode(ex, plan, n, n in with_script, n in with_shooting)
+        tick(i, f"episode {n}: {ep.title or ep.stem}")
+        for writer in _EPISODE_WRITERS:
+            writer(ex, ep)
+        if ep.shooting is not None:
+            shootings.append(ep.shooting)
+    if "csv" in fmts and shootings:
+        ex.put(safe_join(root, "shotlist.csv"), shotlist_csv(shootings))
+    if "animatic" in fmts:  # MP4 + SRT + VTT per episode (dramagen.animatic), before the zip
+        from ..animatic.make import export_animatics
+
+        ex.written.extend(export_animatics(sd.path, with_shooting, root, progress))
+    if "zip" in fmts:
+        tick(len(numbers), "zip")
+        _write_zip(ex)
+    tick(total, f"{len(ex.written)} files in {root}")
+    return ex.written
+
+
+def _user_dirs(templates_dir: str | Path | None) -> tuple[Path, ...]:
+    """The user's template folder (searched before the built-in templates), if one is given."""
+    if templates_dir is None:
+        return ()
+    td = Path(templates_dir).expanduser()
+    if not td.is_dir():
+        raise InputError("templates_dir", str(templates_dir), "an existing folder of Jinja2 templates")
+    return (td,)
+
+
+def _episode_numbers(sd: SeasonDir, plan: SeasonPlan, episodes: Iterable[int] | None) -> list[int]:
+    """The episodes to export: those with beats, a script or a shooting script (of ``episodes``, if given)."""
     numbers = sorted(set(sd.episodes_done("beats")) | set(sd.episodes_done("script"))
                      | set(sd.episodes_done("shooting")))
     numbers = [n for n in numbers if 1 <= n <= len(plan.episodes)]
@@ -162,8 +237,11 @@ def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir:
         numbers = [n for n in numbers if n in wanted]
     if not numbers:
         raise SeasonDataError(f"season: {sd.path} has no written episode to export (run the episodes stage first)")
-    with_script = [n for n in numbers if sd.script_path(n).exists()]
-    with_shooting = [n for n in numbers if sd.shooting_path(n).exists()]
+    return numbers
+
+
+def _check_stages(fmts: set[str], with_script: list[int], with_shooting: list[int]) -> None:
+    """A format that no episode can give (all of them need a stage not run yet) is an error."""
     if fmts & SCRIPT_FORMATS and not with_script and fmts - {"zip"} <= SCRIPT_FORMATS:
         raise SeasonDataError(f"season: no episode has script.json yet; {', '.join(sorted(fmts & SCRIPT_FORMATS))} "
                               "need the script stage")
@@ -171,71 +249,71 @@ def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir:
         raise SeasonDataError(f"season: no episode has shooting.json yet; {', '.join(sorted(fmts & SHOOTING_FORMATS))} "
                               "need the shooting stage")
 
-    date_text = (date or sd.draft_date()).isoformat()
-    trope = _trope(bible) if "publish" in fmts else None
-    css = default_css() if "html" in fmts else ""
-    written: list[Path] = []
-    shootings: list[ShootingScript] = []
-    total = len(numbers) + (1 if "zip" in fmts else 0)
 
-    def tick(done: int, msg: str) -> None:
-        if progress:
-            progress("export", done, total, msg)
+def _load_episode(ex: _Export, plan: SeasonPlan, n: int, has_script: bool, has_shooting: bool) -> _Episode:
+    plan_ep = plan.episode(n)
+    script = ex.sd.load_script(n) if has_script else None
+    shooting = ex.sd.load_shooting(n) if has_shooting else None
+    title = plan_ep.title or (script.title if script else "") or (shooting.title if shooting else "")
+    return _Episode(n, plan_ep, script, shooting, title, episode_stem(n, title), safe_join(ex.root, f"ep{n:03d}"))
 
-    def put(path: Path, data: str | bytes) -> None:
-        if isinstance(data, str):
-            atomic_write_text(path, data)
-        else:
-            atomic_write_bytes(path, data)
-        written.append(path)
 
-    for i, n in enumerate(numbers):
-        plan_ep = plan.episode(n)
-        script = sd.load_script(n) if n in with_script else None
-        shooting = sd.load_shooting(n) if n in with_shooting else None
-        title = plan_ep.title or (script.title if script else "") or (shooting.title if shooting else "")
-        stem = episode_stem(n, title)
-        ep_dir = safe_join(root, f"ep{n:03d}")
-        tick(i, f"episode {n}: {title or stem}")
-        if script is not None and fmts & SCRIPT_FORMATS:
-            text = _to_fountain(script, bible, plan_ep, date_text)
-            if "fountain" in fmts:
-                put(safe_join(ep_dir, f"{stem}.fountain"), text)
-            if "pdf" in fmts:
-                put(safe_join(ep_dir, f"{stem}.pdf"), fountain_to_pdf(text))
-            if "fdx" in fmts:
-                put(safe_join(ep_dir, f"{stem}.fdx"), fountain_to_fdx(text))
-            if "html" in fmts:
-                html = lib.render("screenplay.html.j2", bible=bible, plan=plan_ep, script=script, number=n,
-                                  title=title, css=css, body=fountain_to_html(text, bare=True)).text
-                put(safe_join(ep_dir, f"{stem}.html"), html)
-        if "json" in fmts:
-            beats = sd.load_beats(n) if sd.beats_path(n).exists() else None
-            data = {"series": bible.title, "episode": n, "plan": plan_ep.model_dump(mode="json"),
-                    "beats": beats.model_dump(mode="json") if beats else None,
-                    "script": script.model_dump(mode="json") if script else None,
-                    "shooting": shooting.model_dump(mode="json") if shooting else None}
-            put(safe_join(ep_dir, f"{stem}.json"), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-        if shooting is not None:
-            shootings.append(shooting)
-            if "csv" in fmts:
-                put(safe_join(ep_dir, f"{stem}-shotlist.csv"), shotlist_csv(shooting))
-            if "storyboard" in fmts:
-                written.extend(write_storyboard(shooting, bible, plan_ep, ep_dir, stem=stem))
-        if "publish" in fmts:
-            pack = publish_pack(bible, plan_ep, script, trope)
-            put(safe_join(ep_dir, f"{stem}-publish.json"), json.dumps(pack, indent=2, ensure_ascii=False) + "\n")
-            put(safe_join(ep_dir, f"{stem}-publish.md"), render_publish_md(pack, lib))
-    if "csv" in fmts and shootings:
-        put(safe_join(root, "shotlist.csv"), shotlist_csv(shootings))
-    if "animatic" in fmts:  # MP4 + SRT + VTT per episode (dramagen.animatic), before the zip
-        from ..animatic.make import export_animatics
+def _write_screenplay(ex: _Export, ep: _Episode) -> None:
+    """fountain, pdf, fdx, html: the screenplay, from one Fountain text."""
+    if ep.script is None or not ex.fmts & SCRIPT_FORMATS:
+        return
+    text = _to_fountain(ep.script, ex.bible, ep.plan, ex.date_text)
+    if "fountain" in ex.fmts:
+        ex.put(safe_join(ep.folder, f"{ep.stem}.fountain"), text)
+    if "pdf" in ex.fmts:
+        ex.put(safe_join(ep.folder, f"{ep.stem}.pdf"), fountain_to_pdf(text))
+    if "fdx" in ex.fmts:
+        ex.put(safe_join(ep.folder, f"{ep.stem}.fdx"), fountain_to_fdx(text))
+    if "html" in ex.fmts:
+        html = ex.lib.render("screenplay.html.j2", bible=ex.bible, plan=ep.plan, script=ep.script, number=ep.number,
+                             title=ep.title, css=ex.css, body=fountain_to_html(text, bare=True)).text
+        ex.put(safe_join(ep.folder, f"{ep.stem}.html"), html)
 
-        written.extend(export_animatics(sd.path, with_shooting, root, progress))
-    if "zip" in fmts:
-        tick(len(numbers), "zip")
-        members = [p for p in written if p.suffix != ".zip"]
-        name = (slug(bible.title) or "season") + ".zip"
-        put(safe_join(root, name), _zip_bytes(members, root))
-    tick(total, f"{len(written)} files in {root}")
-    return written
+
+def _write_json(ex: _Export, ep: _Episode) -> None:
+    """json: the plan entry, beats, script and shooting script in one file."""
+    if "json" not in ex.fmts:
+        return
+    n = ep.number
+    beats = ex.sd.load_beats(n) if ex.sd.beats_path(n).exists() else None
+    data = {"series": ex.bible.title, "episode": n, "plan": ep.plan.model_dump(mode="json"),
+            "beats": beats.model_dump(mode="json") if beats else None,
+            "script": ep.script.model_dump(mode="json") if ep.script else None,
+            "shooting": ep.shooting.model_dump(mode="json") if ep.shooting else None}
+    ex.put(safe_join(ep.folder, f"{ep.stem}.json"), json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def _write_shots(ex: _Export, ep: _Episode) -> None:
+    """csv (the episode's shot list) and storyboard (PNG pages and a PDF)."""
+    if ep.shooting is None:
+        return
+    if "csv" in ex.fmts:
+        ex.put(safe_join(ep.folder, f"{ep.stem}-shotlist.csv"), shotlist_csv(ep.shooting))
+    if "storyboard" in ex.fmts:
+        ex.written.extend(write_storyboard(ep.shooting, ex.bible, ep.plan, ep.folder, stem=ep.stem))
+
+
+def _write_publish(ex: _Export, ep: _Episode) -> None:
+    """publish: the episode's publishing pack, as JSON and Markdown."""
+    if "publish" not in ex.fmts:
+        return
+    pack = publish_pack(ex.bible, ep.plan, ep.script, ex.trope)
+    ex.put(safe_join(ep.folder, f"{ep.stem}-publish.json"), json.dumps(pack, indent=2, ensure_ascii=False) + "\n")
+    ex.put(safe_join(ep.folder, f"{ep.stem}-publish.md"), render_publish_md(pack, ex.lib))
+
+
+#: the writers of one episode's files, in the order they are written
+_EPISODE_WRITERS: tuple[Callable[[_Export, _Episode], None], ...] = (_write_screenplay, _write_json, _write_shots,
+                                                                     _write_publish)
+
+
+def _write_zip(ex: _Export) -> None:
+    """zip: what this export wrote (the zips aside), one folder per episode."""
+    members = [p for p in ex.written if p.suffix != ".zip"]
+    name = (slug(ex.bible.title) or "season") + ".zip"
+    ex.put(safe_join(ex.root, name), _zip_bytes(members, ex.root))
