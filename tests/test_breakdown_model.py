@@ -53,9 +53,9 @@ def test_judge_keeps_only_grounded_new_items(item, reason):
     assert judge(item, "props", TEXT, NAMES, ["contract", "necklace"]) == reason
 
 
-def test_model_pass_keeps_grounded_refuses_the_rest_and_marks_sources(season):
+def test_model_pass_keeps_grounded_refuses_the_rest_and_marks_sources(season, stub_generator):
     sd = SeasonDir(season)
-    mb = run_model_pass(sd, generator=StubGenerator())
+    mb = run_model_pass(sd, generator=stub_generator)
     bible = sd.load_bible()
     rules, texts = rule_scenes(sd, bible)
     by_id = {s.id: s for s in rules}
@@ -109,10 +109,10 @@ def test_edits_win_over_a_regenerated_model_pass(season):
     assert field in scene.edited
 
 
-def test_schedule_flag_rules_only_and_manifest(season):
+def test_schedule_flag_rules_only_and_manifest(season, stub_generator):
     sd = SeasonDir(season)
     opts = ScheduleOptions(days=4, time_limit=3.0, workers=1)
-    plan = plan_production([season], opts, model_breakdown=True, generator=StubGenerator())
+    plan = plan_production([season], opts, model_breakdown=True, generator=stub_generator)
     manifest = json.loads(sd.production_path("manifest.json").read_text())
     assert manifest["breakdown_model"]["prompts"]["production/breakdown_props.j2"]
     assert manifest["inputs"][f"production/{MODEL_FILE}"] == manifest["breakdown_model"]["sha256"]

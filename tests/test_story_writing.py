@@ -15,15 +15,16 @@ from dramagen.slots import WriteContext, fill, fill_ranked
 from dramagen.story.continuity import check_continuity, payoff_ok
 from dramagen.story.grounding import World, event_check
 
-from .stand_in import ScriptedGenerator, StubGenerator
+from .stand_in import StubGenerator
 from .test_slots import NAMES, lib, slot  # noqa: F401
 
 # -- the rating filter in the slot engine ------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("rating,expect_fallback", [("platform-safe", True), ("mature", False)])
-def test_every_candidate_passes_the_rating_and_refusals_are_counted(lib, rating, expect_fallback):  # noqa: F811
-    gen = ScriptedGenerator(lambda p, seed: ["Aria hangs herself in the barn."] * 3)
+def test_every_candidate_passes_the_rating_and_refusals_are_counted(lib, rating, expect_fallback,  # noqa: F811
+                                                                   scripted_generator):
+    gen = scripted_generator(lambda p, seed: ["Aria hangs herself in the barn."] * 3)
     ctx = WriteContext(generator=gen, seed=1, candidates=3, prompts=lib, rating=rating)
     [text] = fill(ctx, [slot()], ("rating",))
     st = ctx.stats["test.line"]
@@ -34,8 +35,8 @@ def test_every_candidate_passes_the_rating_and_refusals_are_counted(lib, rating,
         assert text.startswith("Aria hangs") and not any(k.startswith("rating_") for k in st.rejected)
 
 
-def test_slurs_and_minors_are_refused_even_in_mature(lib):  # noqa: F811
-    gen = ScriptedGenerator(lambda p, seed: ["Aria tells Kai to kill himself tonight."] * 2)
+def test_slurs_and_minors_are_refused_even_in_mature(lib, scripted_generator):  # noqa: F811
+    gen = scripted_generator(lambda p, seed: ["Aria tells Kai to kill himself tonight."] * 2)
     ctx = WriteContext(generator=gen, seed=1, candidates=2, prompts=lib, rating="mature")
     [res] = fill_ranked(ctx, [slot()], ("rating",))
     assert res.status == "fallback" and "rating_self_harm" in ctx.stats["test.line"].rejected
