@@ -24,7 +24,7 @@ from typing import Any
 import gradio as gr
 
 from ..llm import default_model, load_registry
-from . import session
+from . import page, session
 from .page import Page
 from .tabs import api, bible, episode, export, lab, plan, playground, production, projects, script, shots, trope
 from .views import parse_auth
@@ -64,14 +64,16 @@ def build(model: str | None = None) -> gr.Blocks:
         gr.HTML("<div id='studio-head'><h1>dramagen · writers' studio</h1><p>Vertical micro dramas from a trope: "
                 "bible → season plan → beats → script → shots → exports. Every step is editable and can be "
                 "regenerated.</p></div>")
+        page.step_selector(p, tabs)
         with gr.Tabs(selected="trope") as p.tabs:
             for tab_id, label, module in tabs:
-                with gr.Tab(label, id=tab_id):
+                with gr.Tab(label, id=tab_id, elem_id=f"tab-{tab_id}"):
                     module.layout(p)
         for _, _, module in tabs:
             module.wire(p)
         api.wire(p)
         _stop_buttons(p)
+        page.wire_phone(p)
     demo.queue(default_concurrency_limit=int(os.environ.get("DRAMAGEN_UI_CONCURRENCY", "8")))
     return demo
 

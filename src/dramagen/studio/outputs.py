@@ -15,6 +15,7 @@ from ..season import SeasonDir
 from .views import panel_caption
 
 MAX_LISTED_FILES = 40
+PANEL_WIDTH = 405  # sharp when a panel is opened (the thumbnails are scaled down); 270 was blurred
 
 
 def storyboard_panels(sd: SeasonDir, n: int) -> list[tuple[str, str]]:
@@ -26,7 +27,8 @@ def storyboard_panels(sd: SeasonDir, n: int) -> list[tuple[str, str]]:
 
     if not sd.shooting_path(n).exists():
         return []
-    key = hashlib.sha256(sd.shooting_path(n).read_bytes() + sd.bible_path.read_bytes()).hexdigest()[:12]
+    key = hashlib.sha256(sd.shooting_path(n).read_bytes() + sd.bible_path.read_bytes()
+                         + str(PANEL_WIDTH).encode()).hexdigest()[:12]
     root = sd.path.parent / "panels"
     d = root / f"ep{n:03d}-{key}"
     shooting, bible = sd.load_shooting(n), sd.load_bible()
@@ -35,7 +37,8 @@ def storyboard_panels(sd: SeasonDir, n: int) -> list[tuple[str, str]]:
         tmp = root / f".ep{n:03d}-{key}-{uuid.uuid4().hex[:6]}"
         tmp.mkdir(parents=True)
         for sc, shot in shots:
-            draw_panel(shot, bible, width=270, scene=sc).save(tmp / f"shot-{shot.number:03d}.png", optimize=True)
+            panel = draw_panel(shot, bible, width=PANEL_WIDTH, scene=sc)
+            panel.save(tmp / f"shot-{shot.number:03d}.png", optimize=True)
         for old in root.glob(f"ep{n:03d}-*"):
             shutil.rmtree(old, ignore_errors=True)
         try:

@@ -15,7 +15,7 @@ import gradio as gr
 from ..errors import DramagenError
 from ..models import Beat, PinnedBible, SeriesBible
 from ..season import SeasonDir
-from . import edits, outputs, views
+from . import cards, edits, outputs, views
 
 
 class Page(SimpleNamespace):
@@ -63,6 +63,40 @@ class Page(SimpleNamespace):
         """The fields whose edits are saved before an export or a project save."""
         return [*self.bible_form, self.plan_df, self.ep_pick, self.beat_pick, *self.beat_form, self.sc_pick,
                 self.fountain, self.sess]
+
+
+# --------------------------------------------------------------------------- phone
+
+#: a phone's step selector keeps the page's selected tab when a handler switches tabs (no server call)
+SYNC_STEP_JS = """() => { setTimeout(() => {
+  const shown = [...document.querySelectorAll('.tabitem[id^="tab-"]')].find(e => e.offsetParent !== null);
+  const r = shown && document.querySelector(`#step-select input[value="${shown.id.slice(4)}"]`);
+  if (r && !r.checked) r.click();
+}, 60); }"""
+
+
+def step_selector(p: Page, tabs: tuple) -> None:
+    """One tap to every step on a phone: a row of the steps above the tabs, shown under 600 px only
+    (studio.css; Gradio's own tab bar hides all but two tabs under "…" there)."""
+    choices = [(label.replace(" · ", " ").replace("Season plan", "Plan"), tab_id) for tab_id, label, _ in tabs]
+    p.step = gr.Radio(choices, value=tabs[0][0], show_label=False, container=False, elem_id="step-select",
+                      label="Step")
+
+
+def wire_phone(p: Page) -> None:
+    """The step selector switches tabs and follows the tab shown; each table's phone cards follow it."""
+    p.step.change(lambda v: gr.Tabs(selected=v), p.step, p.tabs, queue=False, show_progress="hidden",
+                  api_visibility="private")
+    p.tabs.change(None, None, None, js=SYNC_STEP_JS, queue=False, show_progress="hidden", api_visibility="private")
+    for df, out, kind in ((p.chars_df, p.chars_cards, "characters"), (p.plan_df, p.plan_cards, "plan"),
+                          (p.shots_df, p.shots_cards, "shots")):
+        df.change(lambda v, k=kind: cards.cards_html(k, v), df, out, queue=False, show_progress="hidden",
+                  api_visibility="private")
+
+
+def cards_box(elem_id: str, kind: str) -> gr.HTML:
+    """A table's cards (shown instead of the table under 600 px)."""
+    return gr.HTML(cards.cards_html(kind, []), elem_id=elem_id, elem_classes="phone-only")
 
 
 def empty_table(headers: list[str]) -> dict:

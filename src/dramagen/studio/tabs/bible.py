@@ -22,6 +22,7 @@ def layout(p: Page) -> None:
     with gr.Row():
         p.bible_logline = gr.Textbox(label="Logline", lines=2, max_lines=5, scale=5, elem_id="bible-logline")
         p.logline_pinned = gr.Checkbox(label="pin", scale=1, min_width=80, elem_id="logline-pinned")
+    p.chars_cards = page.cards_box("chars-cards", "characters")
     p.chars_df = gr.Dataframe(headers=CHAR_HEADERS, datatype=["bool", "str", "number", "str", "str", "str", "str"],
                               type="array", interactive=True, wrap=True,
                               label="Characters (tick pin to keep a row when regenerating; edit any cell)",

@@ -16,6 +16,7 @@ from .common import picker, stop_button, stream_box
 
 def layout(p: Page) -> None:
     p.plan_summary = gr.HTML(elem_id="plan-summary")
+    p.plan_cards = page.cards_box("plan-cards", "plan")
     p.plan_df = gr.Dataframe(headers=PLAN_HEADERS, type="array", interactive=True, wrap=True,
                              label="Season plan (edit title, synopsis and cliffhanger)",
                              static_columns=[0, *range(1 + len(PLAN_EDITABLE), len(PLAN_HEADERS))],

@@ -18,13 +18,16 @@ def layout(p: Page) -> None:
         p.sh_pick = picker("sh-pick", scale=2, min_width=180)
         p.shooting_btn = gr.Button("Make shooting script", variant="primary", scale=1, elem_id="shooting")
     p.sh_status = gr.Markdown(elem_classes="studio-status", elem_id="sh-status")
+    p.shots_cards = page.cards_box("shots-cards", "shots")
     p.shots_df = gr.Dataframe(headers=SHOT_HEADERS, type="array", interactive=False, wrap=True,
                               label="Shot list", max_height=480,
                               column_widths=["44px", "60px", "60px", "96px", "96px", "140px", "320px", "76px",
                                              "260px"], elem_id="shots", elem_classes="studio-table")
     p.breakdown = gr.HTML(elem_id="breakdown")
-    p.gallery = gr.Gallery(label="Storyboard: one 9:16 panel per shot", columns=6, height="auto",
-                           object_fit="contain", preview=False, elem_id="storyboard")
+    # a tap on a panel opens it at readable size (the gallery's preview, with fullscreen as a lightbox)
+    p.gallery = gr.Gallery(label="Storyboard: one 9:16 panel per shot (tap one to open it)", columns=6,
+                           height="auto", object_fit="contain", preview=False, allow_preview=True,
+                           buttons=["fullscreen", "download"], elem_id="storyboard")
     animatic.layout(p)
 
 

@@ -1,0 +1,66 @@
+"""The studio's tables as cards for a phone (under 600 px the page shows these instead of wide
+tables, by CSS): the bible's characters, the season plan, the shot list. Pure: table rows (as the
+Dataframes hold them) → HTML; no Gradio. Tested without a server (tests/test_studio_cards.py).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from .views import CHAR_HEADERS, PLAN_HEADERS, SHOT_HEADERS, rows
+
+#: per table: (the card's heading columns, its small meta line, its labelled fields)
+LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "characters": (("name", "age", "role"), (), ("want", "secret", "look")),
+    "plan": (("ep", "title", "free"), ("function", "cliffhanger type", "strength", "target s"),
+             ("synopsis", "cliffhanger", "characters", "location", "signature beat")),
+    "shots": (("#", "size", "angle", "move", "seconds"), ("scene", "subject"), ("line / action", "9:16 notes")),
+}
+HEADERS = {"characters": CHAR_HEADERS, "plan": PLAN_HEADERS, "shots": SHOT_HEADERS}
+EMPTY = {"characters": "No characters yet.", "plan": "No episodes yet.", "shots": "No shots yet."}
+
+
+def _text(v: Any) -> str:
+    if v is None or isinstance(v, bool):
+        return ""
+    if isinstance(v, float):
+        return f"{v:g}"
+    return str(v).strip()
+
+
+def _head(kind: str, get) -> str:
+    if kind == "characters":
+        age = f", {_text(get('age'))}" if _text(get("age")) else ""
+        pin = "📌 " if get("pin") is True or _text(get("pin")).lower() == "true" else ""
+        return f"{pin}<b>{html.escape(_text(get('name')))}</b>{age} · {html.escape(_text(get('role')))}"
+    if kind == "plan":
+        free = _text(get("free"))
+        badge = f" <span class='card-badge card-{html.escape(free)}'>{html.escape(free)}</span>" if free else ""
+        return f"<b>Ep {html.escape(_text(get('ep')))} · {html.escape(_text(get('title')))}</b>{badge}"
+    secs = _text(get("seconds"))
+    parts = [_text(get(c)) for c in ("size", "angle", "move")]
+    return (f"<b>Shot {html.escape(_text(get('#')))}</b> · {html.escape(' · '.join(p for p in parts if p))}"
+            + (f" · {html.escape(secs)} s" if secs else ""))
+
+
+def cards_html(kind: str, value: Any) -> str:
+    """``kind`` (characters, plan, shots): every row of the table as a card whose text wraps at words."""
+    headers = HEADERS[kind]
+    table = rows(value)
+    if not table:
+        return f"<div class='phone-cards' data-kind='{kind}'><p class='studio-hint'>{EMPTY[kind]}</p></div>"
+    _, meta, fields = LAYOUTS[kind]
+    cards = []
+    for row in table:
+        def get(col: str, row: list = row) -> Any:
+            i = headers.index(col)
+            return row[i] if i < len(row) else None
+
+        line = " · ".join(f"{c} {html.escape(_text(get(c)))}" if kind == "plan" and c in ("strength", "target s")
+                          else html.escape(_text(get(c))) for c in meta if _text(get(c)))
+        body = "".join(f"<p><span class='card-label'>{html.escape(c)}</span> {html.escape(_text(get(c)))}</p>"
+                       for c in fields if _text(get(c)))
+        cards.append(f"<div class='card'><div class='card-head'>{_head(kind, get)}</div>"
+                     + (f"<div class='card-meta'>{line}</div>" if line else "") + body + "</div>")
+    return f"<div class='phone-cards' data-kind='{kind}'>{''.join(cards)}</div>"

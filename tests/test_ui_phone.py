@@ -1,0 +1,64 @@
+"""The studio on a phone (390×844) in a real browser (Debian chromium via Playwright), with the
+stand-in model (issue 20): one tap on the step selector reaches every step, the step's primary
+action is on the first screen, and the bible, plan and shot tables read as cards."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_ui_browser import ARGS, CHROMIUM, PHONE, pytestmark  # noqa: F401 - the browser marks and skips
+
+#: (step id, the selector's label, the step's primary action or None)
+STEPS = [("trope", "1 Trope", "start"), ("bible", "2 Bible", "plan"), ("plan", "3 Plan", "to-beats"),
+         ("episode", "4 Episode", "write-beats"), ("script", "5 Script", None), ("shots", "6 Shots", "shooting"),
+         ("export", "7 Export", "export-btn"), ("projects", "Projects", None), ("playground", "Playground", None),
+         ("lab", "Lab", None), ("production", "Production", None)]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    from .test_ui import App
+
+    a = App(tmp_path_factory.mktemp("studio-phone"), delay=0.0)
+    yield a
+    a.close()
+
+
+def _on_first_screen(page, elem_id: str) -> bool:
+    box = page.locator(f"#{elem_id}").first.bounding_box()
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] and box["width"] > 0
+
+
+def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport=PHONE)
+        page.set_default_timeout(60_000)
+        page.goto(app.url)
+        page.wait_for_selector("#start")
+        selector = page.locator("#step-select")
+        assert selector.is_visible()
+        assert not page.locator("[role=tablist]").first.is_visible()  # Gradio's bar ("…") gives way to it
+        page.locator("#episodes input").fill("10")
+        page.click("#start")
+        page.locator("#bible-status").get_by_text("Bible written").first.wait_for()
+        assert page.locator("#step-select input[value=bible]").is_checked()  # it follows a handler's switch
+        cards = page.locator("#chars-cards .card")
+        cards.first.wait_for()
+        assert cards.count() >= 3
+        first = cards.first.locator(".card-head b").inner_text()
+        assert first and first in page.locator("#chars").inner_text()  # the table's rows, as cards
+        page.click("#plan")
+        page.locator("#plan-status").get_by_text("Planned 10 episodes").first.wait_for()
+        assert page.locator("#step-select input[value=plan]").is_checked()
+        page.wait_for_function("() => document.querySelectorAll('#plan-cards .card').length === 10")
+        for tab_id, label, primary in STEPS:
+            selector.locator("label").filter(has_text=label).first.click()
+            page.locator(f"#tab-{tab_id}").wait_for(state="visible")
+            page.evaluate("() => window.scrollTo(0, 0)")
+            assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"] + 1, tab_id
+            if primary:
+                assert _on_first_screen(page, primary), f"{tab_id}: #{primary} is not on the first screen"
+        browser.close()
