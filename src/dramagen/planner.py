@@ -47,7 +47,7 @@ from .models import (
     SeriesBible,
 )
 from .seeding import derive_seed, rng
-from .timing import TimingSettings, estimate_elements, get_settings
+from .timing import TimingSettings, estimate_elements, get_settings, grid_edges
 
 __all__ = [
     "ANCHOR_FUNCTIONS",
@@ -421,15 +421,8 @@ def plan_season(trope: Any, bible: SeriesBible, episodes: int, paywall: int, tar
 
 def _tile(durations: Sequence[float]) -> list[tuple[float, float]]:
     """Contiguous (start, end) from 0, boundaries rounded to 0.01 s (no drift)."""
-    out = []
-    acc = 0.0
-    start = 0.0
-    for d in durations:
-        acc += d
-        end = round(acc, 2)
-        out.append((start, end))
-        start = end
-    return out
+    edges = grid_edges(durations)
+    return list(zip([0.0] + edges, edges))
 
 
 def _split(n: int, parts: int, r) -> list[int]:

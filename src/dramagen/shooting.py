@@ -57,7 +57,7 @@ from .models import (
     StripItem,
 )
 from .seeding import rng
-from .timing import TimingSettings, count_words, estimate_elements, get_settings
+from .timing import TimingSettings, count_words, estimate_elements, get_settings, grid_durations
 
 __all__ = ["load_props", "props_in", "shooting_script", "stripboard"]
 
@@ -188,24 +188,22 @@ def _notes(chars: list[str], dialogue: bool, extra: Sequence[str] = (), size: st
     return "; ".join(dict.fromkeys(notes))
 
 
+#: first match wins (see the module doc)
+_MOVEMENT_RULES = ((_DANGER, "handheld"), (_REVEAL, "push in"), (_MOVE, "tracking"))
+_ANGLE_RULES = ((_DUTCH, "dutch"), (_HIGH, "high"), (_LOW, "low"))
+
+
+def _first_match(text: str, rules: tuple[tuple[re.Pattern, str], ...], default: str) -> str:
+    """The value of the first rule whose pattern occurs in ``text``, else ``default``."""
+    return next((value for pattern, value in rules if pattern.search(text)), default)
+
+
 def _movement(text: str, default: str = "static") -> str:
-    if _DANGER.search(text):
-        return "handheld"
-    if _REVEAL.search(text):
-        return "push in"
-    if _MOVE.search(text):
-        return "tracking"
-    return default
+    return _first_match(text, _MOVEMENT_RULES, default)
 
 
 def _angle(text: str) -> str:
-    if _DUTCH.search(text):
-        return "dutch"
-    if _HIGH.search(text):
-        return "high"
-    if _LOW.search(text):
-        return "low"
-    return "eye level"
+    return _first_match(text, _ANGLE_RULES, "eye level")
 
 
 def _last_content(script: EpisodeScript) -> tuple[int, int] | None:
@@ -217,13 +215,8 @@ def _last_content(script: EpisodeScript) -> tuple[int, int] | None:
     return None
 
 
-def _scene_shots(script: EpisodeScript, si: int, scene: Scene, bible: SeriesBible, s: TimingSettings,
-                 patterns, vocabulary, seed: int, cliff: tuple[int, int] | None) -> list[_Draft]:
-    r = rng(seed, "shots", script.episode, scene.number)
-    shots: list[_Draft] = []
-    loc = bible.location(scene.location)
-    where = (loc.description if loc and loc.description else scene.location.title())
-    # who is on screen in this scene: speakers and people named in the action
+def _present(scene: Scene, bible: SeriesBible, patterns) -> list[str]:
+    """Who is on screen in the scene: its speakers and the people named in its action, in order."""
     present: list[str] = []
     for el in scene.elements:
         names = [_speaker(el.text, bible)] if el.kind == "character" else (
@@ -231,104 +224,151 @@ def _scene_shots(script: EpisodeScript, si: int, scene: Scene, bible: SeriesBibl
         for n in names:
             if n not in present:
                 present.append(n)
-    pending = s.heading_seconds  # time waiting for the next shot (heading, parentheticals)
-    speaker = ""
-    paren = ""
-    two_shot_done = False
-    last_speaker = ""
-    opener_done = False
+    return present
 
-    def add(d: _Draft) -> None:
-        nonlocal pending
-        d.seconds += pending
-        pending = 0.0
-        shots.append(d)
 
-    for ei, el in enumerate(scene.elements):
-        secs = estimate_elements([(el.kind, el.text)], s)
-        is_cliff = cliff == (si, ei)
-        if el.kind == "character":
-            speaker, paren = _speaker(el.text, bible), ""
-            continue
-        if el.kind == "parenthetical":
-            pending += secs
-            paren = el.text.strip()
-            continue
-        if el.kind == "transition":
-            if shots:
-                shots[-1].seconds += secs
+class _SceneShots:
+    """The shots of one scene, built element by element, with one builder per kind of shot (module doc)."""
+
+    def __init__(self, script: EpisodeScript, si: int, scene: Scene, bible: SeriesBible, s: TimingSettings,
+                 patterns, vocabulary, seed: int, cliff: tuple[int, int] | None):
+        self.r = rng(seed, "shots", script.episode, scene.number)
+        self.si, self.scene, self.bible, self.s = si, scene, bible, s
+        self.patterns, self.vocabulary, self.cliff = patterns, vocabulary, cliff
+        loc = bible.location(scene.location)
+        self.where = (loc.description if loc and loc.description else scene.location.title())
+        self.present = _present(scene, bible, patterns)
+        self.shots: list[_Draft] = []
+        self.pending = s.heading_seconds  # time waiting for the next shot (heading, parentheticals)
+        self.speaker = ""
+        self.paren = ""
+        self.two_shot_done = False
+        self.last_speaker = ""
+        self.opener_done = False
+
+    def build(self) -> list[_Draft]:
+        for ei, el in enumerate(self.scene.elements):
+            secs = estimate_elements([(el.kind, el.text)], self.s)
+            is_cliff = self.cliff == (self.si, ei)
+            if el.kind == "character":
+                self.speaker, self.paren = _speaker(el.text, self.bible), ""
+            elif el.kind == "parenthetical":
+                self.pending += secs
+                self.paren = el.text.strip()
+            elif el.kind == "transition":
+                if self.shots:
+                    self.shots[-1].seconds += secs
+                else:
+                    self.pending += secs
             else:
-                pending += secs
-            continue
-        text = el.text
-        if el.kind == "action":
-            people = _people(text, patterns)
-            props = props_in(text, vocabulary)
-            if is_cliff:
-                d = _Draft(size="ECU", angle=_angle(text), movement="handheld" if _DANGER.search(text) else "push in",
-                           subject=props[0] if props and not people else (people[0] if people else where),
-                           characters=people[:1] if people else [], action=text,
-                           notes=_notes(people[:1], False, ["the cliffhanger reveal", HEADROOM]))
-            elif not opener_done:
-                size = "WS" if scene.interior else "EWS"
-                default = "static" if scene.interior else r.choice(("static", "pan", "crane"))
-                d = _Draft(size=size, angle="high" if not scene.interior and r.random() < 0.3 else _angle(text),
-                           movement=_movement(text, default), subject=where, characters=people, action=text,
-                           notes=_notes(people, False, ["establishing", HEADROOM], size))
-            elif props and len(people) <= 1:
-                d = _Draft(size="CU", angle="overhead" if r.random() < 0.3 else "eye level",
-                           movement="push in" if _REVEAL.search(text) else "static", subject=props[0],
-                           characters=people, action=text, notes=_notes([], False, [f"insert: {props[0]}"]))
-            else:
-                size = {0: "WS", 1: "MCU", 2: "MS"}.get(len(people), "WS")
-                subject = " and ".join(_first(p) for p in people) if people else where
-                d = _Draft(size=size, angle=_angle(text), movement=_movement(text), subject=subject,
-                           characters=people, action=text, notes=_notes(people, False))
-            opener_done = True
-            d.seconds += secs
-            add(d)
-            continue
-        # dialogue
-        if not opener_done and pending > 0 and s.heading_seconds > 0:
-            # the scene opens on a line: a short establishing shot for the heading
-            d = _Draft(size="WS" if scene.interior else "EWS", angle="eye level", movement="static", subject=where,
-                       characters=present[:3], action="",
-                       notes=_notes(present[:3], False, ["establishing", HEADROOM], "WS" if scene.interior else "EWS"))
-            d.seconds = s.heading_seconds
-            pending -= s.heading_seconds  # a parenthetical's time stays with the line
-            shots.append(d)
-        opener_done = True
-        who = speaker or (present[0] if present else "")
+                d = self._action_shot(el.text, is_cliff) if el.kind == "action" else self._line_shot(el.text, is_cliff)
+                d.seconds += secs
+                self._add(d)
+        self._close()
+        return _merge_short(self.shots)
+
+    def _add(self, d: _Draft) -> None:
+        d.seconds += self.pending
+        self.pending = 0.0
+        self.shots.append(d)
+
+    def _establishing(self, characters: list[str], seconds: float) -> _Draft:
+        size = "WS" if self.scene.interior else "EWS"
+        d = _Draft(size=size, angle="eye level", movement="static", subject=self.where, characters=characters,
+                   action="", notes=_notes(characters, False, ["establishing", HEADROOM], size))
+        d.seconds = seconds
+        return d
+
+    def _close(self) -> None:
+        """Time still waiting at the scene's end goes to its last shot (or to an establishing shot)."""
+        if self.pending > 0:
+            if self.shots:
+                self.shots[-1].seconds += self.pending
+            elif self.scene.elements or self.s.heading_seconds > 0:
+                self.shots.append(self._establishing([], self.pending))
+
+    # -- action
+    def _action_shot(self, text: str, is_cliff: bool) -> _Draft:
+        people = _people(text, self.patterns)
+        props = props_in(text, self.vocabulary)
         if is_cliff:
-            d = _Draft(size="ECU", angle=_angle(paren), movement="handheld" if _DANGER.search(text) else "push in",
-                       subject=who, characters=[who] if who else [], action=paren, line=text, speaker=who,
-                       notes=_notes([who], True, ["the cliffhanger line", HEADROOM]))
-        elif not two_shot_done and len(present) >= 2:
-            listener = next((p for p in ([last_speaker] + present) if p and p != who), "")
-            chars = [who, listener] if listener else [who]
-            d = _Draft(size="MS", angle=_angle(paren), movement=_movement(text),
-                       subject=" and ".join(map(_first, chars)),
-                       characters=chars, action=paren, line=text, speaker=who, notes=_notes(chars, True))
-            two_shot_done = True
+            d = self._cliff_action(text, people, props)
+        elif not self.opener_done:
+            d = self._opener(text, people)
+        elif props and len(people) <= 1:
+            d = self._prop_insert(text, people, props)
         else:
-            size = "CU" if count_words(text) <= 10 or _EMOTION.search(paren) else "MCU"
-            move = "push in" if _REVEAL.search(text) or _EMOTION.search(paren) else (
-                "handheld" if _DANGER.search(text) else "static")
-            d = _Draft(size=size, angle=_angle(paren), movement=move, subject=who, characters=[who] if who else [],
-                       action=paren, line=text, speaker=who, notes=_notes([who] if who else [], True))
-        paren = ""
-        last_speaker = who
-        d.seconds += secs
-        add(d)
-    if pending > 0:
-        if shots:
-            shots[-1].seconds += pending
-        elif scene.elements or s.heading_seconds > 0:
-            d = _Draft(size="WS" if scene.interior else "EWS", angle="eye level", movement="static", subject=where,
-                       characters=[], action="", notes=_notes([], False, ["establishing", HEADROOM]))
-            d.seconds = pending
-            shots.append(d)
-    # a shot of (almost) no time joins its neighbour
+            d = self._action(text, people)
+        self.opener_done = True
+        return d
+
+    def _cliff_action(self, text: str, people: list[str], props: list[str]) -> _Draft:
+        return _Draft(size="ECU", angle=_angle(text), movement="handheld" if _DANGER.search(text) else "push in",
+                      subject=props[0] if props and not people else (people[0] if people else self.where),
+                      characters=people[:1] if people else [], action=text,
+                      notes=_notes(people[:1], False, ["the cliffhanger reveal", HEADROOM]))
+
+    def _opener(self, text: str, people: list[str]) -> _Draft:
+        interior = self.scene.interior
+        size = "WS" if interior else "EWS"
+        default = "static" if interior else self.r.choice(("static", "pan", "crane"))
+        return _Draft(size=size, angle="high" if not interior and self.r.random() < 0.3 else _angle(text),
+                      movement=_movement(text, default), subject=self.where, characters=people, action=text,
+                      notes=_notes(people, False, ["establishing", HEADROOM], size))
+
+    def _prop_insert(self, text: str, people: list[str], props: list[str]) -> _Draft:
+        return _Draft(size="CU", angle="overhead" if self.r.random() < 0.3 else "eye level",
+                      movement="push in" if _REVEAL.search(text) else "static", subject=props[0],
+                      characters=people, action=text, notes=_notes([], False, [f"insert: {props[0]}"]))
+
+    def _action(self, text: str, people: list[str]) -> _Draft:
+        size = {0: "WS", 1: "MCU", 2: "MS"}.get(len(people), "WS")
+        subject = " and ".join(_first(p) for p in people) if people else self.where
+        return _Draft(size=size, angle=_angle(text), movement=_movement(text), subject=subject,
+                      characters=people, action=text, notes=_notes(people, False))
+
+    # -- dialogue
+    def _line_shot(self, text: str, is_cliff: bool) -> _Draft:
+        if not self.opener_done and self.pending > 0 and self.s.heading_seconds > 0:
+            # the scene opens on a line: a short establishing shot for the heading
+            self.shots.append(self._establishing(self.present[:3], self.s.heading_seconds))
+            self.pending -= self.s.heading_seconds  # a parenthetical's time stays with the line
+        self.opener_done = True
+        who = self.speaker or (self.present[0] if self.present else "")
+        if is_cliff:
+            d = self._cliff_line(who, text)
+        elif not self.two_shot_done and len(self.present) >= 2:
+            d = self._two_shot(who, text)
+            self.two_shot_done = True
+        else:
+            d = self._single(who, text)
+        self.paren = ""
+        self.last_speaker = who
+        return d
+
+    def _cliff_line(self, who: str, text: str) -> _Draft:
+        return _Draft(size="ECU", angle=_angle(self.paren), movement="handheld" if _DANGER.search(text) else "push in",
+                      subject=who, characters=[who] if who else [], action=self.paren, line=text, speaker=who,
+                      notes=_notes([who], True, ["the cliffhanger line", HEADROOM]))
+
+    def _two_shot(self, who: str, text: str) -> _Draft:
+        listener = next((p for p in ([self.last_speaker] + self.present) if p and p != who), "")
+        chars = [who, listener] if listener else [who]
+        return _Draft(size="MS", angle=_angle(self.paren), movement=_movement(text),
+                      subject=" and ".join(map(_first, chars)),
+                      characters=chars, action=self.paren, line=text, speaker=who, notes=_notes(chars, True))
+
+    def _single(self, who: str, text: str) -> _Draft:
+        paren = self.paren
+        size = "CU" if count_words(text) <= 10 or _EMOTION.search(paren) else "MCU"
+        move = "push in" if _REVEAL.search(text) or _EMOTION.search(paren) else (
+            "handheld" if _DANGER.search(text) else "static")
+        return _Draft(size=size, angle=_angle(paren), movement=move, subject=who, characters=[who] if who else [],
+                      action=paren, line=text, speaker=who, notes=_notes([who] if who else [], True))
+
+
+def _merge_short(shots: list[_Draft]) -> list[_Draft]:
+    """A shot of (almost) no time joins its neighbour."""
     merged: list[_Draft] = []
     for d in shots:
         if d.seconds < 0.05 and merged:
@@ -341,17 +381,9 @@ def _scene_shots(script: EpisodeScript, si: int, scene: Scene, bible: SeriesBibl
     return merged
 
 
-def _grid(seconds: list[float]) -> list[float]:
-    """Durations on a 0.01 s grid whose sum is the rounded total (cumulative rounding)."""
-    out = []
-    acc = 0.0
-    prev = 0.0
-    for x in seconds:
-        acc += x
-        edge = round(acc, 2)
-        out.append(round(edge - prev, 2))
-        prev = edge
-    return out
+def _scene_shots(script: EpisodeScript, si: int, scene: Scene, bible: SeriesBible, s: TimingSettings,
+                 patterns, vocabulary, seed: int, cliff: tuple[int, int] | None) -> list[_Draft]:
+    return _SceneShots(script, si, scene, bible, s, patterns, vocabulary, seed, cliff).build()
 
 
 def shooting_script(script: EpisodeScript, bible: SeriesBible, seed: int = 0,
@@ -372,7 +404,7 @@ def shooting_script(script: EpisodeScript, bible: SeriesBible, seed: int = 0,
     for si, sc in enumerate(script.scenes):
         drafts = _scene_shots(script, si, sc, bible, s, patterns, vocabulary, seed, cliff)
         total = s.heading_seconds + estimate_elements([(e.kind, e.text) for e in sc.elements], s)
-        durations = _grid([d.seconds for d in drafts])
+        durations = grid_durations([d.seconds for d in drafts])
         shots = []
         for d, dur in zip(drafts, durations):
             number += 1

@@ -48,6 +48,8 @@ __all__ = [
     "fits",
     "fountain_elements",
     "get_settings",
+    "grid_durations",
+    "grid_edges",
 ]
 
 ENV_PREFIX = "DRAMAGEN_TIMING_"
@@ -372,3 +374,20 @@ def fits(seconds: float, target: float, tolerance: float = 0.10,
         return False
     eps = 1e-9
     return (abs(seconds - target) <= tolerance * target + eps) and (lo - eps <= seconds <= hi + eps)
+
+
+def grid_edges(seconds: Iterable[float]) -> list[float]:
+    """The running totals of ``seconds``, each rounded to 0.01 s: cut points on a grid that never drifts
+    (cumulative rounding, so the last edge is the rounded sum)."""
+    edges: list[float] = []
+    acc = 0.0
+    for x in seconds:
+        acc += x
+        edges.append(round(acc, 2))
+    return edges
+
+
+def grid_durations(seconds: Iterable[float]) -> list[float]:
+    """Durations on a 0.01 s grid whose sum is the rounded total: the gaps between :func:`grid_edges`."""
+    edges = grid_edges(seconds)
+    return [round(edge - prev, 2) for prev, edge in zip([0.0] + edges, edges)]

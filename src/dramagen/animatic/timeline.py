@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Shot
+from ..timing import grid_durations
 
 __all__ = ["ShotTiming", "Timeline", "plan_timeline"]
 
@@ -57,16 +58,6 @@ class Timeline(BaseModel):
         return round(self.total - self.card_seconds, 2)
 
 
-def _grid(values: Sequence[float]) -> list[float]:
-    out, acc, prev = [], 0.0, 0.0
-    for x in values:
-        acc += x
-        edge = round(acc, 2)
-        out.append(round(edge - prev, 2))
-        prev = edge
-    return out
-
-
 def plan_timeline(episode: int, shots: Sequence[Shot], speech: Sequence[float], *, lead: float = 0.15,
                   tail: float = 0.25, card_seconds: float = 1.0, min_shot: float = 0.4,
                   narrated: Sequence[bool] | None = None) -> Timeline:
@@ -87,7 +78,7 @@ def plan_timeline(episode: int, shots: Sequence[Shot], speech: Sequence[float], 
             carry += need[i] - d
             d = need[i]
         durs.append(d)
-    durs = _grid(durs)
+    durs = grid_durations(durs)
     out, t = [], 0.0
     for i, (shot, d) in enumerate(zip(shots, durs)):
         sp = round(float(speech[i]), 3)
