@@ -32,7 +32,6 @@ from .views import parse_auth
 ASSETS = Path(__file__).resolve().parent / "assets"
 
 
-
 def _tabs() -> tuple:
     """(tab id, label, module) in the order of the page."""
     return (("trope", "1 · Trope", trope), ("bible", "2 · Bible", bible), ("plan", "3 · Season plan", plan),
@@ -64,6 +63,7 @@ def build(model: str | None = None) -> gr.Blocks:
         gr.HTML("<div id='studio-head'><h1>dramagen · writers' studio</h1><p>Vertical micro dramas from a trope: "
                 "bible → season plan → beats → script → shots → exports. Every step is editable and can be "
                 "regenerated.</p></div>")
+        projects.resume_layout(p)  # "continue where you left off" (after a reload, in a new tab)
         page.step_selector(p, tabs)
         with gr.Tabs(selected="trope") as p.tabs:
             for tab_id, label, module in tabs:

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..season import SeasonDir
 from .views import panel_caption
+from .workspace import scratch
 
 MAX_LISTED_FILES = 40
 PANEL_WIDTH = 405  # sharp when a panel is opened (the thumbnails are scaled down); 270 was blurred
@@ -21,7 +22,7 @@ PANEL_WIDTH = 405  # sharp when a panel is opened (the thumbnails are scaled dow
 def storyboard_panels(sd: SeasonDir, n: int) -> list[tuple[str, str]]:
     """One 9:16 storyboard panel per shot (PNG, drawn by :mod:`dramagen.storyboard`) with its caption.
 
-    Panels live next to the session's season folder (not in it), one folder per version of
+    Panels live in the season's scratch folder (not in the season), one folder per version of
     the shooting script, so the page never shows a stale picture."""
     from ..storyboard import draw_panel
 
@@ -29,7 +30,7 @@ def storyboard_panels(sd: SeasonDir, n: int) -> list[tuple[str, str]]:
         return []
     key = hashlib.sha256(sd.shooting_path(n).read_bytes() + sd.bible_path.read_bytes()
                          + str(PANEL_WIDTH).encode()).hexdigest()[:12]
-    root = sd.path.parent / "panels"
+    root = scratch(sd.path) / "panels"
     d = root / f"ep{n:03d}-{key}"
     shooting, bible = sd.load_shooting(n), sd.load_bible()
     shots = [(sc, shot) for sc in shooting.scenes for shot in sc.shots]
@@ -73,7 +74,7 @@ def export(sd: SeasonDir, formats: list[str], progress: Any, episode: Any = None
     from ..export.season_export import FORMATS, export_season
 
     wanted = [f for f in formats if f] or list(FORMATS)
-    out = sd.path.parent / "exports"
+    out = scratch(sd.path) / "exports"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
 

@@ -1,8 +1,11 @@
 """A studio session: its season folder, its running jobs (and Stop), and the one handler wrapper.
 
 Each browser tab (or ``gradio_client.Client``) holds a :class:`Session` in a ``gr.State``; it
-works on its own season folder (:class:`dramagen.season.SeasonDir`) in a private temporary
-directory, removed when the page goes away. Every event handler goes through :func:`handler`:
+works on one season folder (:class:`dramagen.season.SeasonDir`) in the workspace (autosave:
+every step and edit is written there at once; :mod:`.workspace` makes and opens the folders).
+A new season gets a folder of its own, so two tabs never write the same folder unless the
+writer opens the same project in both; :func:`holders` says which sessions have a folder open
+(a project open elsewhere is not renamed or deleted under them). Every event handler goes through :func:`handler`:
 known errors become a plain message for the page (never a traceback), and a handler that
 yields streams. Long work runs as a :class:`Job` in a thread (:func:`run_job`), streaming what
 the model writes into a textbox; :func:`stop` cancels a session's jobs at their next slot.
@@ -39,9 +42,11 @@ log = logging.getLogger("dramagen.studio")
 
 _SESSIONS_ROOT: Path | None = None
 _SESSIONS_LOCK = threading.Lock()
+_OPEN: dict[str, str] = {}  # session id → the resolved season folder it works on
 
 
-def _sessions_root() -> Path:
+def scratch_root() -> Path:
+    """The process's private temporary folder (scratch files, drawings, exports), removed at exit."""
     global _SESSIONS_ROOT
     with _SESSIONS_LOCK:
         if _SESSIONS_ROOT is None or not _SESSIONS_ROOT.exists():
@@ -53,7 +58,7 @@ def _sessions_root() -> Path:
 # --------------------------------------------------------------------------- the session
 
 
-@dataclass
+@dataclass(unsafe_hash=True)  # hashed by value: Gradio sees a new folder as a change of the state
 class Session:
     """One page's state: an id (for its jobs) and its season folder (None before the first season)."""
 
@@ -65,18 +70,31 @@ class Session:
             self.id = uuid.uuid4().hex[:12]
         return self.id
 
+    def use(self, path: str | Path) -> Path:
+        """Work on the season folder ``path`` from now on."""
+        self.dir = str(path)
+        with _SESSIONS_LOCK:
+            _OPEN[self.sid()] = str(Path(path).resolve())
+        return Path(path)
+
+    def forget(self) -> None:
+        """Work on no folder (the folder itself is kept)."""
+        self.dir = None
+        with _SESSIONS_LOCK:
+            _OPEN.pop(self.id, None)
+
     def fresh_dir(self) -> Path:
-        """A new, empty season folder for this session (the previous one is removed)."""
+        """A new, empty season folder in the scratch folder (not the workspace: a throwaway season)."""
         self.drop_dir()
-        d = _sessions_root() / f"{self.sid()}-{uuid.uuid4().hex[:6]}" / "season"
+        d = scratch_root() / f"{self.sid()}-{uuid.uuid4().hex[:6]}" / "season"
         d.mkdir(parents=True)
-        self.dir = str(d)
-        return d
+        return self.use(d)
 
     def drop_dir(self) -> None:
-        if self.dir:
+        """Leave the season folder; a throwaway one (:meth:`fresh_dir`) is removed, a workspace one kept."""
+        if self.dir and scratch_root().resolve() in Path(self.dir).resolve().parents:
             shutil.rmtree(Path(self.dir).parent, ignore_errors=True)
-        self.dir = None
+        self.forget()
 
     def season(self, need: str = "bible") -> SeasonDir:
         """The session's season; a clear error when the step it needs has not been done yet."""
@@ -96,9 +114,23 @@ def session_of(value: Any) -> Session:
     return value if isinstance(value, Session) else Session()
 
 
-def delete_session(value: Any) -> None:  # gr.State delete_callback
+def delete_session(value: Any) -> None:  # gr.State delete_callback: the page went away
     if isinstance(value, Session):
         value.drop_dir()
+
+
+def holders(path: str | Path, but: str | None = None) -> list[str]:
+    """The ids of the sessions (other than ``but``) working on the season folder ``path``."""
+    want = str(Path(path).resolve())
+    with _SESSIONS_LOCK:
+        return [sid for sid, d in _OPEN.items() if d == want and sid != but]
+
+
+def busy(sess: Any) -> bool:
+    """Whether a generation job of this session is running."""
+    sid = sess.id if isinstance(sess, Session) else None
+    with _JOBS_LOCK:
+        return bool(sid and _JOBS.get(sid))
 
 
 def season(sess: Any, need: str = "bible") -> SeasonDir:

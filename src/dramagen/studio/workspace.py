@@ -1,11 +1,16 @@
 """Projects: season folders in the workspace (``DRAMAGEN_WORKSPACE``, default ``./seasons``) and
-season zips, opened into a session's folder and saved from it. Nothing outside the workspace or
-the session's folder is read or written: names are checked, zip members that would land outside
-(``..``, absolute paths, drive letters, links) and zip bombs are refused.
+season zips. A studio session works *in* a workspace folder (autosave: every step and edit is on
+disk at once): a new season gets a new folder of its own (:func:`new_season`), opening a project
+works on that folder (:func:`open_workspace`), an uploaded zip becomes a new folder
+(:func:`open_zip`). Projects can be renamed, duplicated and deleted. Nothing outside the
+workspace is read or written: names are checked, zip members that would land outside (``..``,
+absolute paths, drive letters, links) and zip bombs are refused. What the studio draws and
+exports for a season lives outside it, in a scratch folder (:func:`scratch`).
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -19,7 +24,7 @@ from pydantic import ValidationError
 from ..errors import InputError, SeasonDataError
 from ..models import SeasonRequest
 from ..season import SeasonDir, atomic_write_text, safe_join
-from .session import Session
+from .session import Session, holders, scratch_root
 
 MAX_ZIP_BYTES = 512 * 1024 * 1024
 MAX_ZIP_MEMBERS = 20000
@@ -42,6 +47,53 @@ def projects() -> list[str]:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", (text or "").lower()).strip("-")[:48] or "season"
+
+
+def scratch(season_path: Path) -> Path:
+    """A private scratch folder for what the studio draws and exports for ``season_path`` (outside
+    the workspace, removed when the server stops)."""
+    key = hashlib.sha256(str(Path(season_path).resolve()).encode()).hexdigest()[:16]
+    d = scratch_root() / "seasons" / key
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def browser_secret() -> str:
+    """The key the browser's "last project" is kept under: one per workspace (and stable across
+    restarts, so that "continue where you left off" survives them). It only hides a project name."""
+    return hashlib.sha256(f"dramagen-studio:{workspace().resolve()}".encode()).hexdigest()[:32]
+
+
+def new_project(hint: str) -> Path:
+    """A new, empty folder in the workspace named after ``hint`` (``hidden-heir``, ``hidden-heir-2``, …).
+    Creating it is atomic, so two sessions never get the same folder."""
+    ws = workspace()
+    ws.mkdir(parents=True, exist_ok=True)
+    base = _slug(hint)[:40].strip("-") or "season"
+    for i in range(1, 10_000):
+        name = base if i == 1 else f"{base}-{i}"
+        try:
+            (ws / name).mkdir()
+        except FileExistsError:
+            continue
+        return safe_join(ws, name)
+    raise InputError("project name", base, "a name not used 10,000 times in the workspace")
+
+
+def new_season(sess: Session, hint: str) -> SeasonDir:
+    """A new season folder in the workspace as the session's season (the previous one stays saved)."""
+    return SeasonDir(sess.use(new_project(hint)))
+
+
+def project_of(sess: Session) -> str:
+    """The workspace project the session works on ('' for none)."""
+    if not sess.dir:
+        return ""
+    path = Path(sess.dir)
+    try:
+        return path.name if path.parent.resolve() == workspace().resolve() and path.is_dir() else ""
+    except OSError:
+        return ""
 
 
 def zip_season(sd: SeasonDir, out_dir: Path) -> str:
@@ -116,17 +168,94 @@ def validate_season(root: Path, where: str) -> SeasonDir:
     return sd
 
 
-def open_workspace(sess: Session, name: str) -> SeasonDir:
-    """A copy of workspace project ``name`` as the session's season."""
+def project_dir(name: str, what: str = "project") -> Path:
+    """Workspace project ``name`` (checked: a safe name, a season folder inside the workspace)."""
     name = check_name(name)
     src = safe_join(workspace(), name)
     if not src.is_dir():
-        raise InputError("project", name, "a project in the workspace (" + (", ".join(projects()) or "none yet") + ")")
+        raise InputError(what, name, "a project in the workspace (" + (", ".join(projects()) or "none yet") + ")")
+    if not SeasonDir(src).exists():
+        validate_season(src, name)  # says it is not a season
+    return src
+
+
+def open_workspace(sess: Session, name: str) -> SeasonDir:
+    """Workspace project ``name`` as the session's season: the session works in that folder (every
+    step and edit is saved there at once)."""
+    src = project_dir(name)
     validate_season(src, name)
-    dest = sess.fresh_dir()
-    shutil.rmtree(dest)
-    shutil.copytree(src, dest)
-    return SeasonDir(dest)
+    return SeasonDir(sess.use(src))
+
+
+def _not_open_elsewhere(path: Path, sess: Session | None, name: str) -> None:
+    others = holders(path, but=sess.id if sess else None)
+    if others:
+        raise InputError("project", name, "a project no other tab has open",
+                         f"{name} is open in another tab or client; open another project there first")
+
+
+def rename_project(name: str, new_name: str, sess: Session | None = None) -> Path:
+    """Rename workspace project ``name``; the session that works on it goes on in the new folder."""
+    src = project_dir(name)
+    new_name = check_name(new_name)
+    target = safe_join(workspace(), new_name)
+    if target.exists():
+        raise InputError("new name", new_name, "a name no project or folder in the workspace has yet")
+    _not_open_elsewhere(src, sess, name)
+    os.rename(src, target)
+    if sess is not None and sess.dir and Path(sess.dir).resolve() == src.resolve():
+        sess.use(target)
+    return target
+
+
+def duplicate_project(name: str, new_name: str | None = None) -> Path:
+    """A copy of workspace project ``name`` (as ``new_name``, or ``<name>-copy``, ``<name>-copy-2`` …)."""
+    src = project_dir(name)
+    if new_name and new_name.strip():
+        target = safe_join(workspace(), check_name(new_name))
+        if target.exists():
+            raise InputError("new name", new_name, "a name no project or folder in the workspace has yet")
+        target.mkdir()
+    else:
+        target = new_project(f"{name}-copy")
+    shutil.copytree(src, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(".*.tmp"))
+    return target
+
+
+def delete_project(name: str, sess: Session | None = None) -> None:
+    """Delete workspace project ``name`` for good (the session that had it open has no season after)."""
+    src = project_dir(name)
+    _not_open_elsewhere(src, sess, name)
+    if sess is not None and sess.dir and Path(sess.dir).resolve() == src.resolve():
+        sess.forget()
+    trash = workspace() / f".{src.name}.deleting-{uuid.uuid4().hex[:6]}"
+    os.rename(src, trash)  # gone from the list at once, even if removing the files takes a while
+    shutil.rmtree(trash, ignore_errors=True)
+
+
+def describe(path: Path) -> dict:
+    """What the Projects list shows of a season folder: title, trope, how far it is, last change."""
+    sd = SeasonDir(path)
+    out = {"name": path.name, "title": "", "trope": "", "episodes": 0, "planned": False, "beats": 0, "scripts": 0,
+           "modified": 0.0}
+    try:
+        if sd.request_path.exists():
+            req = sd.load_request()
+            out.update(trope=req.trope, episodes=req.episodes)
+        if sd.has_bible():
+            out["title"] = sd.load_bible().title
+        out.update(planned=sd.has_plan(), beats=len(sd.episodes_done("beats")),
+                   scripts=len(sd.episodes_done("script")))
+        out["modified"] = max((f.stat().st_mtime for f in path.rglob("*") if f.is_file()), default=0.0)
+    except (ValidationError, ValueError, OSError):
+        out["title"] = out["title"] or "(unreadable)"
+    return out
+
+
+def project_table() -> list[dict]:
+    """Every project of the workspace, last changed first."""
+    rows = [describe(safe_join(workspace(), n)) for n in projects()]
+    return sorted(rows, key=lambda r: -r["modified"])
 
 
 def safe_extract(zip_path: Path, dest: Path) -> None:
@@ -187,9 +316,9 @@ def _find_season_root(d: Path) -> Path | None:
 
 
 def open_zip(sess: Session, zip_path: Path) -> SeasonDir:
-    """An uploaded season zip, unpacked safely, as the session's season."""
-    dest = sess.fresh_dir()
-    unpack = dest.parent / "unpacked"
+    """An uploaded season zip, unpacked safely (in a scratch folder first), as a new workspace
+    project that the session works on."""
+    unpack = scratch_root() / f"unpack-{uuid.uuid4().hex[:8]}"
     try:
         safe_extract(zip_path, unpack)
         root = _find_season_root(unpack)
@@ -197,11 +326,8 @@ def open_zip(sess: Session, zip_path: Path) -> SeasonDir:
             raise SeasonDataError(f"project: {zip_path.name} is not a dramagen season zip (no request.json or "
                                   f"bible.json at its top or in its folder)")
         validate_season(root, zip_path.name)
-        shutil.rmtree(dest)
-        shutil.move(str(root), str(dest))
-    except BaseException:
-        sess.drop_dir()
-        raise
+        target = new_project(Path(zip_path.name).stem)
+        shutil.copytree(root, target, dirs_exist_ok=True)
     finally:
         shutil.rmtree(unpack, ignore_errors=True)
-    return SeasonDir(dest)
+    return SeasonDir(sess.use(target))

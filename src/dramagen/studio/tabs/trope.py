@@ -9,8 +9,7 @@ import gradio as gr
 from ...errors import DramagenError
 from ...models import MAX_EPISODES, MAX_SECONDS, MIN_EPISODES, MIN_SECONDS, default_paywall
 from ...rating import DEFAULT_RATING, RATINGS
-from ...season import SeasonDir
-from .. import edits, page, views
+from .. import edits, page, views, workspace
 from ..page import Page
 from ..session import handler, session_of
 from . import bible
@@ -60,7 +59,8 @@ def layout(p: Page) -> None:
                                        info="platform-safe: no self-harm, sexual content, slurs or gore "
                                             "(every line is filtered)", elem_id="rating")
             p.start_btn = gr.Button("Write the bible →", variant="primary", elem_id="start")
-            gr.Markdown("Starts a new season in this tab (save the current one first under **Projects**).",
+            gr.Markdown("Starts a new season in a project folder of its own (saved as you go; the current one "
+                        "stays under **Projects**).",
                         elem_classes="studio-hint")
     p.opt_status = gr.Markdown(elem_classes="studio-status", elem_id="opt-status")
 
@@ -130,7 +130,7 @@ def wire(p: Page) -> None:
         req = edits.make_request(mode, trope, custom_text, episodes, length, paywall, seed, model, candidates,
                                  title_pin, rating)
         sess = session_of(sess_)
-        sd = SeasonDir(sess.fresh_dir())
+        sd = workspace.new_season(sess, req.trope[:40])  # autosaved: a folder of its own in the workspace
         req = sd.write_request(req)  # dated today: the scripts' draft date
         yield {p.sess: sess, p.opt_status: f"New season: **{html.escape(req.trope[:60])}**, {req.episodes} episodes "
                                            f"of {req.length:g} s, seed {req.seed}. Writing the bible…",

@@ -1,0 +1,104 @@
+"""The studio's session in a real browser (Debian chromium, Playwright; stand-in model): every step
+is saved in the workspace at once, a reload or a new tab offers "continue where you left off"
+and restores the season, text streams into the page before a step finishes, and the Projects
+tab renames, duplicates and deletes (after a confirmation). See test_ui_browser.py for the setup."""
+
+from __future__ import annotations
+
+import json
+
+from . import test_ui_browser
+from .test_ui_browser import LAPTOP, Studio, _error_pills, app, browser, shots_dir  # noqa: F401 - fixtures
+
+pytestmark = test_ui_browser.pytestmark  # the browser mark; skipped without chromium or playwright
+
+
+def _new_season(page, s: Studio, episodes: str = "10") -> None:
+    page.goto(s.url)
+    page.wait_for_selector("#start")
+    s.field("episodes").fill(episodes)
+    s.field("paywall").fill("2")
+    page.click("#start")
+    s.wait_text("bible-status", "Bible written")
+
+
+def test_a_reload_restores_the_season(app, browser, shots_dir):  # noqa: F811
+    ctx = browser.new_context(viewport=LAPTOP)
+    page = ctx.new_page()
+    s = Studio(page, shots_dir)
+    s.url = app.url
+    _new_season(page, s)
+    title = s.field("bible-title").input_value()
+    page.click("#plan")
+    s.wait_text("plan-status", "Planned 10 episodes")
+    # saved in the workspace at once, with no Save pressed
+    folders = [d for d in app.workspace.iterdir() if (d / "plan.json").exists()
+               and json.loads((d / "bible.json").read_text())["title"] == title]
+    assert len(folders) == 1, folders
+    name = folders[0].name
+
+    page.reload()
+    page.wait_for_selector("#start")
+    offer = page.locator("#resume")
+    offer.get_by_text(title).first.wait_for(timeout=15_000)
+    assert name in offer.inner_text() and "planned" in offer.inner_text()
+    assert page.locator("#tab-plan-button, button[role=tab][aria-selected=true]").first.inner_text() != \
+        "3 · Season plan"  # nothing opened until the writer says so
+    s.snap("13-resume-offer")
+    page.click("#resume-btn")
+    page.locator(".toast-body").get_by_text("Opened").first.wait_for()
+    s.wait_text("plan-summary", "10 episodes")
+    assert not offer.is_visible()
+    s.tab("2 · Bible")
+    page.wait_for_function("(t) => document.querySelector('#bible-title textarea, #bible-title input').value === t",
+                           arg=title)
+    assert _error_pills(page) == []
+
+    # a new tab of the same browser is offered the same season, and an edit there is saved at once
+    other = ctx.new_page()
+    o = Studio(other, shots_dir)
+    other.goto(app.url)
+    other.locator("#resume").get_by_text(title).first.wait_for(timeout=15_000)
+    other.click("#resume-no")
+    other.locator("#resume").wait_for(state="hidden")
+    s.tab("Projects")
+    s.wait_text("proj-current", name)
+    assert name in page.locator("#proj-table").inner_text()
+    o.snap("14-new-tab")
+    ctx.close()
+
+
+def test_projects_rename_duplicate_delete(app, browser, shots_dir):  # noqa: F811
+    ctx = browser.new_context(viewport=LAPTOP)
+    page = ctx.new_page()
+    s = Studio(page, shots_dir)
+    s.url = app.url
+    _new_season(page, s)
+    s.tab("Projects")  # the project this page works on is the one chosen (not the last one of another tab)
+    current = page.locator("#proj-current strong").inner_text()
+    page.wait_for_function("(n) => document.querySelector('#proj-list input').value.startsWith(n)", arg=current)
+    s.field("proj-name").fill("renamed-by-browser")
+    page.click("#rename-proj")
+    s.wait_text("proj-status", "Renamed")
+    assert (app.workspace / "renamed-by-browser" / "bible.json").exists()
+    assert not (app.workspace / current).exists()
+    s.wait_text("proj-current", "renamed-by-browser")
+    s.field("proj-name").fill("")
+    page.click("#dup-proj")
+    s.wait_text("proj-status", "Duplicated")
+    assert (app.workspace / "renamed-by-browser-copy" / "bible.json").exists()
+    # delete asks first; Cancel keeps it, Yes deletes it
+    page.click("#delete-proj")
+    page.locator("#delete-question").get_by_text("renamed-by-browser-copy").wait_for()
+    s.snap("15-delete-confirm")
+    page.click("#delete-no")
+    page.locator("#delete-confirm").wait_for(state="hidden")
+    assert (app.workspace / "renamed-by-browser-copy").exists()
+    page.click("#delete-proj")
+    page.click("#delete-yes")
+    s.wait_text("proj-status", "Deleted")
+    assert not (app.workspace / "renamed-by-browser-copy").exists()
+    assert (app.workspace / "renamed-by-browser" / "bible.json").exists()
+    assert "renamed-by-browser-copy" not in page.locator("#proj-table").inner_text()
+    assert _error_pills(page) == []
+    ctx.close()
