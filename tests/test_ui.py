@@ -242,6 +242,7 @@ def test_season_from_trope_to_exports(app, tmp_path):
     with zipfile.ZipFile(zips[0]) as z:
         names_in_zip = z.namelist()
     assert any(re.match(r"^ep001/.+\.pdf$", n) for n in names_in_zip), names_in_zip[:20]
+    assert {"bible.md", "bible.pdf", "season-plan.md", "season-plan.pdf"} <= set(names_in_zip)  # the season's docs
     assert {".fountain", ".fdx", ".html", ".json", ".csv"} <= {p.suffix for p in paths}
     assert f"Draft date: {created}" in by_ext[".fountain"].read_text(encoding="utf-8")  # in-app = exported
 

@@ -118,8 +118,8 @@ def check(season_dir: str = typer.Argument(..., help="a season folder"),
 
 def export_(
     season_dir: str = typer.Argument(..., help="a season folder"),
-    formats: str = typer.Option("fountain,pdf,fdx,html,json,csv,storyboard,publish,zip", "--format", "-f",
-                                help="comma-separated: fountain,pdf,fdx,html,json,csv,storyboard,publish,zip"),
+    formats: str = typer.Option("fountain,pdf,fdx,html,json,csv,storyboard,publish,bible,zip", "--format", "-f",
+                                help="comma-separated: fountain,pdf,fdx,html,json,csv,storyboard,publish,bible,zip"),
     out: str | None = typer.Option(None, "--out", "-o", help="default: SEASON/exports"),
     templates: str | None = typer.Option(None, "--templates", help="a folder of your own export templates"),
     draft_date: str | None = typer.Option(None, "--draft-date", metavar="YYYY-MM-DD",

@@ -13,6 +13,8 @@ SEASON/exports/
     ep001-the-rejection-publish.json, …-publish.md            publish
   ep002/ …
   shotlist.csv                          csv: the whole season's shots
+  bible.md, bible.pdf                   bible: the series bible (dramagen.export.season_docs)
+  season-plan.md, season-plan.pdf       bible: the season plan
   <series-title>.zip                    zip: what this export wrote, one folder per episode
 ```
 
@@ -45,10 +47,12 @@ from ..storyboard import episode_stem, write_storyboard
 from ..text import slug
 from .publish import publish_pack, render_publish_md
 from .screenplay import default_css, fountain_to_fdx, fountain_to_html, fountain_to_pdf
+from .season_docs import season_docs
 from .shotlist import shotlist_csv
 from .templating import templates
 
-FORMATS: tuple[str, ...] = ("fountain", "pdf", "fdx", "html", "json", "csv", "storyboard", "publish", "zip")
+FORMATS: tuple[str, ...] = ("fountain", "pdf", "fdx", "html", "json", "csv", "storyboard", "publish", "bible",
+                             "zip")
 #: made only when named (slow: dramagen.animatic), never by "zip" alone
 EXTRA_FORMATS: tuple[str, ...] = ("animatic",)
 SCRIPT_FORMATS = frozenset({"fountain", "pdf", "fdx", "html"})
@@ -203,6 +207,9 @@ def export_season(season_dir: str | Path, formats: str | Iterable[str], out_dir:
             shootings.append(ep.shooting)
     if "csv" in fmts and shootings:
         ex.put(safe_join(root, "shotlist.csv"), shotlist_csv(shootings))
+    if "bible" in fmts:
+        for name, data in season_docs(lib, bible, plan):
+            ex.put(safe_join(root, name), data)
     if "animatic" in fmts:  # MP4 + SRT + VTT per episode (dramagen.animatic), before the zip
         from ..animatic.make import export_animatics
 
