@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 from pydantic import Field, ValidationError
 
+from .batch_status import status
 from .errors import DramagenError, InputError
 from .production.models import ScheduleOptions
 from .season import SeasonDir
@@ -70,8 +71,6 @@ def read_schedule(path: Path) -> BatchSchedule | None:
 def finished_seasons(out: Path, names: list[str] | None = None) -> list[Path]:
     """The seasons of batch folder ``out`` to schedule: ``names`` (each must have shooting scripts), or
     every season whose batch row finished (``dramagen batch status``: done)."""
-    from .batch import status
-
     out = Path(out)
     if names:
         folders = [out / n for n in names]

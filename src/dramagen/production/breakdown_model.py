@@ -37,7 +37,7 @@ from ..models import SeriesBible
 from ..season import SeasonDir
 from ..shooting import load_props, props_in
 from ..slots import Slot, WriteContext, fill_ranked
-from .breakdown import RULES_FILE, load_rules, rule_scenes
+from .breakdown_rules import RULES_FILE, load_rules, rule_scenes
 from .models import ModelBreakdown, ModelItems, RefusedItem, SceneBreakdown
 
 FIELDS = ("props", "wardrobe")
