@@ -65,7 +65,9 @@ _RANGES = {
 def make_request(**kw: Any) -> SeasonRequest:
     """A SeasonRequest, with pydantic errors turned into an InputError naming the field and range.
     Without a paywall, the last free episode is :func:`~dramagen.models.default_paywall` of the episodes."""
-    episodes = kw.get("episodes") if kw.get("episodes") is not None else SeasonRequest.model_fields["episodes"].default
+    episodes: Any = kw.get("episodes")
+    if episodes is None:
+        episodes = SeasonRequest.model_fields["episodes"].default
     try:  # 12, 12.0 and a CSV cell's "12" alike; anything else is refused below, by the request's own rules
         whole = float(episodes)
     except (TypeError, ValueError):
@@ -172,87 +174,120 @@ class Runner:
         they are not counted twice.
         """
         assert self.season is not None
-        stats = self.season.load_stats(f"episodes/ep{n:03d}/stats.json")
+        stats = self.season.load_stats(self.season.episode_stats_name(n))
         return {k: v for k, v in stats.items()
                 if k.split(".", 1)[0] not in EPISODE_STAGES or self.season.stage_path(k.split(".", 1)[0], n).exists()}
 
-    def _finish_part(self, state: SeasonState, part: str, ctx, t0: float, path: Path | None, model: BaseModel) -> None:
-        """Record a season-level part (bible, plan): stats, wall time, its file, then the manifest."""
+    def _part_params(self, state: SeasonState, part: str, ctx, t0: float) -> dict:
+        """Record a season-level part's stats and wall time; its parameters for the manifest."""
         state.stats[part] = ctx.stats
         state.seconds[part] = round(time.perf_counter() - t0, 2)
-        if self.season and path is not None:
-            part_params = {f"{part}.{k}": v for k, v in ctx.params.items()}
-            self.season.write_stats(f"{part}.stats.json", ctx.stats)
-            # the manifest (prompts, params) before the file that marks the part done: a run killed
-            # in between would otherwise load the part and never record what wrote it
-            self._save_manifest(state, part_params)
-            self.season.write_model(path, model)
-            self._save_manifest(state, part_params)
+        return {f"{part}.{k}": v for k, v in ctx.params.items()}
+
+    def _write_part(self, state: SeasonState, part: str, write: Callable) -> Any:
+        """Run a season-level action (:mod:`dramagen.service`) and record it: the manifest is saved
+        before the file that marks the part done (a run killed in between still names what wrote
+        it), and again after."""
+        ctx, t0 = self._ctx(state.request), time.perf_counter()
+
+        def record(model: BaseModel) -> None:
+            setattr(state, part, model)
+            self._save_manifest(state, self._part_params(state, part, ctx, t0))
+
+        model = write(ctx, record)
+        setattr(state, part, model)
+        self._save_manifest(state, self._part_params(state, part, ctx, t0))
+        return model
 
     # -- stages -------------------------------------------------------------------------------
     def bible_step(self, state: SeasonState) -> SeasonState:
-        from .service import write_premise
-        from .stages.bible import write_bible
+        from . import service
 
         if state.bible is None and self.season and self.season.has_bible():
             state.bible = self.season.load_bible()
             state.stats["bible"] = self.season.load_stats("bible.stats.json")
         if state.bible is None:
             self._tick("bible", 0, 1, "writing the series bible")
-            if self.season:  # the premise a free-text season is written from
-                write_premise(self.season, state.request)
-            t = time.perf_counter()
-            ctx = self._ctx(state.request)
-            state.bible = write_bible(ctx, state.trope, state.request.pins)
-            self._finish_part(state, "bible", ctx, t, self.season.bible_path if self.season else None, state.bible)
+            req = state.request
+            self._write_part(state, "bible",
+                             lambda ctx, rec: service.write_bible(ctx, state.trope, req, req.pins, self.season, rec))
+        assert state.bible is not None
         self._tick("bible", 1, 1, state.bible.title)
         return state
 
     def plan_step(self, state: SeasonState) -> SeasonState:
-        from .service import season_skeleton
-        from .stages.plan import write_plan_text
+        from . import service
 
         if state.plan is None and self.season and self.season.has_plan():
             state.plan = self.season.load_plan()
             state.stats["plan"] = self.season.load_stats("plan.stats.json")
         if state.plan is None:
-            req = state.request
+            req, bible = state.request, state.bible
+            assert bible is not None
             self._tick("plan", 0, req.episodes, "planning the season")
-            t = time.perf_counter()
-            skeleton = season_skeleton(state.trope, state.bible, req, self.season)  # ledger.json first
-            ctx = self._ctx(req)
-            state.plan = write_plan_text(ctx, skeleton, state.bible, state.trope)
-            self._finish_part(state, "plan", ctx, t, self.season.plan_path if self.season else None, state.plan)
+            self._write_part(state, "plan",
+                             lambda ctx, rec: service.plan_season(ctx, state.trope, bible, req, self.season, rec))
+        assert state.plan is not None
         self._tick("plan", len(state.plan.episodes), len(state.plan.episodes), "season plan ready")
         return state
 
+    def _load_done(self, state: SeasonState, levels: tuple[str, ...], wanted: list[int]) -> None:
+        """What is on disk already, for the levels asked (kept unless ``force`` rewrites it)."""
+        if not self.season:
+            return
+        store: dict[str, dict[int, Any]] = {"beats": state.beats, "script": state.scripts,
+                                            "shooting": state.shootings}
+        loaders: dict[str, Callable[[int], Any]] = {"beats": self.season.load_beats, "script": self.season.load_script,
+                   "shooting": self.season.load_shooting}
+        for level in levels:
+            for n in self.season.episodes_done(level):
+                if n not in store[level] and (n not in wanted or not self.force):
+                    store[level][n] = loaders[level](n)
+                    if level == "beats":
+                        state.stats[f"ep{n:03d}"] = self._episode_stats(n)
+
+    def _write_episode(self, state: SeasonState, n: int, levels: tuple[str, ...], params: dict,
+                       draft_date) -> None:
+        """Episode ``n``'s missing levels (:mod:`dramagen.service` actions), then its files at once."""
+        from . import service
+
+        plan, bible, req = state.plan, state.bible, state.request
+        assert plan is not None and bible is not None
+        ep = plan.episode(n)
+        ctx = self._ctx(req)
+        prev_stats = state.stats.get(f"ep{n:03d}", {}) if not self.force else {}
+        ctx.stats.update({k: v.model_copy() for k, v in prev_stats.items()})
+        if self.force or n not in state.beats:
+            state.beats[n] = service.write_beats(ctx, state.trope, bible, ep, req.seed, settings=self.timing)
+            state.scripts.pop(n, None)
+            state.shootings.pop(n, None)
+        if "script" in levels and n not in state.scripts:
+            state.scripts[n] = service.write_script(ctx, state.trope, bible, ep, state.beats[n], settings=self.timing)
+            state.shootings.pop(n, None)
+        if "shooting" in levels and n not in state.shootings:
+            state.shootings[n] = service.make_shooting(state.scripts[n], bible, req.seed, self.timing)
+        state.stats[f"ep{n:03d}"] = ctx.stats
+        params.update({f"episode.{k}": v for k, v in ctx.params.items()})
+        if self.season:  # stats and manifest first; the last stage's file marks the episode done
+            service.store_episode(self.season, n, ctx.stats, beats=state.beats[n], script=state.scripts.get(n),
+                                  shooting=state.shootings.get(n), bible=bible, ep=ep, draft_date=draft_date,
+                                  record=lambda: self._save_manifest(state, params))
+            self._save_manifest(state, params)
+
     def episodes_step(self, state: SeasonState, upto: str = "beats") -> SeasonState:
         """Beats, then script, then shooting script, episode by episode (each written at once)."""
-        from .planner import layout_beats
-        from .service import write_fountain
-        from .shooting import shooting_script
-        from .stages.beats import write_beats
-        from .stages.script import write_script
-
-        plan, bible = state.plan, state.bible
-        assert plan is not None and bible is not None
+        plan = state.plan
+        assert plan is not None and state.bible is not None
         levels = EPISODE_STAGES[: EPISODE_STAGES.index(upto) + 1]
-        last = levels[-1]
         wanted = sorted(set(self.episodes)) if self.episodes is not None else [e.number for e in plan.episodes]
         for n in wanted:
             if not 1 <= n <= len(plan.episodes):
                 raise InputError("episode", n, f"an episode number from 1 to {len(plan.episodes)}")
-        store = {"beats": state.beats, "script": state.scripts, "shooting": state.shootings}
-        if self.season:  # what is on disk already
-            loaders = {"beats": self.season.load_beats, "script": self.season.load_script,
-                       "shooting": self.season.load_shooting}
-            for level in levels:
-                for n in self.season.episodes_done(level):
-                    if n not in store[level] and (n not in wanted or not self.force):
-                        store[level][n] = loaders[level](n)
-                        if level == "beats":
-                            state.stats[f"ep{n:03d}"] = self._episode_stats(n)
-        todo = [n for n in wanted if self.force or n not in store[last]]
+        self._load_done(state, levels, wanted)
+        levels_done: dict[str, dict[int, Any]] = {"beats": state.beats, "script": state.scripts,
+                                                  "shooting": state.shootings}
+        last = levels_done[levels[-1]]
+        todo = [n for n in wanted if self.force or n not in last]
         total = len(wanted)
         done = total - len(todo)
         self._tick(upto, done, total, f"{done} episodes already written" if done else f"writing episodes ({upto})")
@@ -261,37 +296,10 @@ class Runner:
         # the season's creation date (request.json): the same season gives the same bytes on any day
         draft_date = state.request.created or (self.season.draft_date() if self.season else today())
         for n in todo:
-            ep = plan.episode(n)
-            ctx = self._ctx(state.request)
-            prev_stats = state.stats.get(f"ep{n:03d}", {}) if not self.force else {}
-            ctx.stats.update({k: v.model_copy() for k, v in prev_stats.items()})
-            if self.force or n not in state.beats:
-                skeleton = layout_beats(ep, bible, state.request.seed)
-                state.beats[n] = write_beats(ctx, skeleton, ep, bible, state.trope, settings=self.timing)
-                state.scripts.pop(n, None)
-                state.shootings.pop(n, None)
-            if "script" in levels and n not in state.scripts:
-                state.scripts[n] = write_script(ctx, state.beats[n], ep, bible, state.trope, settings=self.timing)
-                state.shootings.pop(n, None)
-            if "shooting" in levels and n not in state.shootings:
-                state.shootings[n] = shooting_script(state.scripts[n], bible, seed=state.request.seed,
-                                                     settings=self.timing)
-            state.stats[f"ep{n:03d}"] = ctx.stats
-            params.update({f"episode.{k}": v for k, v in ctx.params.items()})
-            if self.season:
-                # stats and manifest first; the last stage's file marks the episode done
-                self.season.write_stats(f"episodes/ep{n:03d}/stats.json", ctx.stats)
-                self._save_manifest(state, params)
-                self.season.write_model(self.season.beats_path(n), state.beats[n])
-                if n in state.scripts:
-                    write_fountain(self.season, n, state.scripts[n], bible, ep, draft_date)
-                    self.season.write_model(self.season.script_path(n), state.scripts[n])
-                if n in state.shootings:
-                    self.season.write_model(self.season.shooting_path(n), state.shootings[n])
-                self._save_manifest(state, params)
+            self._write_episode(state, n, levels, params, draft_date)
             done += 1
             rt = state.scripts[n].estimated_seconds if n in state.scripts else state.beats[n].runtime
-            self._tick(upto, done, total, f"episode {n}: {ep.title} ({rt:.1f} s)")
+            self._tick(upto, done, total, f"episode {n}: {plan.episode(n).title} ({rt:.1f} s)")
         if todo:
             state.seconds["episodes"] = round(state.seconds.get("episodes", 0) + time.perf_counter() - t0, 2)
         if self.season:

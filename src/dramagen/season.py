@@ -208,6 +208,11 @@ class SeasonDir:
     def stage_path(self, stage: str, number: int) -> Path:
         return self.episode_dir(number) / f"{stage}.json"
 
+    @staticmethod
+    def episode_stats_name(number: int) -> str:
+        """The episode's slot statistics, relative to the season folder (for load_stats / write_stats)."""
+        return f"episodes/ep{number:03d}/stats.json"
+
     # production (dramagen.production): breakdown, schedule, day-out-of-days, call sheets, budget
     @property
     def production_dir(self) -> Path:

@@ -6,6 +6,7 @@ One module per command group, each only laying out and translating (the work is 
 - :mod:`.models`: ``models list|pull|info`` and the ``complete`` playground;
 - :mod:`.tropes`: ``tropes list|show``;
 - :mod:`.season`: ``generate``, ``check``, ``export``, ``import``;
+- :mod:`.rewrite`: ``rewrite bible|plan|beats|beat|script|shooting`` (another take of one part);
 - :mod:`.batch`: ``batch`` (and ``batch status``);
 - :mod:`.lab`: ``lab run|rerun|compare|report|metrics``;
 - :mod:`.serve`: ``serve`` (the studio);
@@ -26,6 +27,7 @@ from ..cli_production import production_app, schedule_command
 from . import batch as batch_cmd
 from . import lab as lab_cmd
 from . import models as models_cmd
+from . import rewrite as rewrite_cmd
 from . import season as season_cmd
 from . import serve as serve_cmd
 from . import tropes as tropes_cmd
@@ -59,6 +61,7 @@ app.command("generate")(season_cmd.generate)
 app.command("check")(season_cmd.check)
 app.command("export")(season_cmd.export_)
 app.command("import")(season_cmd.import_)
+app.add_typer(rewrite_cmd.rewrite_app, name="rewrite")
 app.command("batch")(batch_cmd.batch)
 app.add_typer(lab_cmd.lab_app, name="lab")
 register_animatic(app)  # dramagen animatic, dramagen calibrate (issue 17)
