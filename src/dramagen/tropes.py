@@ -18,12 +18,13 @@ import difflib
 import os
 import random
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import config
 from .errors import InputError, PromptError, UnknownTropeError
@@ -78,6 +79,28 @@ _KEYWORD_RE = re.compile(r"^[a-z][a-z'\-]*$")
 _WORD_RE = re.compile(r"[A-Za-z0-9]+(?:['’\-][A-Za-z0-9]+)*")
 
 
+#: a text field kept on one line (whitespace runs collapsed); the length limits apply to the text as given
+OneLine = Annotated[str, AfterValidator(_one_line)]
+
+
+def _one_of(v: str, choices: tuple[str, ...]) -> str:
+    """``v`` when it is one of ``choices``, else the validation error that lists them."""
+    if v not in choices:
+        raise ValueError("one of " + ", ".join(choices))
+    return v
+
+
+def _distinct(items: list[str], ok: Callable[[str], bool], bad: str, what: str) -> list[str]:
+    """The items stripped; each must pass ``ok`` (else "'item' ``bad``") and no two may be equal."""
+    out = [str(x).strip() for x in items]
+    for x in out:
+        if not ok(x):
+            raise ValueError(f"{x!r} {bad}")
+    if len(set(out)) != len(out):
+        raise ValueError(f"{what} must be distinct")
+    return out
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -87,7 +110,7 @@ class TropeRole(_Frozen):
 
     role: str = Field(..., min_length=2, max_length=30,
                       description="lead, love_interest, rival, antagonist, ally, mentor, family…")
-    archetype: str = Field(..., min_length=3, max_length=160, description="who this person is, in a phrase")
+    archetype: OneLine = Field(..., min_length=3, max_length=160, description="who this person is, in a phrase")
     names: list[str] = Field(..., min_length=4, max_length=6, description="4–6 fitting first names")
 
     @field_validator("role")
@@ -98,21 +121,11 @@ class TropeRole(_Frozen):
             raise ValueError("a lowercase role word such as lead, love_interest, rival")
         return v
 
-    @field_validator("archetype")
-    @classmethod
-    def _archetype(cls, v: str) -> str:
-        return _one_line(v)
-
     @field_validator("names")
     @classmethod
     def _names(cls, v: list[str]) -> list[str]:
-        out = [str(n).strip() for n in v]
-        for n in out:
-            if not _PERSON_RE.match(n) or len(n) > 20:
-                raise ValueError(f"{n!r} is not a capitalised first name (letters, ' and - only)")
-        if len(set(out)) != len(out):
-            raise ValueError("names must be distinct")
-        return out
+        return _distinct(v, lambda n: bool(_PERSON_RE.match(n)) and len(n) <= 20,
+                         "is not a capitalised first name (letters, ' and - only)", "names")
 
 
 class TropeSetting(_Frozen):
@@ -133,10 +146,7 @@ class TropeSetting(_Frozen):
     @field_validator("time")
     @classmethod
     def _time(cls, v: str) -> str:
-        v = str(v).strip().upper()
-        if v not in SETTING_TIMES:
-            raise ValueError("one of " + ", ".join(SETTING_TIMES))
-        return v
+        return _one_of(str(v).strip().upper(), SETTING_TIMES)
 
     @property
     def heading(self) -> str:
@@ -148,26 +158,16 @@ class SignatureBeat(_Frozen):
     """A beat the genre's audience expects, placed in the season (0.0 = first episode)."""
 
     at: float = Field(..., ge=0.0, le=1.0, description="fraction of the season, 0.0–1.0")
-    beat: str = Field(..., min_length=3, max_length=240)
+    beat: OneLine = Field(..., min_length=3, max_length=240)
     function: BeatFunction
-
-    @field_validator("beat")
-    @classmethod
-    def _beat(cls, v: str) -> str:
-        return _one_line(v)
 
 
 class TropeExample(_Frozen):
     """A worked example for few-shot prompts: a synopsis and the cliffhanger that ends it."""
 
-    story: str = Field(..., min_length=10, max_length=300, description="a one-line synopsis")
+    story: OneLine = Field(..., min_length=10, max_length=300, description="a one-line synopsis")
     cliffhanger_type: CliffhangerType
-    cliffhanger: str = Field(..., min_length=10, max_length=160, description="one punchy line, 6–16 words")
-
-    @field_validator("story", "cliffhanger")
-    @classmethod
-    def _line(cls, v: str) -> str:
-        return _one_line(v)
+    cliffhanger: OneLine = Field(..., min_length=10, max_length=160, description="one punchy line, 6–16 words")
 
     @field_validator("cliffhanger")
     @classmethod
@@ -203,19 +203,14 @@ class TropeSecret(_Frozen):
 class TropeStory(_Frozen):
     """The story facts of a trope (docs/architecture.md, "Story"): world, stakes, secrets, props, relations."""
 
-    world: str = Field(..., min_length=3, max_length=80)
-    period: str = Field("present day", min_length=3, max_length=40)
+    world: OneLine = Field(..., min_length=3, max_length=80)
+    period: OneLine = Field("present day", min_length=3, max_length=40)
     supernatural: bool = False
-    stakes: str = Field(..., min_length=3, max_length=120)
+    stakes: OneLine = Field(..., min_length=3, max_length=120)
     secrets: list[TropeSecret] = Field(..., min_length=1, max_length=4)
     objects: list[str] = Field(..., min_length=2, max_length=6)
     relations: dict[str, str] = Field(default_factory=dict, description="role → how they are tied to the lead")
     names: dict[str, str] = Field(default_factory=dict, description="role → a name the premise gave (kept)")
-
-    @field_validator("world", "period", "stakes")
-    @classmethod
-    def _line(cls, v: str) -> str:
-        return _one_line(v)
 
     @field_validator("objects")
     @classmethod
@@ -234,10 +229,10 @@ class Trope(_Frozen):
     """A genre trope: the seed of a series bible."""
 
     id: str = Field(..., min_length=2, max_length=60, description="kebab-case, the file's stem")
-    name: str = Field(..., min_length=2, max_length=80)
+    name: OneLine = Field(..., min_length=2, max_length=80)
     genre: str = Field("drama", description="one of " + ", ".join(GENRES))
-    pitch: str = Field(..., min_length=10, max_length=300, description="one line")
-    tone: str = Field(..., min_length=3, max_length=100, description="a few words")
+    pitch: OneLine = Field(..., min_length=10, max_length=300, description="one line")
+    tone: OneLine = Field(..., min_length=3, max_length=100, description="a few words")
     content_notes: list[str] = Field(default_factory=list, max_length=12)
     roles: list[TropeRole] = Field(..., min_length=3, max_length=6)
     settings: list[TropeSetting] = Field(..., min_length=4, max_length=6)
@@ -256,18 +251,10 @@ class Trope(_Frozen):
             raise ValueError("kebab-case: lowercase letters and digits joined by '-', e.g. 'hidden-heir'")
         return v
 
-    @field_validator("name", "pitch", "tone")
-    @classmethod
-    def _line(cls, v: str) -> str:
-        return _one_line(v)
-
     @field_validator("genre")
     @classmethod
     def _genre(cls, v: str) -> str:
-        v = str(v).strip().lower()
-        if v not in GENRES:
-            raise ValueError("one of " + ", ".join(GENRES))
-        return v
+        return _one_of(str(v).strip().lower(), GENRES)
 
     @field_validator("content_notes")
     @classmethod
@@ -287,13 +274,7 @@ class Trope(_Frozen):
     @field_validator("keywords")
     @classmethod
     def _keywords(cls, v: list[str]) -> list[str]:
-        out = [str(k).strip() for k in v]
-        for k in out:
-            if not _KEYWORD_RE.match(k):
-                raise ValueError(f"{k!r} is not one lowercase word")
-        if len(set(out)) != len(out):
-            raise ValueError("keywords must be distinct")
-        return out
+        return _distinct(v, lambda k: bool(_KEYWORD_RE.match(k)), "is not one lowercase word", "keywords")
 
     @model_validator(mode="after")
     def _coherent(self) -> Trope:

@@ -30,6 +30,7 @@ Pillow's bundled font, else Pillow's bitmap font: a missing font never fails.
 The package: :mod:`.style` (palette and framing tables), :mod:`.text` (fonts, wrapping), :mod:`.layout`
 (where the figures, horizon and labels go), :mod:`.drawing` (one painter per part of a panel), :mod:`.panel`
 (a frame from those painters), :mod:`.caption` (the text under a frame) and :mod:`.pages` (sheets, PNG, PDF).
+The package re-exports the names its users import; the rest of the palette is in :mod:`.style`.
 """
 
 from __future__ import annotations
@@ -39,42 +40,11 @@ from .caption import draw_caption
 from .layout import _figures
 from .pages import episode_stem, pages_to_pdf, storyboard_pages, write_storyboard
 from .panel import draw_panel
-from .style import (
-    ANGLE_BADGE,
-    BACK_FILL,
-    EYES,
-    FAINT,
-    FEET,
-    FIGURE_BG_FILL,
-    FIGURE_FILL,
-    FRAME_BG,
-    GREY,
-    GROUND,
-    HIPS,
-    INK,
-    LINE,
-    MOVE,
-    MOVE_LABEL,
-    NIGHT_SKY,
-    OUTLINE,
-    PAPER,
-    PAPERS_MM,
-    SAFE,
-    SAFE_AREA,
-    SHOULDERS,
-    SIZE_LAYOUT,
-    SIZES,
-    SKY,
-    SPEAKER_BG,
-    SS,
-    WALL,
-)
+from .style import FIGURE_BG_FILL, FIGURE_FILL, GROUND, MOVE, SAFE, SAFE_AREA, SIZES, SPEAKER_BG
 from .text import clear_font_cache, font, wrap
 
 __all__ = [
-    "ANGLE_BADGE", "BACK_FILL", "EYES", "FAINT", "FEET", "FIGURE_BG_FILL", "FIGURE_FILL", "FRAME_BG", "GREY",
-    "GROUND", "HIPS", "INK", "LINE", "MOVE", "MOVE_LABEL", "NIGHT_SKY", "OUTLINE", "PAPER", "PAPERS_MM", "SAFE",
-    "SAFE_AREA", "SHOULDERS", "SIZES", "SIZE_LAYOUT", "SKY", "SPEAKER_BG", "SS", "WALL", "_figures",
+    "FIGURE_BG_FILL", "FIGURE_FILL", "GROUND", "MOVE", "SAFE", "SAFE_AREA", "SIZES", "SPEAKER_BG", "_figures",
     "clear_font_cache", "draw_caption", "draw_panel", "episode_stem", "font", "pages_to_pdf", "slug",
     "storyboard_pages", "wrap", "write_storyboard",
 ]
