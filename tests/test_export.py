@@ -303,7 +303,8 @@ def test_every_file_is_written_atomically(season, monkeypatch):
 def test_invalid_format_and_missing_season(season, tmp_path):
     with pytest.raises(InputError) as e:
         export_season(season, {"pdf", "mp4"})
-    assert "comma-separated subset of fountain, pdf, fdx, html, json, csv, storyboard, publish, bible, zip" in str(e.value)
+    assert ("comma-separated subset of fountain, pdf, fdx, html, json, csv, storyboard, publish, bible, zip"
+            in str(e.value))
     with pytest.raises(SeasonDataError):
         export_season(tmp_path / "nothing", {"pdf"})
 
