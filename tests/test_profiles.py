@@ -69,11 +69,14 @@ def test_world_kinds():
 
 
 def test_the_inciting_event_is_the_foe_coming_for_the_proof_she_holds():
+    """Not with it: 'Carmine waves the pawn ticket like a trophy' contradicted the ledger (she holds it)."""
     from dramagen.planner import plan_season
     from dramagen.story.events import build_ledger
 
     bible, trope = _bible(LIGHTHOUSE, True)
-    _, plan = build_ledger(plan_season(trope, bible, 10, 3, seed=5), bible, trope, 5)
+    ledger, plan = build_ledger(plan_season(trope, bible, 10, 3, seed=5), bible, trope, 5)
     ev = plan.episodes[0].event
-    assert ev.type == "threat" and ev.object == "the drowned sailor's logbook"
+    proof = next(s for s in ledger.secrets if s.evidence == "the drowned sailor's logbook")
+    assert ev.type == "threat" and ev.secret == proof.id  # the episode turns on the proof she holds
+    assert ev.object != proof.evidence  # a threat's phrases put its prop in the foe's hands: his own leverage
     assert ev.actor == "Mairi Campbell" and ev.target == "Duncan Ross"

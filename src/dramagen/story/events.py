@@ -141,7 +141,8 @@ class _Builder:
         """A prop for an event that turns on no secret (never the hidden evidence of a secret): the one the
         season has used least so far, so that one prop does not carry every episode."""
         evidence = {s.evidence for s in self.ledger.secrets if s.id not in self.state.public  # the proof of a
-                    and (kind == "betrayal" or s.about == self.lead  # foe's secret she holds may be in shot,
+                    and (kind in ("betrayal", "threat") or s.about == self.lead  # foe's secret she holds may
+                         # be in shot, but never as a foe's leverage (a threat),
                          or self.state.objects.get(s.evidence) != self.lead)}  # her own secret's never
         props = [o for o in self.ledger.objects if o not in evidence] or self.ledger.objects
         least = min(self.uses.get(o, 0) for o in props)
@@ -202,7 +203,8 @@ class _Builder:
         elif kind in ("betrayal",):
             b = self._other(e, foe or "") or foe
         if kind == "threat" and e == 1 and (proof := self._held_proof()) is not None:
-            obj = proof.evidence  # the foe comes for the proof the lead holds
+            sid = proof.id  # the foe comes for the proof she holds: the episode turns on that secret, and the
+            # foe's leverage is another prop (a threat's phrases put its object in the foe's hands)
         if not obj:  # every event has a prop the camera can hold on (and the payoff can name)
             obj = self._object(e, kind)
         if a is None or b is None or a == b:

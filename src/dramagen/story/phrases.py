@@ -59,6 +59,8 @@ class Filler:
 
     def fill(self, template: str) -> str:
         text = template.format(**self.__dict__)
+        # every sentence starts with a capital, a filled-in object too ('… the box. The pawn ticket rolls …')
+        text = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
         return text[0].upper() + text[1:] if text else text
 
 

@@ -167,6 +167,12 @@ def _tidy(clause: str) -> str:
     return re.split(r",\s+(?:but|and|while|so)\b|\s+but\s+", clause)[0].strip(" ,")
 
 
+def _named(clause: str) -> str:
+    """A secret says who by name: 'his brother Carmine sold …' → 'Carmine sold …' (whose brother is the
+    premise's business, and 'his' would point at whoever stands before it on a character card)."""
+    return re.sub(r"^(?:her|his|their|the)\s+(?:[a-z'’\-]+\s+){1,2}(?=[A-Z][a-z]+\b)", "", clause)
+
+
 def _evidence(text: str, pronoun: str) -> tuple[str, str] | None:
     """(the evidence object, the secret) from a clause such as '… finds a logbook that proves X'."""
     m = _EVIDENCE.search(text)
@@ -175,7 +181,7 @@ def _evidence(text: str, pronoun: str) -> tuple[str, str] | None:
     obj = re.sub(r"^(?:a|an|the|her|his|their)\s+", "", m.group(1).strip())
     obj = re.split(r"\s+(?:in|from|under|inside|behind|on|at)\s+", obj)[0]  # 'a pawn ticket in his coat'
 
-    verb, rest = m.group(2).lower(), _tidy(m.group(3))
+    verb, rest = m.group(2).lower(), _named(_tidy(m.group(3)))
     secret = f"{pronoun} is {rest}" if verb.startswith("makes") else rest
     return f"the {obj}"[:40], secret
 
@@ -212,8 +218,8 @@ def _secret(text: str, pronoun: str) -> str | None:
         if "disguised" in pat:
             return f"{pronoun} is {clause} in disguise"
         if "sees|saw" in pat:
-            return _witnessed(clause) or f"{pronoun} saw {clause}"
-        return clause
+            return _witnessed(_named(clause)) or f"{pronoun} saw {clause}"
+        return _named(clause)
     return None
 
 
@@ -324,11 +330,17 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
     return out[:5], assumed
 
 
+_FAMILY = frozenset("son sons daughter daughters father mother brother brothers sister sisters husband wife "
+                    "uncle aunt cousin nephew niece grandfather grandmother parents".split())
+
+
 def nearest_tropes(text: str, n: int = 3) -> list[str]:
     """Catalogue trope ids whose keywords, pitch and archetypes share the most words with ``text``."""
     from ..tropes import load_catalogue
 
-    words = set(content(text))
+    # family words name the cast in nearly every soap premise ("Carmine's son Paolo"), not its trope: a
+    # premise about a son is no secret-baby story unless it says baby, pregnant, DNA…
+    words = {w for w in content(text) if w not in _FAMILY}
     scored = []
     for t in load_catalogue().values():
         vocab = set(t.keywords) | set(content(t.pitch)) | {w for r in t.roles for w in content(r.archetype)}
