@@ -8,7 +8,7 @@ so the same action gives the same bytes wherever it is started from (docs/archit
 Determinism: every slot's seed comes from the run seed and its place; a season's draft date is
 its creation date, never the clock).
 
-Files are written in one order everywhere (docs/architecture.md, Crash safety): the stats first,
+Files are written in one order everywhere (docs/architecture.md, Flow): the stats first,
 then ``record`` (the pipeline saves the manifest there, so a run killed in between still names
 the prompts and parameters that wrote the part), then the file that marks the part done.
 Exports are :func:`dramagen.export.season_export.export_season`, one function for the CLI,
