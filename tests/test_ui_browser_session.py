@@ -6,6 +6,7 @@ tab renames, duplicates and deletes (after a confirmation). See test_ui_browser.
 from __future__ import annotations
 
 import json
+import re
 
 from . import test_ui_browser
 from .test_ui_browser import LAPTOP, Studio, _error_pills, app, browser, shots_dir  # noqa: F401 - fixtures
@@ -100,5 +101,37 @@ def test_projects_rename_duplicate_delete(app, browser, shots_dir):  # noqa: F81
     assert not (app.workspace / "renamed-by-browser-copy").exists()
     assert (app.workspace / "renamed-by-browser" / "bible.json").exists()
     assert "renamed-by-browser-copy" not in page.locator("#proj-table").inner_text()
+    assert _error_pills(page) == []
+    ctx.close()
+
+
+def test_rows_stream_into_the_page_before_the_step_ends(app, browser, shots_dir):  # noqa: F811
+    """With a slow model, the plan table fills row by row while the step runs (a group of episodes
+    per batch of slots) and its status counts episodes ("episode plan 5/10 · about 3 s left");
+    the beats' tab says they are being written, and the written beats replace the live cards."""
+    ctx = browser.new_context(viewport=LAPTOP)
+    page = ctx.new_page()
+    s = Studio(page, shots_dir)
+    s.url = app.url
+    _new_season(page, s)
+    app.delay_file.write_text("0.6")  # a slow model: each batch of slots takes a while
+    try:
+        page.click("#plan")
+        page.wait_for_function("() => { const b = document.querySelector('#plan-table tbody');"
+                               " return b && b.textContent.trim().length > 20; }")
+        assert "Planned" not in page.locator("#plan-status").inner_text()  # still being written
+        page.locator("#plan-status").get_by_text(re.compile(r"episode plan \d+/10")).first.wait_for()
+        s.snap("16-plan-streaming")
+        s.wait_text("plan-status", "Planned 10 episodes")
+        # an episode's beats are one batch of slots (the slot engine writes them together), so their
+        # cards arrive together at its end; while the batch runs the tab says it is writing, not "No beats yet"
+        page.click("#to-beats")
+        s.wait_text("ep-status", "Writing the beats")
+        assert "No beats yet" not in page.locator("#timeline").inner_text()
+    finally:
+        app.delay_file.unlink(missing_ok=True)
+    s.wait_text("ep-status", "Wrote episode 1's beats")
+    page.wait_for_selector("#timeline .tl-beat")
+    assert page.locator("#beats-view .live-card").count() == 0  # the written beats replace the live cards
     assert _error_pills(page) == []
     ctx.close()

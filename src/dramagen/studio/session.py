@@ -37,6 +37,7 @@ import gradio as gr
 from ..errors import DramagenError, InputError
 from ..llm import load_generator  # tests replace it with a stand-in: see tests/test_ui.py
 from ..season import SeasonDir
+from .live import Live, progress_text
 
 log = logging.getLogger("dramagen.studio")
 
@@ -292,38 +293,68 @@ def _end(job: Job) -> None:
 
 
 def run_job(sess: Session, work: Callable[[Job], dict], stream: Any, progress: Any, what: str,
-            expected: int = 0, status: Any = None, kept: Callable[[], dict] | None = None) -> Iterator[dict]:
+            expected: int = 0, status: Any = None, kept: Callable[[], dict] | None = None,
+            live: Live | None = None) -> Iterator[dict]:
     """Run ``work(job)`` in a thread, streaming its text into ``stream``; yields component updates,
-    the last one being ``work``'s result. Stop (or closing the page) cancels it at the next slot;
-    then ``status`` says what was kept and ``kept()`` (the tab's views as the season is on disk)
-    replaces whatever said the step was being written."""
+    the last one being ``work``'s result. With ``live`` the step's own view fills as its slots are
+    accepted (the plan table row by row, beats card by card) and progress counts its units with an
+    ETA ("episode plan 7/10 · about 40 s left"). Stop (or closing the page) cancels it at the next
+    slot; then ``status`` says what was kept and ``kept()`` (the tab's views as the season is on
+    disk) replaces whatever said the step was being written."""
     job, t, out = _start(sess.sid(), work)
     lines: list[str] = []
-    count = 0
+    texts: list[tuple[str, str]] = []
     progress(0, desc=f"{what}…")
-    last = 0.0
+    t0 = last = time.monotonic()
+    dirty = False  # something arrived that the page has not been sent yet
     try:
         while t.is_alive() or not job.q.empty():
             try:
                 kind, slot, text = job.q.get(timeout=0.2)
             except queue.Empty:
+                if dirty:  # the model is busy with the next batch: show what came so far
+                    dirty, last = False, time.monotonic()
+                    yield _live_update(stream, lines, texts, what, live, status, time.monotonic() - t0)
                 continue
+            dirty = True
             if kind == "text":
-                count += 1
+                texts.append((slot, text))
                 lines.append(f"{slot}: {text}")
-                desc = f"{what}: {count} lines written"
             else:
                 lines.append(f"— {text}")
-                desc = f"{what}: {text}"
-            progress(min(count, expected) / expected if expected else (count, None), desc=desc,
-                     **({} if expected else {"unit": "lines"}))
-            if time.monotonic() - last > 0.15:
-                last = time.monotonic()
-                yield {stream: "\n".join(lines[-400:])}
+            _progress(progress, what, texts, expected, live, text if kind == "tick" else "", time.monotonic() - t0)
+            if job.q.empty() or time.monotonic() - last > 0.15:  # a batch's slots arrive together: all of them
+                dirty, last = False, time.monotonic()
+                yield _live_update(stream, lines, texts, what, live, status, time.monotonic() - t0)
         t.join()
         yield from _outcome(out, stream, lines, what, status, kept)
     finally:
         _end(job)
+
+
+def _live_update(stream: Any, lines: list[str], texts: list, what: str, live: Live | None, status: Any,
+                 elapsed: float) -> dict:
+    """The live box, the step's live view, and (with a live view) its count in the tab's status line."""
+    update = {stream: "\n".join(lines[-400:])}
+    if live is not None:
+        count = progress_text(live.label, live.count(texts), live.total, elapsed) if live.total else ""
+        update.update(live.view(texts, count))
+        if status is not None and count and live.status_line:
+            update[status] = f"{what[:1].upper()}{what[1:]}: {count}"
+    return update
+
+
+def _progress(progress: Any, what: str, texts: list, expected: int, live: Live | None, tick: str,
+              elapsed: float) -> None:
+    if live is not None and live.total:
+        done = live.count(texts)
+        progress(min(done, live.total) / live.total, desc=progress_text(live.label, done, live.total, elapsed))
+    elif tick and not texts:
+        progress(0, desc=f"{what}: {tick}")
+    elif expected:
+        progress(min(len(texts), expected) / expected, desc=f"{what}: {len(texts)} lines written")
+    else:
+        progress((len(texts), None), desc=f"{what}: {len(texts)} lines written", unit="lines")
 
 
 def stopped_message(what: str) -> str:

@@ -9,6 +9,7 @@ import gradio as gr
 from ...models import PinnedBible, SeasonRequest
 from ...season import SeasonDir
 from .. import edits, page, steps
+from ..live import BibleLive
 from ..page import Page
 from ..session import Session, handler, run_job, season, session_of
 from ..views import CHAR_HEADERS, LOC_HEADERS
@@ -52,8 +53,9 @@ def bible_job(p: Page, sess: Session, sd: SeasonDir, req: SeasonRequest, pins: P
         return {**page.show_bible(p, sd), p.bible_status: f"✓ Bible written: **{html.escape(bible.title)}**.{note}",
                 p.opt_status: f"✓ Bible written: **{html.escape(bible.title)}**."}
 
-    yield from run_job(sess, work, p.bible_stream, progress, "writing the series bible", expected=2 + 3 * 4,
-                       status=p.bible_status, kept=lambda: page.show_bible(p, sd))
+    live = BibleLive("bible line", 2, ("bible.title", "bible.logline"), title=p.bible_title, logline=p.bible_logline)
+    yield from run_job(sess, work, p.bible_stream, progress, "writing the series bible", status=p.bible_status,
+                       kept=lambda: page.show_bible(p, sd), live=live)
 
 
 def wire(p: Page) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import gradio as gr
 
 from ...errors import InputError
+from ...planner import layout_beats
 from .. import edits, page, steps, views
+from ..live import BeatsLive
 from ..page import Page
 from ..session import fail, handler, run_job, season, session_of
 from . import plan as plan_tab
@@ -74,10 +76,12 @@ def _wire_write_beats(p: Page) -> None:
             return {**page.beats_done(p, sd, n, f"{'Rewrote' if existed else 'Wrote'} episode {n}'s beats"),
                     p.tabs: gr.Tabs(selected="episode")}
 
-        yield {p.tabs: gr.Tabs(selected="episode"), **page.pick(p, n),
-               p.ep_status: views.episode_status(sd.load_plan().episode(n), None, writing_now=True)}
+        ep = sd.load_plan().episode(n)
+        yield {p.tabs: gr.Tabs(selected="episode"), **page.pick(p, n), p.beats_view: "", p.timeline: "",
+               p.ep_status: views.episode_status(ep, None, writing_now=True)}
+        live = BeatsLive("beat", len(layout_beats(ep, sd.load_bible(), req.seed).beats), cards=p.beats_view)
         yield from run_job(session_of(sess_), work, p.ep_stream, progress, f"writing episode {n}'s beats",
-                           expected=20, status=p.ep_status, kept=lambda: page.show_episode(p, sd, n))
+                           status=p.ep_status, kept=lambda: page.show_episode(p, sd, n), live=live)
 
     @handler
     def save_plan_first(table, sess_):

@@ -8,6 +8,7 @@ import html
 import gradio as gr
 
 from .. import edits, page, steps
+from ..live import PlanLive
 from ..page import Page
 from ..session import handler, run_job, season, session_of
 from ..views import PLAN_EDITABLE, PLAN_HEADERS, writing
@@ -73,9 +74,11 @@ def _wire_plan(p: Page) -> None:
             return {**page.show_plan(p, sd), **page.show_episode_tabs(p, sd, 1),
                     p.plan_status: f"✓ Planned {len(new.episodes)} episodes.{note}", p.tabs: gr.Tabs(selected="plan")}
 
-        yield {p.tabs: gr.Tabs(selected="plan"), p.plan_status: "Planning…", p.plan_summary: writing("the season plan")}
+        yield {p.tabs: gr.Tabs(selected="plan"), p.plan_status: "Planning…", p.plan_summary: writing("the season plan"),
+               p.plan_df: page.empty_table(PLAN_HEADERS)}
+        live = PlanLive("episode plan", req.episodes, table=p.plan_df, paywall=req.paywall, headers=PLAN_HEADERS)
         yield from run_job(session_of(sess_), work, p.plan_stream, progress, "planning the season",
-                           expected=3 * req.episodes, status=p.plan_status, kept=lambda: page.show_plan(p, sd))
+                           status=p.plan_status, kept=lambda: page.show_plan(p, sd), live=live)
 
     outputs = [p.tabs, p.plan_df, p.plan_summary, *p.pickers, p.plan_status, p.plan_stream, *p.episode_view,
                *p.script_view, *p.shots_view]
