@@ -38,6 +38,7 @@ from .batch_status import status  # noqa: F401 - dramagen.batch.status, as befor
 from .errors import DramagenError, InputError
 from .models import SeasonRequest
 from .season import SeasonDir, atomic_write_text
+from .text import slug
 
 REQUEST_KEYS = {"name", "trope", "custom", "custom_trope", "episodes", "length", "paywall", "seed", "model",
                 "candidates", "title", "logline", "characters", "locations", "pins", "formats", "stop_after"}
@@ -59,7 +60,8 @@ class RowError:
 
 
 def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40] or "season"
+    """A batch row's folder name (the same options as ever: it names folders on disk)."""
+    return slug(text, 40, fold=False, trim_cut=False, fallback="season")
 
 
 def read_rows(path: Path) -> list[dict[str, Any]]:

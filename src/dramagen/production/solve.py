@@ -9,7 +9,7 @@ smallest change that makes the problem feasible.
 from __future__ import annotations
 
 import math
-import os
+from .. import config
 
 from ortools.sat.python import cp_model
 
@@ -25,7 +25,7 @@ PROBE_LIMIT = 5.0
 def _parameters(solver: cp_model.CpSolver, options: ScheduleOptions, limit: float | None = None) -> None:
     p = solver.parameters
     p.num_workers = options.workers
-    p.interleave_search = os.environ.get("DRAMAGEN_CPSAT_INTERLEAVE", "1") == "1"  # deterministic
+    p.interleave_search = config.get_flag("DRAMAGEN_CPSAT_INTERLEAVE")  # deterministic
     p.max_deterministic_time = limit or options.time_limit
     p.max_time_in_seconds = 4 * (limit or options.time_limit) + 10  # a wall-clock safety net only
     p.random_seed = options.seed
