@@ -62,3 +62,43 @@ def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
             if primary:
                 assert _on_first_screen(page, primary), f"{tab_id}: #{primary} is not on the first screen"
         browser.close()
+
+
+def test_a_renamed_character_is_flagged_and_replaced_on_request(app):
+    """Rename a character in the bible table: the Bible, plan and Episode tabs flag every field that still
+    names the old one; Replace old name puts the new name everywhere and the warnings go."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        page = browser.new_page(viewport={"width": 1366, "height": 800})
+        page.set_default_timeout(60_000)
+        page.goto(app.url)
+        page.wait_for_selector("#start")
+        page.locator("#episodes input").fill("10")
+        page.click("#start")
+        page.locator("#bible-status").get_by_text("Bible written").first.wait_for()
+        page.click("#plan")
+        page.locator("#plan-status").get_by_text("Planned 10 episodes").first.wait_for()
+        page.click("#to-beats")
+        page.wait_for_selector("#timeline .tl-beat")
+        page.get_by_role("tab", name="2 · Bible").click()
+        old = page.locator("#chars-cards .card-head b").nth(2).inner_text().strip()  # the rival
+        page.locator("#chars [role=gridcell]", has=page.get_by_text(old, exact=True)).first.dblclick()
+        page.keyboard.press("Control+a")
+        page.keyboard.type("Zelda Quinn")
+        page.keyboard.press("Enter")
+        page.click("#save-bible")
+        page.locator("#bible-status").get_by_text("Bible saved").first.wait_for()
+        page.locator("#bible-stale").get_by_text(f"{old} no longer in the bible").wait_for()
+        assert f"names {old}, who is not in the bible" in page.locator("#bible-stale").inner_text()
+        assert page.locator("#new-name input").input_value() == "Zelda Quinn"  # the one nobody names yet
+        assert f"names {old}" in page.locator("#plan-summary").inner_text()
+        page.click("#replace-name")
+        page.locator("#bible-status").get_by_text(f"Replaced {old} by Zelda Quinn").first.wait_for()
+        page.wait_for_function("() => !document.querySelector('#replace-row') || "
+                               "!document.querySelector('#replace-row').offsetParent")
+        assert old not in page.locator("#bible-stale").inner_text()
+        assert f"names {old}" not in page.locator("#plan-summary").inner_text()
+        assert "Zelda" in page.locator("#plan-cards").inner_text()
+        browser.close()

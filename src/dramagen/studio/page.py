@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import html
 from types import SimpleNamespace
+from typing import Any
 
 import gradio as gr
 
 from ..errors import DramagenError
 from ..models import Beat, PinnedBible, SeriesBible
 from ..season import SeasonDir
-from . import cards, edits, outputs, views
+from . import cards, edits, outputs, staleness, views
 
 
 class Page(SimpleNamespace):
@@ -104,6 +105,18 @@ def empty_table(headers: list[str]) -> dict:
     return gr.update(value=views.no_rows(headers), headers=headers)
 
 
+def stale(bible: SeriesBible, plan: Any, beats: dict) -> list[staleness.Stale]:
+    """Fields naming a character no longer in the bible, and pronouns against the bible's genders."""
+    return staleness.stale_names(bible, plan, beats) + staleness.pronoun_issues(bible, plan, beats)
+
+
+def stale_of(sd: SeasonDir) -> list[staleness.Stale]:
+    if not sd.has_bible():
+        return []
+    plan = sd.load_plan() if sd.has_plan() else None
+    return stale(sd.load_bible(), plan, {n: sd.load_beats(n) for n in sd.episodes_done("beats")} if plan else {})
+
+
 def pick(p: Page, n: int) -> dict:
     return {x: gr.update(value=n) for x in p.pickers}
 
@@ -149,8 +162,10 @@ def show_plan(p: Page, sd: SeasonDir, episode: int | None = None) -> dict:
     report = check_season(bible, plan, {n: sd.load_beats(n) for n in done}, require_beats=False)
     choices = episode_choices(sd)
     ep = episode if episode and any(v == episode for _, v in choices) else (choices[0][1] if choices else None)
+    beats = {n: sd.load_beats(n) for n in done}
     return {p.plan_df: views.plan_rows(plan),
-            p.plan_summary: views.plan_summary(bible, plan, len(done), [str(i) for i in report.all_issues()]),
+            p.plan_summary: views.plan_summary(bible, plan, len(done), [str(i) for i in report.all_issues()])
+            + staleness.warning_html(stale(bible, plan, beats), "plan"),
             **{x: gr.update(choices=choices, value=ep) for x in p.pickers}}
 
 
@@ -177,8 +192,9 @@ def show_episode(p: Page, sd: SeasonDir, n: int | None, beat: int | None = None)
     beats = sd.load_beats(n)
     idx = beat if beat and any(b.index == beat for b in beats.beats) else beats.beats[0].index
     b = next(x for x in beats.beats if x.index == idx)
+    found = [f for f in stale(bible, sd.load_plan(), {n: beats}) if f.episode == n and f.tab == "episode"]
     return {p.timeline: views.timeline_html(beats, ep.target_seconds, idx), p.beats_view: views.beats_html(beats, idx),
-            p.ep_status: views.episode_status(ep, edits.episode_issues(sd, n)),
+            p.ep_status: views.episode_status(ep, edits.episode_issues(sd, n)) + staleness.warning_html(found),
             p.beat_pick: gr.update(choices=[(f"Beat {x.index} · {x.kind}", x.index) for x in beats.beats], value=idx),
             **_beat_form(p, bible, b)}
 

@@ -13,6 +13,7 @@ from ..live import BibleLive
 from ..page import Page
 from ..session import Session, handler, run_job, season, session_of
 from ..views import CHAR_HEADERS, LOC_HEADERS
+from . import stale
 from .common import stop_button, stream_box
 
 
@@ -27,7 +28,7 @@ def layout(p: Page) -> None:
     p.chars_df = gr.Dataframe(headers=CHAR_HEADERS, datatype=["bool", "str", "number", "str", "str", "str", "str"],
                               type="array", interactive=True, wrap=True,
                               label="Characters (tick pin to keep a row when regenerating; edit any cell)",
-                              column_widths=["76px", "110px", "60px", "120px", "260px", "260px", "220px"],
+                              column_widths=["76px", "110px", "60px", "136px", "260px", "260px", "220px"],
                               elem_id="chars", elem_classes="studio-table")
     p.locs_df = gr.Dataframe(headers=LOC_HEADERS, datatype=["bool", "str", "bool", "str", "str"],
                              type="array", interactive=True, wrap=True, label="Locations",
@@ -39,6 +40,7 @@ def layout(p: Page) -> None:
         p.plan_btn = gr.Button("Plan the season →", variant="primary", elem_id="plan")
         p.stop_bible = stop_button("stop-bible")
     p.bible_status = gr.Markdown(elem_classes="studio-status", elem_id="bible-status")
+    stale.layout(p)  # fields that still name a character who is gone; Replace old name
     p.bible_stream = stream_box("bible-stream")
 
 
@@ -59,6 +61,8 @@ def bible_job(p: Page, sess: Session, sd: SeasonDir, req: SeasonRequest, pins: P
 
 
 def wire(p: Page) -> None:
+    stale.wire(p)
+
     @handler
     def save_bible(title, title_pinned, logline, logline_pinned, characters, locations, sess_):
         """Validate and save the edited bible (title, logline, characters, locations, pins)."""

@@ -1,0 +1,230 @@
+"""Stale text after the bible changed (issue 20): fields that still name a character who is no longer
+in the bible (renamed, or regenerated under a new name), and pronouns that disagree with a character's
+gender. Pure: data-model objects in, findings and corrected objects out; no Gradio, no disk (tests:
+tests/test_studio_staleness.py). The studio shows the findings as warnings on the Bible, Season plan and
+Episode tabs, and the Bible tab's **Replace old name** applies :func:`replace_name`.
+
+- *Gone names* are the names the plan and the beats use as characters (an episode's cast, its story
+  event's actor and target, a beat's cast and speakers) that the bible no longer has.
+- A field *names* a character by the whole name or its first word, as a whole word ("Sloane's" too).
+- A character's *gender* comes from the bible: the animatic voice given to them (``+f…`` / ``+m…``), else
+  the pronouns of their own want, secret and look ("she is the last silver wolf"); unknown when neither
+  says (the name's spelling is not evidence enough to flag anything).
+- A *pronoun mismatch* is a clause of narration (logline, plan, beat action; not dialogue, which talks
+  to people as much as about them; a colon or a comma ends a clause) that names one character only and
+  whose subject or reflexive pronouns are all of the other gender ("Luna hides the ring because he is
+  afraid", "Luna hurts himself": Luna is a she). Possessive and object pronouns ("his ring", "lies to
+  her") may well be someone else's, so they are not taken as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..models import EpisodeBeats, SeasonPlan, SeriesBible
+
+_SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
+_HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
+_CLAUSE = re.compile(r"[^.!?;:,—–\n]+")  # a pronoun after a colon or a comma may be anyone
+#: subject and reflexive pronouns: who the sentence is about (gender → its pronouns)
+_SUBJECT = {"f": re.compile(r"\b(she|herself)\b", re.IGNORECASE), "m": re.compile(r"\b(he|himself)\b", re.IGNORECASE)}
+FEMALE_VOICES = ("Annie",)
+
+
+@dataclass(frozen=True)
+class Stale:
+    """One field to look at again: where it is (as a writer reads it), and why."""
+
+    where: str
+    why: str
+    tab: str  # bible | plan | episode
+    episode: int | None = None
+
+
+def _word(name: str) -> re.Pattern:
+    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
+
+
+def _forms(name: str) -> list[str]:
+    """The ways a text names a character: the whole name, then its first word (when it is a name)."""
+    first = name.split()[0] if name.split() else name
+    return [name] + ([first] if first != name and len(first) >= 3 else [])
+
+
+def names_in(text: str, name: str) -> bool:
+    return any(_word(f).search(text or "") for f in _forms(name))
+
+
+# --------------------------------------------------------------------------- the season's text fields
+
+
+def text_fields(bible: SeriesBible, plan: SeasonPlan | None,
+                beats: dict[int, EpisodeBeats]) -> Iterator[tuple[str, str, str, int | None]]:
+    """(tab, where, text, episode) of every free-text field the writer sees."""
+    yield "bible", "the logline", bible.logline, None
+    for c in bible.characters:
+        for field in ("want", "secret", "look", "tie"):
+            yield "bible", f"{c.name}'s {field}", getattr(c, field), None
+    for e in plan.episodes if plan else []:
+        for field in ("title", "synopsis", "cliffhanger", "signature_beat"):
+            yield "plan", f"episode {e.number} {field.replace('_', ' ')}", getattr(e, field) or "", e.number
+    for n, eb in sorted(beats.items()):
+        for b in eb.beats:
+            yield "episode", f"episode {n} beat {b.index} action", b.action, n
+            for k, ln in enumerate(b.lines, 1):
+                yield "episode", f"episode {n} beat {b.index} line {k} ({ln.character})", ln.text, n
+
+
+def cast_names(plan: SeasonPlan | None, beats: dict[int, EpisodeBeats]) -> list[str]:
+    """The names the plan and the beats use as characters, in order of first use."""
+    seen: dict[str, None] = {}
+    for e in plan.episodes if plan else []:
+        for ev in (e.event, e.opening):
+            if ev is not None:
+                seen.update(dict.fromkeys(ev.participants))
+        seen.update(dict.fromkeys(e.characters))
+    for _, eb in sorted(beats.items()):
+        for b in eb.beats:
+            seen.update(dict.fromkeys(b.characters))
+            seen.update(dict.fromkeys(ln.character for ln in b.lines))
+    return [n for n in seen if n.strip()]
+
+
+def gone_names(bible: SeriesBible, plan: SeasonPlan | None, beats: dict[int, EpisodeBeats]) -> list[str]:
+    """Names the plan or the beats use as characters that the bible no longer has."""
+    return [n for n in cast_names(plan, beats) if bible.character(n) is None]
+
+
+def stale_names(bible: SeriesBible, plan: SeasonPlan | None, beats: dict[int, EpisodeBeats],
+                gone: Iterable[str] | None = None) -> list[Stale]:
+    """Every field that names a character who is gone (``gone``: by default :func:`gone_names`)."""
+    gone = list(gone_names(bible, plan, beats) if gone is None else gone)
+    out = []
+    for tab, where, text, n in text_fields(bible, plan, beats):
+        for name in gone:
+            if names_in(text, name):
+                out.append(Stale(where, f"names {name}, who is not in the bible", tab, n))
+    for e in plan.episodes if plan else []:
+        for name in (x for x in e.characters if x in gone):
+            out.append(Stale(f"episode {e.number} cast", f"lists {name}, who is not in the bible", "plan", e.number))
+    for n, eb in sorted(beats.items()):
+        for b in eb.beats:
+            for name in dict.fromkeys([*b.characters, *(ln.character for ln in b.lines)]):
+                if name in gone:
+                    out.append(Stale(f"episode {n} beat {b.index} cast", f"has {name}, who is not in the bible",
+                                     "episode", n))
+    return out
+
+
+# --------------------------------------------------------------------------- pronouns
+
+
+def gender(bible: SeriesBible, name: str) -> str | None:
+    """'f', 'm' or None (unknown) for a character of the bible (see the module doc)."""
+    c = bible.character(name)
+    if c is None:
+        return None
+    voice = bible.voices.get(c.name)
+    if voice is not None and "+" in voice.voice:
+        variant = voice.voice.split("+", 1)[1]
+        if variant.startswith("f") or variant in FEMALE_VOICES:
+            return "f"
+        if variant.startswith("m"):
+            return "m"
+    own = " ".join((c.want, c.secret, c.look))
+    she, he = len(_SHE.findall(own)), len(_HE.findall(own))
+    return None if she == he else ("f" if she > he else "m")
+
+
+def pronoun_issues(bible: SeriesBible, plan: SeasonPlan | None, beats: dict[int, EpisodeBeats]) -> list[Stale]:
+    """Sentences that name one character of known gender and use only the other gender's pronouns."""
+    genders = {c.name: gender(bible, c.name) for c in bible.characters}
+    out = []
+    for tab, where, text, n in text_fields(bible, plan, beats):
+        if where.endswith(("'s want", "'s secret", "'s look", "'s tie")) or " line " in where:
+            continue  # a character's own fields are where their gender is read from; dialogue is not narration
+        for m in _CLAUSE.finditer(text or ""):
+            s = m.group(0)  # one clause
+            named = [c for c in genders if names_in(s, c)]
+            if len(named) != 1 or genders[named[0]] is None:
+                continue
+            g = genders[named[0]]
+            other = "m" if g == "f" else "f"
+            wrong = _SUBJECT[other].findall(s)
+            if wrong and not (_SHE if g == "f" else _HE).search(s):
+                right = "she" if g == "f" else "he"
+                quote = s.strip() if len(s.strip()) <= 80 else s.strip()[:79] + "…"
+                out.append(Stale(where, f"says '{wrong[0]}' of {named[0]}, who is a {right} in the bible: “{quote}”",
+                                 tab, n))
+    return out
+
+
+# --------------------------------------------------------------------------- replace on request
+
+
+def _sub(text: str, old: str, new: str) -> str:
+    olds, news = _forms(old), _forms(new)
+    for i, o in enumerate(olds):  # the whole name first, then the first name alone
+        w = news[min(i, len(news) - 1)]
+        text = _word(o).sub(w, text)
+        text = _word(o.upper()).sub(w.upper(), text) if o.upper() != o else text
+    return text
+
+
+def replace_name(bible: SeriesBible, plan: SeasonPlan | None, beats: dict[int, EpisodeBeats], old: str, new: str
+                 ) -> tuple[SeriesBible, SeasonPlan | None, dict[int, EpisodeBeats]]:
+    """The season with ``old`` (a gone name) replaced by ``new`` (a bible character) in every field: free
+    text (whole name and first name, as whole words), casts, speakers and story events. Returns the bible,
+    the plan and the beats of the episodes that changed."""
+    if bible.character(new) is None:
+        raise ValueError(f"{new!r} is not a character of the bible")
+    new = bible.character(new).name  # type: ignore[union-attr]
+    sub = lambda t: _sub(t, old, new)  # noqa: E731
+    swap = lambda names: list(dict.fromkeys(new if x == old else x for x in names))  # noqa: E731
+    chars = [c if c.name == new else c.model_copy(update={k: sub(getattr(c, k)) for k in ("want", "secret", "look",
+                                                                                              "tie")})
+             for c in bible.characters]
+    bible2 = bible.model_copy(update={"logline": sub(bible.logline), "characters": chars})
+    plan2 = None
+    if plan is not None:
+        eps = []
+        for e in plan.episodes:
+            upd = {k: sub(getattr(e, k)) for k in ("title", "synopsis", "cliffhanger")}
+            upd["signature_beat"] = sub(e.signature_beat) if e.signature_beat else e.signature_beat
+            upd["characters"] = swap(e.characters)
+            for k in ("event", "opening"):
+                ev = getattr(e, k)
+                if ev is not None:
+                    upd[k] = ev.model_copy(update={"actor": new if ev.actor == old else ev.actor,
+                                                   "target": new if ev.target == old else ev.target,
+                                                   "summary": sub(ev.summary)})
+            eps.append(e.model_copy(update=upd))
+        plan2 = plan.model_copy(update={"episodes": eps})
+    beats2 = {}
+    for n, eb in beats.items():
+        bs = [b.model_copy(update={"action": sub(b.action), "characters": swap(b.characters),
+                                   "lines": [ln.model_copy(update={"text": sub(ln.text),
+                                                                   "character": new if ln.character == old
+                                                                   else ln.character}) for ln in b.lines]})
+              for b in eb.beats]
+        if bs != eb.beats:
+            beats2[n] = eb.model_copy(update={"beats": bs})
+    return bible2, plan2, beats2
+
+
+# --------------------------------------------------------------------------- as the page shows it
+
+
+def warning_html(found: list[Stale], tab: str | None = None, limit: int = 8) -> str:
+    """The findings (of ``tab`` only, if given) as a warning box; empty when there are none."""
+    import html
+
+    items = [f for f in found if tab is None or f.tab == tab]
+    if not items:
+        return ""
+    lis = "".join(f"<li><b>{html.escape(f.where)}</b> {html.escape(f.why)}</li>" for f in items[:limit])
+    more = f"<li>… and {len(items) - limit} more</li>" if len(items) > limit else ""
+    return (f"<div class='stale-warning'><p>⚠ {len(items)} field(s) to look at again after a bible change:</p>"
+            f"<ul class='check-list'>{lis}{more}</ul></div>")
