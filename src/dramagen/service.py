@@ -37,6 +37,7 @@ from .season import SeasonDir, atomic_write_text
 if TYPE_CHECKING:
     from .slots import WriteContext
     from .timing import TimingSettings
+    from .tropes import Trope
 
 __all__ = ["check_episode_number", "discard_shooting", "import_fountain", "make_shooting", "plan_season",
            "rewrite_beat", "rewrite_plan_episode", "season_skeleton", "store_episode", "write_beats",
@@ -67,7 +68,7 @@ def _store_part(sd: SeasonDir, part: str, stats: dict, path: Any, model: Any, re
     sd.write_model(path, model)
 
 
-def write_bible(ctx: WriteContext, trope: Any, req: SeasonRequest, pins: PinnedBible | None,
+def write_bible(ctx: WriteContext, trope: Trope, req: SeasonRequest, pins: PinnedBible | None,
                 sd: SeasonDir | None = None, record: Record | None = None) -> SeriesBible:
     """Write the series bible (keeping ``pins``); with ``sd``: ``premise.json``, ``bible.stats.json``,
     ``bible.json``."""
@@ -81,7 +82,7 @@ def write_bible(ctx: WriteContext, trope: Any, req: SeasonRequest, pins: PinnedB
     return bible
 
 
-def season_skeleton(trope: Any, bible: SeriesBible, req: SeasonRequest, sd: SeasonDir | None) -> SeasonPlan:
+def season_skeleton(trope: Trope, bible: SeriesBible, req: SeasonRequest, sd: SeasonDir | None) -> SeasonPlan:
     """The season's structure with every episode's story event (docs/architecture.md, Story), before the
     model writes its text; the story ledger is written to ``ledger.json`` first (plan.json marks the plan done)."""
     from .planner import plan_season as _structure
@@ -94,7 +95,7 @@ def season_skeleton(trope: Any, bible: SeriesBible, req: SeasonRequest, sd: Seas
     return skeleton
 
 
-def plan_season(ctx: WriteContext, trope: Any, bible: SeriesBible, req: SeasonRequest,
+def plan_season(ctx: WriteContext, trope: Trope, bible: SeriesBible, req: SeasonRequest,
                 sd: SeasonDir | None = None, record: Record | None = None) -> SeasonPlan:
     """Plan the season: its structure and story ledger, then each episode's title, synopsis and
     cliffhanger; with ``sd``: ``ledger.json``, ``plan.stats.json``, ``plan.json``."""
@@ -107,7 +108,7 @@ def plan_season(ctx: WriteContext, trope: Any, bible: SeriesBible, req: SeasonRe
     return plan
 
 
-def rewrite_plan_episode(ctx: WriteContext, trope: Any, sd: SeasonDir, n: int, variant: int) -> SeasonPlan:
+def rewrite_plan_episode(ctx: WriteContext, trope: Trope, sd: SeasonDir, n: int, variant: int) -> SeasonPlan:
     """Episode ``n``'s title, synopsis and cliffhanger again (take ``variant``); every other episode is
     kept exactly, edits too. Writes ``plan.json``."""
     from .stages.plan import write_plan_text
@@ -123,7 +124,7 @@ def rewrite_plan_episode(ctx: WriteContext, trope: Any, sd: SeasonDir, n: int, v
 # --------------------------------------------------------------------------- one episode
 
 
-def write_beats(ctx: WriteContext, trope: Any, bible: SeriesBible, ep: EpisodePlan, seed: int, *,
+def write_beats(ctx: WriteContext, trope: Trope, bible: SeriesBible, ep: EpisodePlan, seed: int, *,
                 settings: TimingSettings | None = None, variant: int = 0) -> EpisodeBeats:
     """Episode ``ep``'s beat sheet: the planner's skeleton, filled by the model and fitted to its length."""
     from .planner import layout_beats
@@ -132,7 +133,7 @@ def write_beats(ctx: WriteContext, trope: Any, bible: SeriesBible, ep: EpisodePl
     return _write(ctx, layout_beats(ep, bible, seed), ep, bible, trope, settings=settings, variant=variant)
 
 
-def rewrite_beat(ctx: WriteContext, trope: Any, sd: SeasonDir, n: int, index: int, variant: int) -> EpisodeBeats:
+def rewrite_beat(ctx: WriteContext, trope: Trope, sd: SeasonDir, n: int, index: int, variant: int) -> EpisodeBeats:
     """Beat ``index`` of episode ``n`` again (take ``variant``); the other beats are kept exactly, then the
     episode is re-timed. Writes the episode's ``beats.json``."""
     from .planner import retime_episode
@@ -148,7 +149,7 @@ def rewrite_beat(ctx: WriteContext, trope: Any, sd: SeasonDir, n: int, index: in
     return beats
 
 
-def write_script(ctx: WriteContext, trope: Any, bible: SeriesBible, ep: EpisodePlan, beats: EpisodeBeats, *,
+def write_script(ctx: WriteContext, trope: Trope, bible: SeriesBible, ep: EpisodePlan, beats: EpisodeBeats, *,
                  settings: TimingSettings | None = None) -> EpisodeScript:
     """Episode ``ep``'s screenplay from its beats, fitted to its target length."""
     from .stages.script import write_script as _write
