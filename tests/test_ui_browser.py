@@ -272,7 +272,7 @@ def test_a_step_being_written_says_so_and_stop_returns_to_idle(app, browser, sho
     s.tab("3 · Season plan")
     heads = [t.strip(" ⋮\n") for t in page.locator("#plan-table th").all_inner_texts()]
     assert heads[:3] == ["ep", "title", "synopsis"], heads
-    app.delay_file.write_text("0.4")  # a slow model: the plan takes a while
+    app.delay_file.write_text("1.5")  # a slow model: the plan takes a while (longer than the screenshots before Stop)
     try:
         s.tab("2 · Bible")
         page.click("#plan")

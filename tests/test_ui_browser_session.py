@@ -55,6 +55,18 @@ def test_a_reload_restores_the_season(app, browser, shots_dir):  # noqa: F811
                            arg=title)
     assert _error_pills(page) == []
 
+    # an edit is saved when the writer leaves the field (no Save pressed), and a reload shows it
+    box = s.field("bible-title")
+    box.fill("The Autosaved Title")
+    box.press("Tab")
+    s.wait_text("bible-status", "Saved (autosave)")
+    assert json.loads((folders[0] / "bible.json").read_text())["title"] == "The Autosaved Title"
+    page.reload()
+    page.locator("#resume").get_by_text("The Autosaved Title").first.wait_for(timeout=15_000)
+    page.click("#resume-btn")
+    s.wait_text("plan-summary", "10 episodes")
+    title = "The Autosaved Title"
+
     # a new tab of the same browser is offered the same season, and an edit there is saved at once
     other = ctx.new_page()
     o = Studio(other, shots_dir)

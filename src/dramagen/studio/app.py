@@ -24,7 +24,7 @@ from typing import Any
 import gradio as gr
 
 from ..llm import default_model, load_registry
-from . import page, session
+from . import autosave, page, session
 from .page import Page
 from .tabs import api, bible, episode, export, lab, plan, playground, production, projects, script, shots, trope
 from .views import parse_auth
@@ -73,6 +73,7 @@ def build(model: str | None = None) -> gr.Blocks:
             module.wire(p)
         api.wire(p)
         _stop_buttons(p)
+        autosave.wire(p)  # each edited field saved as the writer leaves it
         page.wire_phone(p)
     demo.queue(default_concurrency_limit=int(os.environ.get("DRAMAGEN_UI_CONCURRENCY", "8")))
     return demo
