@@ -61,6 +61,8 @@ def test_rename_duplicate_delete(ws):
     workspace.open_workspace(b, "My Heir")
     with pytest.raises(InputError, match="open in another tab"):
         workspace.delete_project("My Heir", a)
+    with pytest.raises(InputError, match="open in another tab"):
+        workspace.save_to_workspace(workspace.SeasonDir(dup), "My Heir", a)  # not replaced under b either
     b.forget()
     workspace.delete_project("My Heir", a)
     assert a.dir is None and workspace.projects() == ["hidden-heir-copy"]

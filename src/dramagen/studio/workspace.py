@@ -119,12 +119,15 @@ def check_name(name: str) -> str:
     return name
 
 
-def save_to_workspace(sd: SeasonDir, name: str) -> Path:
-    """Copy the season into the workspace as ``name`` (replacing a season folder of that name)."""
+def save_to_workspace(sd: SeasonDir, name: str, sess: Session | None = None) -> Path:
+    """Copy the season into the workspace as ``name`` (replacing a season folder of that name that no
+    other session works on)."""
     name = check_name(name)
     ws = workspace()
     ws.mkdir(parents=True, exist_ok=True)
     target = safe_join(ws, name)
+    if target.exists():
+        _not_open_elsewhere(target, sess, name)
     if target.exists() and not (target.is_dir() and (SeasonDir(target).exists() or not any(target.iterdir()))):
         raise InputError("project name", name, "a new name or an existing season folder",
                          f"{target} exists and is not a season folder")

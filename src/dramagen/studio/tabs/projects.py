@@ -137,7 +137,7 @@ def _wire_save(p: Page) -> None:
         if workspace.project_of(session_of(sess_)) == (name or "").strip():
             return {p.proj_status: f"✓ Saved: `{html.escape(name)}` is this page's project (saved as you go).",
                     **refresh(p, sess_, name)}
-        target = workspace.save_to_workspace(sd, name)
+        target = workspace.save_to_workspace(sd, name, session_of(sess_))
         return {p.proj_status: f"✓ Saved a copy as `{html.escape(str(target))}`.", **refresh(p, sess_, target.name)}
 
     p.save_proj_btn.click(save_pending, p.pending, None, api_visibility="private").success(
