@@ -199,14 +199,19 @@ class Runner:
         self._save_manifest(state, self._part_params(state, part, ctx, t0))
         return model
 
+    def _load_part(self, state: SeasonState, part: str) -> bool:
+        """A season-level part (bible, plan) already on disk, into ``state``; whether it is there now."""
+        sd = self.season
+        if getattr(state, part) is None and sd and (sd.bible_path if part == "bible" else sd.plan_path).exists():
+            setattr(state, part, sd.load_bible() if part == "bible" else sd.load_plan())
+            state.stats[part] = sd.load_stats(f"{part}.stats.json")
+        return getattr(state, part) is not None
+
     # -- stages -------------------------------------------------------------------------------
     def bible_step(self, state: SeasonState) -> SeasonState:
         from . import service
 
-        if state.bible is None and self.season and self.season.has_bible():
-            state.bible = self.season.load_bible()
-            state.stats["bible"] = self.season.load_stats("bible.stats.json")
-        if state.bible is None:
+        if not self._load_part(state, "bible"):
             self._tick("bible", 0, 1, "writing the series bible")
             req = state.request
             self._write_part(state, "bible",
@@ -218,10 +223,7 @@ class Runner:
     def plan_step(self, state: SeasonState) -> SeasonState:
         from . import service
 
-        if state.plan is None and self.season and self.season.has_plan():
-            state.plan = self.season.load_plan()
-            state.stats["plan"] = self.season.load_stats("plan.stats.json")
-        if state.plan is None:
+        if not self._load_part(state, "plan"):
             req, bible = state.request, state.bible
             assert bible is not None
             self._tick("plan", 0, req.episodes, "planning the season")

@@ -72,15 +72,25 @@ def bible(season_dir: str = _SEASON, take: int | None = _TAKE) -> None:
     console.print(f"[green]bible, take {k}:[/green] {escape(b.title)}")
 
 
+def _episode(season_dir: str, episode: int, part: str, take: int | None, needs: str = "plan"):
+    """The season, its model, the episode number and the take of ``part`` asked for (checked)."""
+    from .. import service
+
+    sd, gen = _open(season_dir)
+    if needs == "plan":
+        _needs(sd, "plan")
+    n = service.check_episode_number(sd, episode)
+    if needs != "plan":
+        _needs(sd, needs, n)
+    return sd, gen, n, _take(sd, f"{part}:{n}", take)
+
+
 @rewrite_app.command("plan")
 def plan(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = _TAKE) -> None:
     """One episode's title, synopsis and cliffhanger again; the other episodes are kept."""
-    from .. import actions, service
+    from .. import actions
 
-    sd, gen = _open(season_dir)
-    _needs(sd, "plan")
-    n = service.check_episode_number(sd, episode)
-    k = _take(sd, f"plan:{n}", take)
+    sd, gen, n, k = _episode(season_dir, episode, "plan", take)
     new = actions.rewrite_plan_episode(sd, gen, n, k, _stream).episode(n)
     console.print(f"[green]episode {n} plan, take {k}:[/green] {escape(new.title)}")
 
@@ -88,12 +98,9 @@ def plan(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = 
 @rewrite_app.command("beats")
 def beats(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = _TAKE) -> None:
     """One episode's beat sheet again (its script and shooting script are then stale: rewrite them)."""
-    from .. import actions, service
+    from .. import actions
 
-    sd, gen = _open(season_dir)
-    _needs(sd, "plan")
-    n = service.check_episode_number(sd, episode)
-    k = _take(sd, f"beats:{n}", take)
+    sd, gen, n, k = _episode(season_dir, episode, "beats", take)
     b = actions.write_beats(sd, gen, n, k, _stream)
     console.print(f"[green]episode {n} beats, take {k}:[/green] {len(b.beats)} beats, {b.runtime:.1f} s")
 
@@ -121,12 +128,9 @@ def beat(season_dir: str = _SEASON, episode: int = _EPISODE,
 @rewrite_app.command("script")
 def script(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = _TAKE) -> None:
     """One episode's script again from its beats (its shooting script is removed: stale)."""
-    from .. import actions, service
+    from .. import actions
 
-    sd, gen = _open(season_dir)
-    n = service.check_episode_number(sd, episode)
-    _needs(sd, "beats", n)
-    k = _take(sd, f"script:{n}", take)
+    sd, gen, n, k = _episode(season_dir, episode, "script", take, needs="beats")
     sc, removed = actions.write_script(sd, gen, n, k, _stream)
     gone = " (the old shooting script was removed: dramagen rewrite shooting)" if removed else ""
     console.print(f"[green]episode {n} script, take {k}:[/green] {sc.estimated_seconds:.1f} s{gone}")
