@@ -36,7 +36,10 @@ def test_plan_rows_fill_row_by_row():
     texts = [("plan.synopsis", "S1."), ("plan.synopsis", "S2."), ("plan.title", "T1."), ("plan.cliffhanger", "C1.")]
     rows = live.plan_rows(texts, episodes=10, paywall=1, width=len(PLAN_HEADERS))
     assert rows == [[1, "T1", "S1.", "C1.", "free"] + [""] * 7, [2, "…", "S2.", "…", "paid"] + [""] * 7]
-    assert live.PlanLive("episode plan", 10).count(texts) == 1
+    plan = live.PlanLive("episode plan", 10)
+    assert plan.count(texts) == 1 and plan.part(texts) == 4 / 3
+    # the bar and the ETA count the written part: 5 synopses of 10 episodes in 10 s is a sixth, 50 s left
+    assert live.progress_text("episode plan", 0, 10, 10.0, 5 / 3) == "episode plan 0/10 · about 50 s left"
     assert live.plan_rows([], 10, 1, 12) == []
 
 

@@ -20,8 +20,9 @@ Texts = list[tuple[str, str]]
 PENDING = "…"
 
 
-def eta_text(elapsed: float, done: int, total: int) -> str:
-    """"about 1 min 20 s left" from the time the first ``done`` of ``total`` units took ('' before one is done)."""
+def eta_text(elapsed: float, done: float, total: int) -> str:
+    """"about 1 min 20 s left" from the time the first ``done`` of ``total`` units took ('' before any is done;
+    ``done`` may be a fraction: the part of a unit written counts)."""
     if done <= 0 or total <= done or elapsed <= 0:
         return ""
     left = round(elapsed / done * (total - done))
@@ -30,8 +31,9 @@ def eta_text(elapsed: float, done: int, total: int) -> str:
     return f"about {left // 60} min {left % 60:02d} s left"
 
 
-def progress_text(label: str, done: int, total: int, elapsed: float) -> str:
-    eta = eta_text(elapsed, done, total)
+def progress_text(label: str, done: int, total: int, elapsed: float, part: float | None = None) -> str:
+    """"episode plan 7/10 · about 40 s left" (the ETA from ``part`` units written, ``done`` when not given)."""
+    eta = eta_text(elapsed, done if part is None else part, total)
     return f"{label} {min(done, total)}/{total}" + (f" · {eta}" if eta else "")
 
 
@@ -47,6 +49,10 @@ class Live:
 
     def count(self, texts: Texts) -> int:
         return sum(1 for k, _ in texts if not self.kinds or k in self.kinds)
+
+    def part(self, texts: Texts) -> float:
+        """The units written, a unit's written part included (for the bar and the ETA)."""
+        return float(self.count(texts))
 
     def view(self, texts: Texts, count: str = "") -> dict:
         """The step's own view of ``texts`` (``count``: the progress text, for a view that shows it)."""
@@ -99,6 +105,9 @@ class PlanLive(Live):
 
     def count(self, texts: Texts) -> int:
         return sum(1 for k, _ in texts if k == "plan.cliffhanger")
+
+    def part(self, texts: Texts) -> float:  # a synopsis is a third of an episode's plan, a title another
+        return sum(1 for k, _ in texts if k in ("plan.title", "plan.synopsis", "plan.cliffhanger")) / 3
 
     def view(self, texts: Texts, count: str = "") -> dict:
         rows = plan_rows(texts, self.total, self.paywall, len(self.headers))

@@ -337,7 +337,8 @@ def _live_update(stream: Any, lines: list[str], texts: list, what: str, live: Li
     """The live box, the step's live view, and (with a live view) its count in the tab's status line."""
     update = {stream: "\n".join(lines[-400:])}
     if live is not None:
-        count = progress_text(live.label, live.count(texts), live.total, elapsed) if live.total else ""
+        count = progress_text(live.label, live.count(texts), live.total, elapsed, live.part(texts)) \
+            if live.total else ""
         update.update(live.view(texts, count))
         if status is not None and count and live.status_line:
             update[status] = f"{what[:1].upper()}{what[1:]}: {count}"
@@ -347,8 +348,9 @@ def _live_update(stream: Any, lines: list[str], texts: list, what: str, live: Li
 def _progress(progress: Any, what: str, texts: list, expected: int, live: Live | None, tick: str,
               elapsed: float) -> None:
     if live is not None and live.total:
-        done = live.count(texts)
-        progress(min(done, live.total) / live.total, desc=progress_text(live.label, done, live.total, elapsed))
+        done, part = live.count(texts), live.part(texts)
+        progress(min(part, live.total) / live.total,
+                 desc=progress_text(live.label, done, live.total, elapsed, part))
     elif tick and not texts:
         progress(0, desc=f"{what}: {tick}")
     elif expected:

@@ -25,11 +25,12 @@ from .export import save_pending
 def resume_layout(p: Page) -> None:
     """Above the tabs: the last project of this browser, offered after a reload or in a new tab."""
     p.last = gr.BrowserState("", storage_key="dramagen-studio-last-project", secret=workspace.browser_secret())
-    with gr.Row(visible=False, elem_id="resume", equal_height=True) as p.resume_row:
+    with gr.Column(visible=False, elem_id="resume", variant="panel") as p.resume_row:  # text above, buttons below
         p.resume_md = gr.Markdown(elem_id="resume-text")
-        p.resume_btn = gr.Button("Continue where you left off", variant="primary", scale=0, min_width=200,
-                                 elem_id="resume-btn")
-        p.resume_no = gr.Button("Not now", size="sm", scale=0, min_width=90, elem_id="resume-no")
+        with gr.Row(equal_height=True):
+            p.resume_btn = gr.Button("Continue where you left off", variant="primary", scale=0, min_width=220,
+                                     elem_id="resume-btn")
+            p.resume_no = gr.Button("Not now", scale=0, min_width=100, elem_id="resume-no")
 
 
 def layout(p: Page) -> None:
@@ -50,11 +51,12 @@ def layout(p: Page) -> None:
     with gr.Row():
         p.delete_btn = gr.Button("Delete…", variant="stop", scale=0, min_width=110, elem_id="delete-proj")
         p.zip_btn = gr.Button("Download as a zip", scale=1, elem_id="zip-proj")
-    with gr.Row(visible=False, elem_id="delete-confirm") as p.delete_row:
+    with gr.Column(visible=False, elem_id="delete-confirm", variant="panel") as p.delete_row:
         p.delete_md = gr.Markdown(elem_id="delete-question")
-        p.delete_yes = gr.Button("Yes, delete it for good", variant="stop", scale=0, min_width=180,
-                                 elem_id="delete-yes")
-        p.delete_no = gr.Button("Cancel", scale=0, min_width=90, elem_id="delete-no")
+        with gr.Row():
+            p.delete_yes = gr.Button("Yes, delete it for good", variant="stop", scale=0, min_width=200,
+                                     elem_id="delete-yes")
+            p.delete_no = gr.Button("Cancel", scale=0, min_width=100, elem_id="delete-no")
     p.proj_status = gr.Markdown(elem_classes="studio-status", elem_id="proj-status")
     p.proj_zip = gr.File(label="Season folder (zip)", interactive=False, height=90, elem_id="proj-zip")
     p.upload = gr.File(label="…or open a season zip (it becomes a new project)", file_types=[".zip"],
@@ -85,8 +87,9 @@ def projects_html(rows: list[dict], current: str = "") -> str:
                 f"<td>{r['episodes'] or ''}</td><td>{html.escape(_stage(r))}</td><td>{changed}</td></tr>")
 
     body = "".join(row(r) for r in rows)
-    return ("<table class='proj-table'><thead><tr><th>folder</th><th>title</th><th>trope</th><th>episodes</th>"
-            f"<th>written</th><th>changed</th></tr></thead><tbody>{body}</tbody></table>")
+    return ("<div style='overflow-x:auto;max-width:100%'><table class='proj-table'><thead><tr><th>folder</th>"
+            "<th>title</th><th>trope</th><th>episodes</th>"
+            f"<th>written</th><th>changed</th></tr></thead><tbody>{body}</tbody></table></div>")
 
 
 def list_projects(sess_=None, selected: str | None = None) -> dict:
