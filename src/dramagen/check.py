@@ -35,7 +35,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -338,7 +338,24 @@ def check_episode(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats 
     def add(column: str, rule: str, message: str, beat: int | None = None) -> None:
         issues.append(Issue(episode=ep, column=column, rule=rule, message=message, beat=beat))
 
-    # -- plan: text, names, paywall flag
+    _plan_rules(add, bible, plan_ep, paywall)
+    if beats is None:
+        return issues
+    _tiling_rules(add, beats, ep)
+    _timing_rules(add, bible, plan_ep, beats, s)
+    _hook_rules(add, beats)
+    _cliffhanger_rules(add, plan_ep, beats)
+    _beat_name_rules(add, bible, beats)
+    return issues
+
+
+#: ``add(column, rule, message, beat=None)``: how each rule below reports an issue of the episode.
+_Add = Callable[..., None]
+
+
+def _plan_rules(add: _Add, bible: SeriesBible, plan_ep: EpisodePlan, paywall: int | None) -> None:
+    """The plan's own rules: text, names, the paywall flag, a cliffhanger line."""
+    ep = plan_ep.number
     for field in ("title", "synopsis"):
         if not getattr(plan_ep, field).strip():
             add("text", "text.empty", f"the plan's {field} is empty")
@@ -361,11 +378,10 @@ def check_episode(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats 
     if not plan_ep.cliffhanger.strip():
         add("cliffhanger", "cliffhanger.empty", "the plan's cliffhanger text is empty")
 
-    if beats is None:
-        return issues
-    items = beats.beats
 
-    # -- tiling
+def _tiling_rules(add: _Add, beats: EpisodeBeats, ep: int) -> None:
+    """The beats tile the episode: its number, indices 1..n, starting at 0, no gaps, positive lengths."""
+    items = beats.beats
     if beats.episode != ep:
         add("tiling", "tiling.episode", f"the beats are episode {beats.episode}'s, not episode {ep}'s")
     if [b.index for b in items] != list(range(1, len(items) + 1)):
@@ -380,7 +396,11 @@ def check_episode(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats 
         if b.end - b.start <= 0:
             add("tiling", "tiling.nonpositive", f"lasts {b.end - b.start:.2f} s (must be > 0)", b.index)
 
-    # -- timing
+
+def _timing_rules(add: _Add, bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats,
+                  s: TimingSettings) -> None:
+    """Each beat lasts what its text is estimated at; the runtime is near the plan's target, inside 60–90 s."""
+    items = beats.beats
     for b in items:
         est = estimate_elements(b.elements(bible), s)
         if abs((b.end - b.start) - est) > ESTIMATE_TOLERANCE + 1e-9:
@@ -397,7 +417,10 @@ def check_episode(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats 
     if not MIN_SECONDS - 1e-9 <= runtime <= MAX_SECONDS + 1e-9:
         add("timing", "timing.bounds", f"runtime {runtime:.2f} s is outside {MIN_SECONDS:g}–{MAX_SECONDS:g} s")
 
-    # -- hook
+
+def _hook_rules(add: _Add, beats: EpisodeBeats) -> None:
+    """The first beat is a short hook."""
+    items = beats.beats
     if items:
         first = items[0]
         if first.kind != "hook":
@@ -406,7 +429,10 @@ def check_episode(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats 
             add("hook", "hook.long", f"the hook lasts {first.end - first.start:.2f} s (at most {HOOK_MAX_SECONDS:g} s)",
                 first.index)
 
-    # -- cliffhanger
+
+def _cliffhanger_rules(add: _Add, plan_ep: EpisodePlan, beats: EpisodeBeats) -> None:
+    """The last beat is the cliffhanger, holds the plan's line and ends on the plan's cliffhanger type."""
+    items = beats.beats
     if items:
         last = items[-1]
         if last.kind != "cliffhanger":
@@ -419,9 +445,11 @@ def check_episode(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats 
         add("cliffhanger", "cliffhanger.type", f"the beats end on a {beats.cliffhanger_type} cliffhanger, "
                                                f"the plan on a {plan_ep.cliffhanger_type}")
 
-    # -- names and text of the beats
+
+def _beat_name_rules(add: _Add, bible: SeriesBible, beats: EpisodeBeats) -> None:
+    """Names and text of the beats: characters, speakers and locations of the bible; no near misses nor loops."""
     locs = ", ".join(loc.name for loc in bible.locations)
-    for b in items:
+    for b in beats.beats:
         for name in b.characters:
             if bible.character(name) is None:
                 add("names", "names.character", f"character {name!r} is not in the bible ({', '.join(bible.names)})",
@@ -437,7 +465,6 @@ def check_episode(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats 
                 add("names", "names.near_miss", f"{where}: {word!r} looks like a misspelling of {name!r}", b.index)
             for loop in find_loops(text):
                 add("text", "text.loop", f"{where} repeats {loop!r} {LOOP_REPEATS}+ times", b.index)
-    return issues
 
 
 # --------------------------------------------------------------------------- season

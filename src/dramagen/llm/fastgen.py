@@ -25,6 +25,7 @@ import hashlib
 import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .base import GenerationParams
 
@@ -76,10 +77,20 @@ class FastSampler:
         ``on_token(row, ids)`` is called after each token a row keeps (streaming);
         ``cancelled()`` returning True ends the generation early."""
         import torch
+
+        ids = [self.tok(t, add_special_tokens=True)["input_ids"] for t in texts]
+        with torch.inference_mode():
+            cache, logits, mask, pos = self._prefill(ids)
+            state = self._rows(ids, texts, rows, params, cache, logits, mask, pos)
+            self._decode(state, params, logprobs, on_token, cancelled)
+        return self._finish(state, ids, rows, logprobs)
+
+    def _prefill(self, ids: list[list[int]]):
+        """Steps 1–2: the shared prefix once, then every prompt's tail. Returns (cache, logits, mask, positions)."""
+        import torch
         from transformers import DynamicCache
 
         dev = self.device
-        ids = [self.tok(t, add_special_tokens=True)["input_ids"] for t in texts]
         U = len(ids)
         # 1. the shared prefix (at least one token of each prompt stays in its tail)
         shortest = min(len(x) for x in ids)
@@ -90,115 +101,155 @@ class FastSampler:
         if self.min_prefix > P:
             P = 0
         cache = DynamicCache()
-        with torch.inference_mode():
-            if P:
-                self._forward(input_ids=torch.tensor([first[:P]], device=dev), cache=cache)
-                cache.batch_select_indices(torch.zeros(U, dtype=torch.long, device=dev))
-            tails = [x[P:] for x in ids]
-            Ls = max(len(t) for t in tails)
-            pad = self.tok.pad_token_id if self.tok.pad_token_id is not None else 0
-            tail_ids = torch.full((U, Ls), pad, dtype=torch.long)
-            tail_mask = torch.zeros((U, Ls), dtype=torch.long)
-            for i, t in enumerate(tails):
-                tail_ids[i, Ls - len(t):] = torch.tensor(t)
-                tail_mask[i, Ls - len(t):] = 1
-            pos = (P + tail_mask.cumsum(-1) - 1).clamp(min=P)
-            mask = torch.cat([torch.ones((U, P), dtype=torch.long), tail_mask], dim=1)
-            out = self._forward(input_ids=tail_ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
-                                cache=cache)
-            logits = out.logits[:, -1, :].float()
-            # 3. candidates: copy each prompt's cache to its rows
-            src = torch.tensor([u for u, _ in rows], dtype=torch.long, device=dev)
-            cache.batch_select_indices(src)
-            logits = logits[src]
-            mask = mask.to(dev)[src]
-            next_pos = (pos[:, -1].to(dev) + 1)[src]
-            R = len(rows)
-            gens = []
-            for u, k in rows:
-                g = torch.Generator(device="cpu")
-                g.manual_seed(row_seed(params.seed, texts[u], k))
-                gens.append(g)
-            # token history per row for the repetition penalty (prompt ids, padded with its first id)
-            Lp = max(len(x) for x in ids)
-            hist = torch.empty((R, Lp + params.max_new_tokens), dtype=torch.long)
-            for r, (u, _) in enumerate(rows):
-                x = ids[u]
-                hist[r, : Lp - len(x)] = x[0]
-                hist[r, Lp - len(x): Lp] = torch.tensor(x)
-            hist_len = Lp
-            gen_ids: list[list[int]] = [[] for _ in range(R)]
-            texts_out = [""] * R
-            lp_sum = [0.0] * R
-            finish = ["length"] * R
-            alive = [True] * R
-            batch = list(range(R))  # the original row at each batch position
-            stops = tuple(params.stop or ())
-            pen = params.repetition_penalty
-            for step in range(params.max_new_tokens):
-                raw = logits
-                x = raw.clone()
-                if pen and pen != 1.0:
-                    h = hist[batch, :hist_len].to(dev)
-                    sc = torch.gather(x, 1, h)
-                    x.scatter_(1, h, torch.where(sc < 0, sc * pen, sc / pen))
-                nxt = [pad] * len(batch)
-                if params.greedy:
-                    best = x.argmax(-1).tolist()
-                    for b, r in enumerate(batch):
-                        if alive[r]:
-                            nxt[b] = best[b]
-                else:
-                    x = x / max(params.temperature, 1e-5)
-                    vals, idx = torch.topk(x, min(params.top_k or x.shape[-1], x.shape[-1]), dim=-1)
-                    probs = torch.softmax(vals, dim=-1)
-                    if params.top_p < 1.0:
-                        cum = probs.cumsum(-1)
-                        probs = probs.masked_fill((cum - probs) > params.top_p, 0.0)  # smallest set reaching top_p
-                        probs = probs / probs.sum(-1, keepdim=True)
-                    probs, idx = probs.cpu(), idx.cpu()
-                    for b, r in enumerate(batch):
-                        if alive[r]:  # a row draws from its own generator only while it is alive
-                            nxt[b] = int(idx[b, int(torch.multinomial(probs[b], 1, generator=gens[r]))])
+        if P:
+            self._forward(input_ids=torch.tensor([first[:P]], device=dev), cache=cache)
+            cache.batch_select_indices(torch.zeros(U, dtype=torch.long, device=dev))
+        tails = [x[P:] for x in ids]
+        Ls = max(len(t) for t in tails)
+        tail_ids = torch.full((U, Ls), self._pad(), dtype=torch.long)
+        tail_mask = torch.zeros((U, Ls), dtype=torch.long)
+        for i, t in enumerate(tails):
+            tail_ids[i, Ls - len(t):] = torch.tensor(t)
+            tail_mask[i, Ls - len(t):] = 1
+        pos = (P + tail_mask.cumsum(-1) - 1).clamp(min=P)
+        mask = torch.cat([torch.ones((U, P), dtype=torch.long), tail_mask], dim=1)
+        out = self._forward(input_ids=tail_ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
+                            cache=cache)
+        return cache, out.logits[:, -1, :].float(), mask, pos
+
+    def _pad(self) -> int:
+        return self.tok.pad_token_id if self.tok.pad_token_id is not None else 0
+
+    def _rows(self, ids: list[list[int]], texts: list[str], rows: list[tuple[int, int]], params: GenerationParams,
+              cache, logits, mask, pos) -> _Decoding:
+        """Step 3: each prompt's cache copied to its candidate rows, a seeded generator and a token history per row."""
+        import torch
+
+        dev = self.device
+        src = torch.tensor([u for u, _ in rows], dtype=torch.long, device=dev)
+        cache.batch_select_indices(src)
+        R = len(rows)
+        gens = []
+        for u, k in rows:
+            g = torch.Generator(device="cpu")
+            g.manual_seed(row_seed(params.seed, texts[u], k))
+            gens.append(g)
+        # token history per row for the repetition penalty (prompt ids, padded with its first id)
+        Lp = max(len(x) for x in ids)
+        hist = torch.empty((R, Lp + params.max_new_tokens), dtype=torch.long)
+        for r, (u, _) in enumerate(rows):
+            x = ids[u]
+            hist[r, : Lp - len(x)] = x[0]
+            hist[r, Lp - len(x): Lp] = torch.tensor(x)
+        return _Decoding(cache=cache, logits=logits[src], mask=mask.to(dev)[src],
+                         next_pos=(pos[:, -1].to(dev) + 1)[src], gens=gens, hist=hist, hist_len=Lp,
+                         gen_ids=[[] for _ in range(R)], texts=[""] * R, lp_sum=[0.0] * R, finish=["length"] * R)
+
+    def _decode(self, st: _Decoding, params: GenerationParams, logprobs: bool, on_token, cancelled) -> None:
+        """Step 4–5: sample every live row, drop finished rows, one forward step per token."""
+        import torch
+
+        dev = self.device
+        pad = self._pad()
+        cache, logits, mask, next_pos, gens, hist = st.cache, st.logits, st.mask, st.next_pos, st.gens, st.hist
+        hist_len, gen_ids, texts_out, lp_sum, finish = st.hist_len, st.gen_ids, st.texts, st.lp_sum, st.finish
+        R = len(gen_ids)
+        alive = [True] * R
+        batch = list(range(R))  # the original row at each batch position
+        stops = tuple(params.stop or ())
+        pen = params.repetition_penalty
+        for step in range(params.max_new_tokens):
+            raw = logits
+            x = raw.clone()
+            if pen and pen != 1.0:
+                h = hist[batch, :hist_len].to(dev)
+                sc = torch.gather(x, 1, h)
+                x.scatter_(1, h, torch.where(sc < 0, sc * pen, sc / pen))
+            nxt = _sample(x, batch, alive, gens, params, pad)
+            if logprobs:
+                chosen = torch.log_softmax(raw, dim=-1).gather(
+                    1, torch.tensor(nxt, device=dev)[:, None]).squeeze(1).tolist()
+            for b, r in enumerate(batch):
+                if not alive[r]:
+                    continue
+                t = nxt[b]
+                if t in self.eos:
+                    finish[r], alive[r] = "eos", False
+                    continue
+                gen_ids[r].append(t)
+                if on_token is not None:
+                    on_token(r, gen_ids[r])
                 if logprobs:
-                    chosen = torch.log_softmax(raw, dim=-1).gather(
-                        1, torch.tensor(nxt, device=dev)[:, None]).squeeze(1).tolist()
-                for b, r in enumerate(batch):
-                    if not alive[r]:
-                        continue
-                    t = nxt[b]
-                    if t in self.eos:
-                        finish[r], alive[r] = "eos", False
-                        continue
-                    gen_ids[r].append(t)
-                    if on_token is not None:
-                        on_token(r, gen_ids[r])
-                    if logprobs:
-                        lp_sum[r] += chosen[b]
-                    texts_out[r] += self.piece(t)
-                    if stops and any(s in texts_out[r] for s in stops):
-                        finish[r], alive[r] = "stop", False
-                hist[batch, hist_len] = torch.tensor(nxt)
-                hist_len += 1
-                n_alive = sum(alive[r] for r in batch)
-                if not n_alive or step == params.max_new_tokens - 1 or (cancelled is not None and cancelled()):
-                    break
-                tok_in = torch.tensor(nxt, dtype=torch.long, device=dev)
-                mask = torch.cat([mask, torch.ones((mask.shape[0], 1), dtype=mask.dtype, device=dev)], dim=1)
-                if (len(batch) - n_alive) * 4 >= len(batch):  # compact: drop the finished rows
-                    keep = [b for b, r in enumerate(batch) if alive[r]]
-                    sel = torch.tensor(keep, dtype=torch.long, device=dev)
-                    cache.batch_select_indices(sel)
-                    mask, next_pos, tok_in = mask[sel], next_pos[sel], tok_in[sel]
-                    batch = [batch[b] for b in keep]
-                out = self._forward(input_ids=tok_in[:, None], attention_mask=mask, position_ids=next_pos[:, None],
-                                    cache=cache)
-                next_pos = next_pos + 1
-                logits = out.logits[:, -1, :].float()
+                    lp_sum[r] += chosen[b]
+                texts_out[r] += self.piece(t)
+                if stops and any(s in texts_out[r] for s in stops):
+                    finish[r], alive[r] = "stop", False
+            hist[batch, hist_len] = torch.tensor(nxt)
+            hist_len += 1
+            n_alive = sum(alive[r] for r in batch)
+            if not n_alive or step == params.max_new_tokens - 1 or (cancelled is not None and cancelled()):
+                break
+            tok_in = torch.tensor(nxt, dtype=torch.long, device=dev)
+            mask = torch.cat([mask, torch.ones((mask.shape[0], 1), dtype=mask.dtype, device=dev)], dim=1)
+            if (len(batch) - n_alive) * 4 >= len(batch):  # compact: drop the finished rows
+                keep = [b for b, r in enumerate(batch) if alive[r]]
+                sel = torch.tensor(keep, dtype=torch.long, device=dev)
+                cache.batch_select_indices(sel)
+                mask, next_pos, tok_in = mask[sel], next_pos[sel], tok_in[sel]
+                batch = [batch[b] for b in keep]
+            out = self._forward(input_ids=tok_in[:, None], attention_mask=mask, position_ids=next_pos[:, None],
+                                cache=cache)
+            next_pos = next_pos + 1
+            logits = out.logits[:, -1, :].float()
+
+    def _finish(self, st: _Decoding, ids: list[list[int]], rows: list[tuple[int, int]],
+                logprobs: bool) -> list[RowResult]:
         results = []
         for r, (u, _) in enumerate(rows):
-            n = len(gen_ids[r])
-            results.append(RowResult(ids=gen_ids[r], text=self.tok.decode(gen_ids[r], skip_special_tokens=True),
-                                     finish=finish[r], logprob=(lp_sum[r] / n) if (logprobs and n) else None,
+            n = len(st.gen_ids[r])
+            results.append(RowResult(ids=st.gen_ids[r], text=self.tok.decode(st.gen_ids[r], skip_special_tokens=True),
+                                     finish=st.finish[r], logprob=(st.lp_sum[r] / n) if (logprobs and n) else None,
                                      prompt_tokens=len(ids[u])))
         return results
+
+
+@dataclass
+class _Decoding:
+    """The state of one batch of rows between the prefill and the finish (tensors are torch's)."""
+
+    cache: Any
+    logits: Any
+    mask: Any
+    next_pos: Any
+    gens: list
+    hist: Any
+    hist_len: int
+    gen_ids: list[list[int]]
+    texts: list[str]
+    lp_sum: list[float]
+    finish: list[str]
+
+
+def _sample(x, batch: list[int], alive: list[bool], gens: list, params: GenerationParams, pad: int) -> list[int]:
+    """The next token of each batch position (``pad`` for a finished row): greedy, or temperature, top-k, top-p."""
+    import torch
+
+    nxt = [pad] * len(batch)
+    if params.greedy:
+        best = x.argmax(-1).tolist()
+        for b, r in enumerate(batch):
+            if alive[r]:
+                nxt[b] = best[b]
+        return nxt
+    x = x / max(params.temperature, 1e-5)
+    vals, idx = torch.topk(x, min(params.top_k or x.shape[-1], x.shape[-1]), dim=-1)
+    probs = torch.softmax(vals, dim=-1)
+    if params.top_p < 1.0:
+        cum = probs.cumsum(-1)
+        probs = probs.masked_fill((cum - probs) > params.top_p, 0.0)  # smallest set reaching top_p
+        probs = probs / probs.sum(-1, keepdim=True)
+    probs, idx = probs.cpu(), idx.cpu()
+    for b, r in enumerate(batch):
+        if alive[r]:  # a row draws from its own generator only while it is alive
+            nxt[b] = int(idx[b, int(torch.multinomial(probs[b], 1, generator=gens[r]))])
+    return nxt

@@ -6,7 +6,7 @@ import os
 import queue
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -272,91 +272,123 @@ class TransformersGenerator(Generator):
 
     # -- streaming -----------------------------------------------------------------------------
     def stream(self, prompt: Prompt, params: GenerationParams | None = None) -> Iterator[str]:
-        import torch
-
         params = params or GenerationParams()
         if params.n != 1:
             params = params.model_copy(update={"n": 1})
-        tok = self.tokenizer
         text_in = self.render(prompt)
         streamer = _IdStreamer()
         errors: list[BaseException] = []
         cancel = threading.Event()
         if self.fast:  # the same sampler as generate(): the joined stream equals generate()'s text
-            sampler = self._sampler()
-            last = [0]
-
-            def on_token(_row: int, ids: list[int]) -> None:
-                streamer.q.put(ids[last[0]:])
-                last[0] = len(ids)
-
-            def run() -> None:
-                try:
-                    sampler.run([text_in], [(0, 0)], params, False, on_token=on_token, cancelled=cancel.is_set)
-                except BaseException as e:  # handed to the consumer
-                    errors.append(e)
-                streamer.end()
+            run = self._fast_stream_run(text_in, params, streamer, errors, cancel)
         else:
-            enc = tok([text_in], return_tensors="pt", padding=True).to(self.device)
-
-            from transformers import StoppingCriteria, StoppingCriteriaList
-
-            class _Cancelled(StoppingCriteria):
-                def __call__(self, input_ids, scores, **kwargs):
-                    return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool,
-                                      device=input_ids.device)
-
-            def run() -> None:
-                try:
-                    with torch.inference_mode():
-                        self.model.generate(**enc, **self._gen_kwargs(params), streamer=streamer,
-                                            stopping_criteria=StoppingCriteriaList([_Cancelled()]))
-                except BaseException as e:  # handed to the consumer
-                    errors.append(e)
-                    streamer.end()
-
-        eos = set(self._eos_ids())
+            run = self._generate_stream_run(text_in, params, streamer, errors, cancel)
+        text = _StopText(self.tokenizer, set(self._eos_ids()), params.stop)
         th = threading.Thread(target=run, daemon=True)
         self._lock.acquire()
         try:
             self._seed(params.seed)
             th.start()
-            ids: list[int] = []
-            sent = 0
-            done = False
             while True:
                 item = streamer.q.get()
                 if item is None:
                     break
-                if done:
-                    continue
-                for t in item:
-                    if t in eos:
-                        done = True
-                        break
-                    ids.append(t)
-                text = tok.decode(ids, skip_special_tokens=True)
-                text, stopped = cut_at_stop(text, params.stop)
-                if stopped:
-                    done = True
-                    safe = len(text)
-                else:
-                    safe = len(text) - stop_prefix_len(text, params.stop)
-                    while safe > sent and text[safe - 1] == "\ufffd":  # an incomplete UTF-8 sequence
-                        safe -= 1
-                if safe > sent:
-                    yield text[sent:safe]
-                    sent = safe
+                piece = text.feed(item)
+                if piece:
+                    yield piece
             th.join()
             if errors:
                 raise errors[0]
-            text = tok.decode(ids, skip_special_tokens=True)
-            text, _ = cut_at_stop(text, params.stop)
-            if len(text) > sent:
-                yield text[sent:]
+            rest = text.rest()
+            if rest:
+                yield rest
         finally:
             # a consumer that stops early (closes the generator) cancels the generation
             cancel.set()
             if th.is_alive():
                 th.join()
             self._lock.release()
+
+    def _fast_stream_run(self, text_in: str, params: GenerationParams, streamer: _IdStreamer,
+                         errors: list[BaseException], cancel: threading.Event) -> Callable[[], None]:
+        """The thread body that streams one row through the fast sampler into ``streamer``."""
+        sampler = self._sampler()
+        last = [0]
+
+        def on_token(_row: int, ids: list[int]) -> None:
+            streamer.q.put(ids[last[0]:])
+            last[0] = len(ids)
+
+        def run() -> None:
+            try:
+                sampler.run([text_in], [(0, 0)], params, False, on_token=on_token, cancelled=cancel.is_set)
+            except BaseException as e:  # handed to the consumer
+                errors.append(e)
+            streamer.end()
+
+        return run
+
+    def _generate_stream_run(self, text_in: str, params: GenerationParams, streamer: _IdStreamer,
+                             errors: list[BaseException], cancel: threading.Event) -> Callable[[], None]:
+        """The thread body that streams transformers' ``generate`` into ``streamer`` (stopped by ``cancel``)."""
+        import torch
+        from transformers import StoppingCriteria, StoppingCriteriaList
+
+        enc = self.tokenizer([text_in], return_tensors="pt", padding=True).to(self.device)
+
+        class _Cancelled(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kwargs):
+                return torch.full((input_ids.shape[0],), cancel.is_set(), dtype=torch.bool,
+                                  device=input_ids.device)
+
+        def run() -> None:
+            try:
+                with torch.inference_mode():
+                    self.model.generate(**enc, **self._gen_kwargs(params), streamer=streamer,
+                                        stopping_criteria=StoppingCriteriaList([_Cancelled()]))
+            except BaseException as e:  # handed to the consumer
+                errors.append(e)
+                streamer.end()
+
+        return run
+
+
+class _StopText:
+    """A streamed completion's text, handed out as it grows: up to EOS or a stop string, holding back
+    what may yet become a stop string or is an incomplete UTF-8 sequence."""
+
+    def __init__(self, tok, eos: set[int], stop: Sequence[str]) -> None:
+        self.tok, self.eos, self.stop = tok, eos, stop
+        self.ids: list[int] = []
+        self.sent = 0
+        self.done = False
+
+    def feed(self, item: list[int]) -> str:
+        """The new safe text after the token ids ``item`` ("" when there is none)."""
+        if self.done:
+            return ""
+        for t in item:
+            if t in self.eos:
+                self.done = True
+                break
+            self.ids.append(t)
+        text = self.tok.decode(self.ids, skip_special_tokens=True)
+        text, stopped = cut_at_stop(text, self.stop)
+        if stopped:
+            self.done = True
+            safe = len(text)
+        else:
+            safe = len(text) - stop_prefix_len(text, self.stop)
+            while safe > self.sent and text[safe - 1] == "\ufffd":  # an incomplete UTF-8 sequence
+                safe -= 1
+        if safe > self.sent:
+            piece = text[self.sent:safe]
+            self.sent = safe
+            return piece
+        return ""
+
+    def rest(self) -> str:
+        """What was held back, once the generation has ended."""
+        text = self.tok.decode(self.ids, skip_special_tokens=True)
+        text, _ = cut_at_stop(text, self.stop)
+        return text[self.sent:] if len(text) > self.sent else ""

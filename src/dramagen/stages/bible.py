@@ -101,12 +101,38 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
     n_chars = max(_check_count("characters", characters, 3, 6), len(pins.characters))
     n_locs = max(_check_count("locations", locations, 3, 5), len(pins.locations))
     seed = ctx.seed
+    story = _get(trope, "story", None)
+    cast = _cast(trope, pins, n_chars, story, seed)
+    locs = _locations(trope, pins, n_locs, seed)
+    title_fallback = str(_get(trope, "name", "") or "Untitled")[:80]
+    pitch = str(_get(trope, "pitch", "") or title_fallback)
+    draft = SeriesBible(title=pins.title or title_fallback, logline=pins.logline or pitch,
+                        trope_id=str(_get(trope, "id", "custom")), trope_name=str(_get(trope, "name", "")),
+                        tone=str(_get(trope, "tone", "")),
+                        characters=[Character(**{k: v for k, v in c.items() if k != "archetype"}) for c in cast],
+                        locations=locs)
+    slots, targets, pins = _slots(trope, pins, cast, draft, story, seed, title_fallback, pitch)
+    texts = fill(ctx, slots, ("bible",)) if slots else []
+    title, logline = pins.title or title_fallback, pins.logline or pitch
+    for (fld, i), text in zip(targets, texts):
+        if fld == "title":
+            title = text.rstrip(".")
+        elif fld == "logline":
+            logline = text
+        else:
+            cast[i][fld] = text.rstrip(".")
+    return SeriesBible(title=title[:80], logline=logline[:400], trope_id=draft.trope_id, trope_name=draft.trope_name,
+                       tone=draft.tone, world=str(_get(story, "world", "") or "")[:80] if story is not None else "",
+                       characters=[Character(**{k: (v[:300] if isinstance(v, str) else v) for k, v in c.items()
+                                                if k != "archetype"}) for c in cast],
+                       locations=locs)
 
-    # -- cast: roles, names, ages ------------------------------------------------------
+
+def _cast(trope: Any, pins: PinnedBible, n_chars: int, story: Any, seed: int) -> list[dict[str, Any]]:
+    """Each character's fields: the pinned ones kept, the others drawn (role, name, age; the story's secret and tie)."""
     roles = _roles(trope, n_chars, list(pins.characters))
     pools = {str(_get(r, "role", "")): list(_get(r, "names", None) or []) for r in (_get(trope, "roles", None) or [])}
     taken = {first(c.name).lower() for c in pins.characters}
-    story = _get(trope, "story", None)
     secrets: dict[str, str] = {}  # every secret of a role, in the story's order ("she is …; she is pregnant")
     for x in (_get(story, "secrets", []) or []) if story is not None else []:
         about, text = str(_get(x, "about", "")), str(_get(x, "text", ""))
@@ -135,8 +161,11 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
         cast.append({"name": name, "age": r.randint(lo, hi), "role": role, "archetype": archetype,
                      "want": "", "secret": secrets.get(role, "")[:300], "look": "", "tie": ties.get(role, "")[:80],
                      "speech": speech_of(role, seed, i)})
+    return cast
 
-    # -- locations -------------------------------------------------------------------------
+
+def _locations(trope: Any, pins: PinnedBible, n_locs: int, seed: int) -> list[Location]:
+    """The pinned locations, then the trope's settings (its home base first, the others drawn), then spares."""
     locs: list[Location] = list(pins.locations)
     settings = list(_get(trope, "settings", None) or [])
     order = list(range(len(settings)))
@@ -156,18 +185,16 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
             break
         if not any(loc.name == spare for loc in locs):
             locs.append(Location(name=spare, interior=spare != "STREET" and spare != "ROOFTOP", time="NIGHT"))
+    return locs
 
-    # -- slots -------------------------------------------------------------------------------
+
+def _slots(trope: Any, pins: PinnedBible, cast: list[dict[str, Any]], draft: SeriesBible, story: Any, seed: int,
+           title_fallback: str, pitch: str) -> tuple[list[Slot], list[tuple[str, int | None]], PinnedBible]:
+    """The slots to write (title, logline, each empty want / secret / look), what each fills, and the pins
+    (a free-text season's logline is pinned to the writer's own). Fills the story's profiles into ``cast``."""
     lead = first(next((c for c in cast if c["role"] == "lead"), cast[0])["name"])
     names = [c["name"] for c in cast]
-    title_fallback = str(_get(trope, "name", "") or "Untitled")[:80]
-    pitch = str(_get(trope, "pitch", "") or title_fallback)
     kws = keywords(trope)
-    draft = SeriesBible(title=pins.title or title_fallback, logline=pins.logline or pitch,
-                        trope_id=str(_get(trope, "id", "custom")), trope_name=str(_get(trope, "name", "")),
-                        tone=str(_get(trope, "tone", "")),
-                        characters=[Character(**{k: v for k, v in c.items() if k != "archetype"}) for c in cast],
-                        locations=locs)
     words = allowed_words(draft, trope)
     opponent = next((c for c in cast[1:] if c["role"] in ("antagonist", "rival")), cast[1])
     slots: list[Slot] = []
@@ -205,20 +232,7 @@ def write_bible(ctx: WriteContext, trope: Any, pins: PinnedBible | None = None, 
                               keywords=kws + c["archetype"].split(), min_words=3,
                               max_words=20, sweet_words=10, labels=(label,), max_tokens=28))
             targets.append((fld, i))
-    texts = fill(ctx, slots, ("bible",)) if slots else []
-    title, logline = pins.title or title_fallback, pins.logline or pitch
-    for (fld, i), text in zip(targets, texts):
-        if fld == "title":
-            title = text.rstrip(".")
-        elif fld == "logline":
-            logline = text
-        else:
-            cast[i][fld] = text.rstrip(".")
-    return SeriesBible(title=title[:80], logline=logline[:400], trope_id=draft.trope_id, trope_name=draft.trope_name,
-                       tone=draft.tone, world=str(_get(story, "world", "") or "")[:80] if story is not None else "",
-                       characters=[Character(**{k: (v[:300] if isinstance(v, str) else v) for k, v in c.items()
-                                                if k != "archetype"}) for c in cast],
-                       locations=locs)
+    return slots, targets, pins
 
 
 def speech_of(role: str, seed: int, i: int) -> str:
