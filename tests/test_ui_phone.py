@@ -1,6 +1,7 @@
 """The studio on a phone (390×844) in a real browser (Debian chromium via Playwright), with the
 stand-in model (issue 20): one tap on the step selector reaches every step, the step's primary
-action is on the first screen, and the bible, plan and shot tables read as cards."""
+action is on the first screen, the bible, plan and shot tables read as cards, and a storyboard panel
+opens over the whole screen. Also (laptop width) a renamed character is flagged and replaced on request."""
 
 from __future__ import annotations
 
@@ -54,6 +55,28 @@ def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
         page.locator("#plan-status").get_by_text("Planned 10 episodes").first.wait_for()
         assert page.locator("#step-select input[value=plan]").is_checked()
         page.wait_for_function("() => document.querySelectorAll('#plan-cards .card').length === 10")
+        # episode 1 to its shots: the shot list is cards, and a tapped storyboard panel opens over the screen
+        page.click("#to-beats")
+        page.wait_for_selector("#timeline .tl-beat")
+        page.click("#to-script")
+        page.wait_for_selector("#runtime-estimate")
+        page.click("#to-shots")
+        page.locator("#sh-status").get_by_text("shots in").first.wait_for()
+        assert page.locator("#step-select input[value=shots]").is_checked()
+        n_shots = page.locator("#storyboard .thumbnail-item").count()
+        assert n_shots >= 3 and page.locator("#shots-cards .card").count() == n_shots
+        assert not page.locator("#shots").is_visible()  # the table gives way to its cards
+        thumb = page.locator("#storyboard .thumbnail-item").nth(1)
+        thumb.scroll_into_view_if_needed()
+        box = thumb.bounding_box()
+        assert box and 1.6 < box["height"] / box["width"] < 1.9  # a whole 9:16 panel, not a cropped square
+        thumb.click()
+        preview = page.locator("#storyboard .preview")
+        preview.wait_for()
+        shown = preview.bounding_box()
+        assert shown and shown["width"] >= PHONE["width"] - 1 and shown["height"] >= PHONE["height"] - 1
+        preview.get_by_role("button", name="Close").click()
+        preview.wait_for(state="detached")
         for tab_id, label, primary in STEPS:
             selector.locator("label").filter(has_text=label).first.click()
             page.locator(f"#tab-{tab_id}").wait_for(state="visible")
@@ -85,15 +108,15 @@ def test_a_renamed_character_is_flagged_and_replaced_on_request(app):
         page.get_by_role("tab", name="2 · Bible").click()
         old = page.locator("#chars-cards .card-head b").nth(2).inner_text().strip()  # the rival
         page.locator("#chars [role=gridcell]", has=page.get_by_text(old, exact=True)).first.dblclick()
+        page.locator("#chars [role=gridcell] textarea, #chars [role=gridcell] input[type=text]").first.wait_for()
         page.keyboard.press("Control+a")
         page.keyboard.type("Zelda Quinn")
         page.keyboard.press("Enter")
-        page.click("#save-bible")
-        page.locator("#bible-status").get_by_text("Bible saved").first.wait_for()
+        page.click("#save-bible")  # (an edit may already be saved by itself: "No changes to save" then)
         page.locator("#bible-stale").get_by_text(f"{old} no longer in the bible").wait_for()
         assert f"names {old}, who is not in the bible" in page.locator("#bible-stale").inner_text()
-        assert page.locator("#new-name input").input_value() == "Zelda Quinn"  # the one nobody names yet
-        assert f"names {old}" in page.locator("#plan-summary").inner_text()
+        page.wait_for_function("() => document.querySelector('#new-name input').value === 'Zelda Quinn'")
+        page.locator("#plan-summary").get_by_text(f"names {old}").first.wait_for(state="attached")  # a tab not shown
         page.click("#replace-name")
         page.locator("#bible-status").get_by_text(f"Replaced {old} by Zelda Quinn").first.wait_for()
         page.wait_for_function("() => !document.querySelector('#replace-row') || "
