@@ -89,9 +89,10 @@ def test_pronouns_are_checked_against_the_bibles_gender():
     assert not [f for f in pronoun_issues(female, plan, {}) if "cliffhanger" in f.where]
 
 
-def test_a_pronoun_after_a_colon_or_a_comma_is_not_taken_for_the_named_one():
+def test_a_pronoun_after_a_colon_a_comma_or_that_is_not_taken_for_the_named_one():
     bible, plan = rejected_mate_bible(), rejected_mate_plan()
-    ep = plan.episodes[0].model_copy(update={"synopsis": "Kai hears the news: she is the heir. Kai runs, she hides.",
+    ep = plan.episodes[0].model_copy(update={"synopsis": "Kai hears the news: she is the heir. Kai runs, she hides. "
+                                                         "Kai finally learns that she is the last silver wolf.",
                                              "cliffhanger": "Kai swears he will return."})
     plan = plan.model_copy(update={"episodes": [ep, *plan.episodes[1:]]})
     assert pronoun_issues(bible, plan, {}) == []

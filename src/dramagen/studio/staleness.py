@@ -11,10 +11,10 @@ Episode tabs, and the Bible tab's **Replace old name** applies :func:`replace_na
   the pronouns of their own want, secret and look ("she is the last silver wolf"); unknown when neither
   says (the name's spelling is not evidence enough to flag anything).
 - A *pronoun mismatch* is a clause of narration (logline, plan, beat action; not dialogue, which talks
-  to people as much as about them; a colon or a comma ends a clause) that names one character only and
-  whose subject or reflexive pronouns are all of the other gender ("Luna hides the ring because he is
-  afraid", "Luna hurts himself": Luna is a she). Possessive and object pronouns ("his ring", "lies to
-  her") may well be someone else's, so they are not taken as evidence.
+  to people as much as about them; a colon, a comma, 'that', 'who' or 'which' ends a clause) that
+  names one character only and whose subject or reflexive pronouns are all of the other gender ("Luna
+  hides the ring because he is afraid", "Luna hurts himself": Luna is a she). Possessive and object
+  pronouns ("his ring", "lies to her") may well be someone else's, so they are not taken as evidence.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from ..models import EpisodeBeats, SeasonPlan, SeriesBible
 
 _SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
 _HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
-_CLAUSE = re.compile(r"[^.!?;:,—–\n]+")  # a pronoun after a colon or a comma may be anyone
+#: a clause ends at a colon or a comma, and before "that", "who", "which" (whose subject may be anyone)
+_CLAUSE = re.compile(r"(?:(?!\b(?:that|who|whom|which)\b)[^.!?;:,—–\n])+", re.IGNORECASE)
 #: subject and reflexive pronouns: who the sentence is about (gender → its pronouns)
 _SUBJECT = {"f": re.compile(r"\b(she|herself)\b", re.IGNORECASE), "m": re.compile(r"\b(he|himself)\b", re.IGNORECASE)}
 FEMALE_VOICES = ("Annie",)

@@ -21,8 +21,8 @@ def layout(p: Page) -> None:
     p.plan_df = gr.Dataframe(headers=PLAN_HEADERS, type="array", interactive=True, wrap=True,
                              label="Season plan (edit title, synopsis and cliffhanger)",
                              static_columns=[0, *range(1 + len(PLAN_EDITABLE), len(PLAN_HEADERS))],
-                             column_widths=["44px", "150px", "280px", "240px", "56px", "96px", "96px", "70px",
-                                            "64px", "130px", "130px", "240px"],
+                             column_widths=["60px", "150px", "280px", "240px", "72px", "116px", "128px", "100px",
+                                            "96px", "130px", "130px", "240px"],
                              max_height=520, elem_id="plan-table", elem_classes="studio-table")
     with gr.Row():
         p.save_plan_btn = gr.Button("Save edits", elem_id="save-plan")

@@ -21,7 +21,7 @@ def layout(p: Page) -> None:
     p.shots_cards = page.cards_box("shots-cards", "shots")
     p.shots_df = gr.Dataframe(headers=SHOT_HEADERS, type="array", interactive=False, wrap=True,
                               label="Shot list", max_height=480,
-                              column_widths=["44px", "60px", "60px", "96px", "96px", "140px", "320px", "76px",
+                              column_widths=["48px", "76px", "64px", "96px", "96px", "140px", "320px", "92px",
                                              "260px"], elem_id="shots", elem_classes="studio-table")
     p.breakdown = gr.HTML(elem_id="breakdown")
     # a tap on a panel opens it at readable size (the gallery's preview, with fullscreen as a lightbox)
