@@ -50,11 +50,16 @@ def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
         cards.first.wait_for()
         assert cards.count() >= 3
         first = cards.first.locator(".card-head b").inner_text()
+        assert not page.locator("#chars").is_visible()  # the table gives way to its cards ...
+        page.locator("#edit-characters input").check()  # ... until the writer wants to edit it
+        page.locator("#chars").wait_for(state="visible")
         assert first and first in page.locator("#chars").inner_text()  # the table's rows, as cards
+        page.locator("#edit-characters input").uncheck()
         page.click("#plan")
         page.locator("#plan-status").get_by_text("Planned 10 episodes").first.wait_for()
         assert page.locator("#step-select input[value=plan]").is_checked()
         page.wait_for_function("() => document.querySelectorAll('#plan-cards .card').length === 10")
+        assert not page.locator("#plan-table").is_visible() and page.locator("#edit-plan").is_visible()
         # episode 1 to its shots: the shot list is cards, and a tapped storyboard panel opens over the screen
         page.click("#to-beats")
         page.wait_for_selector("#timeline .tl-beat")

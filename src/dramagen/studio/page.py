@@ -96,8 +96,13 @@ def wire_phone(p: Page) -> None:
 
 
 def cards_box(elem_id: str, kind: str) -> gr.HTML:
-    """A table's cards (shown instead of the table under 600 px)."""
-    return gr.HTML(cards.cards_html(kind, []), elem_id=elem_id, elem_classes="phone-only")
+    """A table's cards (shown instead of the table under 600 px); an editable table's cards come with
+    "Edit as a table", which shows the table again (studio.css, no server call)."""
+    box = gr.HTML(cards.cards_html(kind, []), elem_id=elem_id, elem_classes="phone-only")
+    if kind in ("characters", "plan"):
+        gr.Checkbox(label="Edit as a table", value=False, elem_id=f"edit-{kind}", elem_classes="phone-only",
+                    container=False)
+    return box
 
 
 def empty_table(headers: list[str]) -> dict:
