@@ -36,3 +36,10 @@ def test_shot_cards_and_empty_tables():
     for kind in ("characters", "plan", "shots"):
         empty = cards_html(kind, no_rows(["x"]))
         assert "class='card'" not in empty and "No " in empty
+
+
+def test_location_cards_read_as_scene_headings():
+    out = cards_html("locations", [[False, "PACK HALL", True, "NIGHT", "a long hall of torches and old oak"],
+                                   [True, "MOONLIT FOREST", False, "NIGHT", ""]])
+    assert "<b>INT. PACK HALL - NIGHT</b>" in out and "a long hall of torches and old oak" in out
+    assert "📌 <b>EXT. MOONLIT FOREST - NIGHT</b>" in out and out.count("class='card'") == 2

@@ -55,6 +55,7 @@ def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
         page.locator("#chars").wait_for(state="visible")
         assert first and first in page.locator("#chars").inner_text()  # the table's rows, as cards
         page.locator("#edit-characters input").uncheck()
+        assert page.locator("#locs-cards .card").count() >= 3 and not page.locator("#locs").is_visible()
         page.click("#plan")
         page.locator("#plan-status").get_by_text("Planned 10 episodes").first.wait_for()
         assert page.locator("#step-select input[value=plan]").is_checked()

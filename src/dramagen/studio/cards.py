@@ -1,5 +1,5 @@
 """The studio's tables as cards for a phone (under 600 px the page shows these instead of wide
-tables, by CSS): the bible's characters, the season plan, the shot list. Pure: table rows (as the
+tables, by CSS): the bible's characters and locations, the season plan, the shot list. Pure: table rows (as the
 Dataframes hold them) → HTML; no Gradio. Tested without a server (tests/test_studio_cards.py).
 """
 
@@ -8,17 +8,19 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .views import CHAR_HEADERS, PLAN_HEADERS, SHOT_HEADERS, rows
+from .views import CHAR_HEADERS, LOC_HEADERS, PLAN_HEADERS, SHOT_HEADERS, as_bool, rows
 
 #: per table: (the card's heading columns, its small meta line, its labelled fields)
 LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "characters": (("name", "age", "role"), (), ("want", "secret", "look")),
+    "locations": (("interior", "name", "time"), (), ("description",)),
     "plan": (("ep", "title", "free"), ("function", "cliffhanger type", "strength", "target s"),
              ("synopsis", "cliffhanger", "characters", "location", "signature beat")),
     "shots": (("#", "size", "angle", "move", "seconds"), ("scene", "subject"), ("line / action", "9:16 notes")),
 }
-HEADERS = {"characters": CHAR_HEADERS, "plan": PLAN_HEADERS, "shots": SHOT_HEADERS}
-EMPTY = {"characters": "No characters yet.", "plan": "No episodes yet.", "shots": "No shots yet."}
+HEADERS = {"characters": CHAR_HEADERS, "locations": LOC_HEADERS, "plan": PLAN_HEADERS, "shots": SHOT_HEADERS}
+EMPTY = {"characters": "No characters yet.", "locations": "No locations yet.", "plan": "No episodes yet.",
+         "shots": "No shots yet."}
 
 
 def _text(v: Any) -> str:
@@ -30,9 +32,12 @@ def _text(v: Any) -> str:
 
 
 def _head(kind: str, get) -> str:
+    pin = "📌 " if kind in ("characters", "locations") and as_bool(get("pin")) else ""
+    if kind == "locations":
+        where = "INT." if as_bool(get("interior")) else "EXT."
+        return f"{pin}<b>{where} {html.escape(_text(get('name')))} - {html.escape(_text(get('time')))}</b>"
     if kind == "characters":
         age = f", {_text(get('age'))}" if _text(get("age")) else ""
-        pin = "📌 " if get("pin") is True or _text(get("pin")).lower() == "true" else ""
         return f"{pin}<b>{html.escape(_text(get('name')))}</b>{age} · {html.escape(_text(get('role')))}"
     if kind == "plan":
         free = _text(get("free"))
@@ -45,7 +50,7 @@ def _head(kind: str, get) -> str:
 
 
 def cards_html(kind: str, value: Any) -> str:
-    """``kind`` (characters, plan, shots): every row of the table as a card whose text wraps at words."""
+    """``kind`` (characters, locations, plan, shots): every row of the table as a card whose text wraps at words."""
     headers = HEADERS[kind]
     table = rows(value)
     if not table:

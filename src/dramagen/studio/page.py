@@ -89,8 +89,8 @@ def wire_phone(p: Page) -> None:
     p.step.change(lambda v: gr.Tabs(selected=v), p.step, p.tabs, queue=False, show_progress="hidden",
                   api_visibility="private")
     p.tabs.change(None, None, None, js=SYNC_STEP_JS, queue=False, show_progress="hidden", api_visibility="private")
-    for df, out, kind in ((p.chars_df, p.chars_cards, "characters"), (p.plan_df, p.plan_cards, "plan"),
-                          (p.shots_df, p.shots_cards, "shots")):
+    for df, out, kind in ((p.chars_df, p.chars_cards, "characters"), (p.locs_df, p.locs_cards, "locations"),
+                          (p.plan_df, p.plan_cards, "plan"), (p.shots_df, p.shots_cards, "shots")):
         df.change(lambda v, k=kind: cards.cards_html(k, v), df, out, queue=False, show_progress="hidden",
                   api_visibility="private")
 
@@ -99,7 +99,7 @@ def cards_box(elem_id: str, kind: str) -> gr.HTML:
     """A table's cards (shown instead of the table under 600 px); an editable table's cards come with
     "Edit as a table", which shows the table again (studio.css, no server call)."""
     box = gr.HTML(cards.cards_html(kind, []), elem_id=elem_id, elem_classes="phone-only")
-    if kind in ("characters", "plan"):
+    if kind in ("characters", "locations", "plan"):
         gr.Checkbox(label="Edit as a table", value=False, elem_id=f"edit-{kind}", elem_classes="phone-only",
                     container=False)
     return box

@@ -30,6 +30,7 @@ def layout(p: Page) -> None:
                               label="Characters (tick pin to keep a row when regenerating; edit any cell)",
                               column_widths=["76px", "110px", "60px", "136px", "260px", "260px", "220px"],
                               elem_id="chars", elem_classes="studio-table")
+    p.locs_cards = page.cards_box("locs-cards", "locations")
     p.locs_df = gr.Dataframe(headers=LOC_HEADERS, datatype=["bool", "str", "bool", "str", "str"],
                              type="array", interactive=True, wrap=True, label="Locations",
                              column_widths=["76px", "200px", "96px", "110px", "420px"],
