@@ -43,3 +43,4 @@ def test_location_cards_read_as_scene_headings():
                                    [True, "MOONLIT FOREST", False, "NIGHT", ""]])
     assert "<b>INT. PACK HALL - NIGHT</b>" in out and "a long hall of torches and old oak" in out
     assert "📌 <b>EXT. MOONLIT FOREST - NIGHT</b>" in out and out.count("class='card'") == 2
+    assert "<p class='cards-title'>Locations</p>" in out

@@ -19,6 +19,7 @@ LAYOUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
     "shots": (("#", "size", "angle", "move", "seconds"), ("scene", "subject"), ("line / action", "9:16 notes")),
 }
 HEADERS = {"characters": CHAR_HEADERS, "locations": LOC_HEADERS, "plan": PLAN_HEADERS, "shots": SHOT_HEADERS}
+TITLES = {"characters": "Characters", "locations": "Locations"}
 EMPTY = {"characters": "No characters yet.", "locations": "No locations yet.", "plan": "No episodes yet.",
          "shots": "No shots yet."}
 
@@ -68,4 +69,5 @@ def cards_html(kind: str, value: Any) -> str:
                        for c in fields if _text(get(c)))
         cards.append(f"<div class='card'><div class='card-head'>{_head(kind, get)}</div>"
                      + (f"<div class='card-meta'>{line}</div>" if line else "") + body + "</div>")
-    return f"<div class='phone-cards' data-kind='{kind}'>{''.join(cards)}</div>"
+    title = f"<p class='cards-title'>{TITLES[kind]}</p>" if kind in TITLES else ""
+    return f"<div class='phone-cards' data-kind='{kind}'>{title}{''.join(cards)}</div>"
