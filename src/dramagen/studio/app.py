@@ -9,6 +9,7 @@ Named API endpoints (``gradio_client``): ``/bible`` ``/regenerate_bible`` ``/sav
 ``/plan`` ``/regenerate_plan_episode`` ``/save_plan`` ``/beats`` ``/regenerate_beat``
 ``/save_beat`` ``/script`` ``/save_script`` ``/check_script`` ``/shooting`` ``/animatic``
 ``/export`` ``/save_project`` ``/open_project`` ``/list_projects`` ``/download_project``
+``/rename_project`` ``/duplicate_project`` ``/delete_project``
 ``/season`` ``/episode`` ``/stop`` ``/complete`` (the playground) ``/lab_run`` ``/lab_compare``
 ``/production_schedule`` ``/production_move`` ``/trope_card``. The app binds 127.0.0.1 unless
 told otherwise, never uses ``share``, turns analytics off and makes no outbound network calls.
