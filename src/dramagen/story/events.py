@@ -99,6 +99,10 @@ def _initial(bible: SeriesBible, secrets: list[Secret], objects: list[str], lead
     return LedgerState(status={c.name: "present" for c in bible.characters}, knows=knows, objects=held)
 
 
+#: events in which the lead acts with the prop (the proof of a foe's secret she holds may be that prop)
+_LEAD_WIELDS = frozenset({"face_slap", "exposure", "downfall", "decision"})
+
+
 def filler(ev: StoryEvent, stakes: str = "") -> Filler:
     """The values an event's phrases are filled with."""
     loc = f"the {ev.location.lower()}" if ev.location else "the room"
@@ -141,9 +145,9 @@ class _Builder:
         """A prop for an event that turns on no secret (never the hidden evidence of a secret): the one the
         season has used least so far, so that one prop does not carry every episode."""
         evidence = {s.evidence for s in self.ledger.secrets if s.id not in self.state.public  # the proof of a
-                    and (kind in ("betrayal", "threat") or s.about == self.lead  # foe's secret she holds may
-                         # be in shot, but never as a foe's leverage (a threat),
-                         or self.state.objects.get(s.evidence) != self.lead)}  # her own secret's never
+                    and (kind not in _LEAD_WIELDS or s.about == self.lead  # foe's secret she holds may be in
+                         # her hands (a face slap, a downfall), never in a foe's ('Carmine pours wine over the
+                         or self.state.objects.get(s.evidence) != self.lead)}  # pawn ticket'); her own never
         props = [o for o in self.ledger.objects if o not in evidence] or self.ledger.objects
         least = min(self.uses.get(o, 0) for o in props)
         obj = next(o for o in props if self.uses.get(o, 0) == least)  # at a tie, the story's own objects come first
@@ -200,6 +204,8 @@ class _Builder:
                 return None
         elif kind == "proposal":
             a, b = love, lead
+        elif kind == "decision" and love != lead and self.state.status.get(love) == "present":
+            b = love  # a decision's phrases leave a partner ('I waited three years for you to see me')
         elif kind in ("betrayal",):
             b = self._other(e, foe or "") or foe
         if kind == "threat" and e == 1 and (proof := self._held_proof()) is not None:
