@@ -17,13 +17,13 @@ told otherwise, never uses ``share``, turns analytics off and makes no outbound 
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
+from .. import config
 from ..llm import default_model, load_registry
 from . import autosave, page, session
 from .page import Page
@@ -76,7 +76,7 @@ def build(model: str | None = None) -> gr.Blocks:
         _stop_buttons(p)
         autosave.wire(p)  # each edited field saved as the writer leaves it
         page.wire_phone(p)
-    demo.queue(default_concurrency_limit=int(os.environ.get("DRAMAGEN_UI_CONCURRENCY", "8")))
+    demo.queue(default_concurrency_limit=config.get_int("DRAMAGEN_UI_CONCURRENCY"))
     return demo
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from .. import config
 from ..errors import InputError, SeasonDataError
 from ..models import SeasonRequest
 from ..season import SeasonDir, atomic_write_text, safe_join
@@ -33,7 +34,7 @@ _PROJECT_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 _.\-]{0,63}$")
 
 def workspace() -> Path:
     """Where projects are saved: ``DRAMAGEN_WORKSPACE`` or ``./seasons``."""
-    return Path(os.environ.get("DRAMAGEN_WORKSPACE") or "seasons").expanduser()
+    return config.get_path("DRAMAGEN_WORKSPACE") or Path("seasons")
 
 
 def projects() -> list[str]:
