@@ -32,15 +32,24 @@ def make_season(out: Path, episodes: int = 10, seed: int = 1) -> Path:
     import random
 
     from dramagen import __version__
-    from dramagen.models import (Character, EpisodeScript, Location, RunManifest, Scene, ScriptElement,
-                                 SeasonRequest, SeriesBible)
+    from dramagen.models import (
+        Character,
+        EpisodeScript,
+        Location,
+        RunManifest,
+        Scene,
+        ScriptElement,
+        SeasonRequest,
+        SeriesBible,
+    )
     from dramagen.shooting import shooting_script
 
     r = random.Random(seed)
     bible = SeriesBible(
         title="The Ledger", logline="A wronged heiress takes back her company.", trope_id="billionaire-revenge",
         characters=[Character(name=n, age=a, role=ro, look=lk) for n, a, ro, lk in (
-            ("Celeste Vane", 28, "lead", "black suit, red lipstick"), ("Gabriel Stone", 34, "love_interest", "grey coat"),
+            ("Celeste Vane", 28, "lead", "black suit, red lipstick"),
+            ("Gabriel Stone", 34, "love_interest", "grey coat"),
             ("Constance Vane", 55, "antagonist", "pearls"), ("Brooke Hale", 27, "rival", "white dress"),
             ("Timmy Vane", 9, "friend", "school uniform"))],
         locations=[Location(name=n, interior=i, time=t) for n, i, t in (

@@ -6,8 +6,6 @@ what it returns; errors are :class:`~dramagen.errors.DramagenError` (one line, e
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -21,7 +19,7 @@ MODEL_HELP = ("--model-breakdown: the model proposes more props and wardrobe per
               "Default: a stored model pass is used, no model is loaded.")
 
 
-def _options(days: int, hours: float, night_blocks: int, max_setups: Optional[int], time_limit: float, workers: int,
+def _options(days: int, hours: float, night_blocks: int, max_setups: int | None, time_limit: float, workers: int,
              seed: int):
     from pydantic import ValidationError
 
@@ -41,20 +39,20 @@ def schedule_command(
                                                                        "a batch folder: its finished seasons"),
     days: int = typer.Option(8, "--days", help="shooting days available"),
     hours: float = typer.Option(12.0, "--hours", help="hours of a shooting day (meal and crew call inside)"),
-    unit_minutes_per_page: Optional[float] = typer.Option(None, "--unit-minutes-per-page",
+    unit_minutes_per_page: float | None = typer.Option(None, "--unit-minutes-per-page",
                                                           help="unit minutes per script page (rate card default 15)"),
-    minutes_per_setup: Optional[float] = typer.Option(None, "--minutes-per-setup", help="rate card default 3"),
-    move_minutes: Optional[float] = typer.Option(None, "--move-minutes", help="a company move (default 45)"),
+    minutes_per_setup: float | None = typer.Option(None, "--minutes-per-setup", help="rate card default 3"),
+    move_minutes: float | None = typer.Option(None, "--move-minutes", help="a company move (default 45)"),
     night_blocks: int = typer.Option(1, "--night-blocks", help="most runs of consecutive night days"),
-    max_setups: Optional[int] = typer.Option(None, "--max-setups", help="most camera setups a day"),
-    availability: Optional[str] = typer.Option(None, "--availability", "-a", help="YAML: actors/locations days "
+    max_setups: int | None = typer.Option(None, "--max-setups", help="most camera setups a day"),
+    availability: str | None = typer.Option(None, "--availability", "-a", help="YAML: actors/locations days "
                                                                                   "off, casting, start_date"),
-    rates: Optional[str] = typer.Option(None, "--rates", help="YAML rate card (over data/production_rates.yaml)"),
+    rates: str | None = typer.Option(None, "--rates", help="YAML rate card (over data/production_rates.yaml)"),
     time_limit: float = typer.Option(30.0, "--time-limit", help="solver time (deterministic seconds)"),
     workers: int = typer.Option(2, "--workers", help="solver threads"),
     seed: int = typer.Option(0, "--seed"),
-    model_breakdown: Optional[bool] = typer.Option(None, "--model-breakdown/--rules-only", help=MODEL_HELP),
-    model: Optional[str] = typer.Option(None, "--model", help="model of --model-breakdown (default: the season's)"),
+    model_breakdown: bool | None = typer.Option(None, "--model-breakdown/--rules-only", help=MODEL_HELP),
+    model: str | None = typer.Option(None, "--model", help="model of --model-breakdown (default: the season's)"),
 ) -> None:
     """Schedule SEASON's scenes into shooting days and write breakdown, stripboard, DOOD, call sheets, budget."""
     from .production import plan_production
@@ -80,7 +78,8 @@ def _print_plan(plan) -> None:
         t.add_column(h)
     for d in sorted(s.days, key=lambda d: (d.unit, d.day)):
         t.add_row(escape(d.unit), str(d.day), "N" if d.night else "D", escape(" → ".join(d.locations)),
-                  str(len(d.scenes)), f"{d.eighths / 8:.1f}", str(d.setups), f"{d.minutes / 60:.1f}/{d.capacity / 60:.1f}",
+                  str(len(d.scenes)), f"{d.eighths / 8:.1f}", str(d.setups),
+                  f"{d.minutes / 60:.1f}/{d.capacity / 60:.1f}",
                   str(d.company_moves))
     console.print(t)
     console.print(f"solver {s.status}, objective {s.objective:,.0f}, bound {s.bound:,.0f}, gap {s.gap:.2%} "
@@ -101,8 +100,8 @@ production_app.command("schedule")(schedule_command)
 @production_app.command("breakdown")
 def breakdown_command(
     season: str = typer.Argument(..., help="a season folder"),
-    model_breakdown: Optional[bool] = typer.Option(None, "--model-breakdown/--rules-only", help=MODEL_HELP),
-    model: Optional[str] = typer.Option(None, "--model", help="model of --model-breakdown (default: the season's)"),
+    model_breakdown: bool | None = typer.Option(None, "--model-breakdown/--rules-only", help=MODEL_HELP),
+    model: str | None = typer.Option(None, "--model", help="model of --model-breakdown (default: the season's)"),
 ) -> None:
     """Write production/breakdown.{json,csv,pdf} (edits: production/breakdown_edits.yaml)."""
     from .production.reports import breakdown_csv, breakdown_pdf
@@ -128,13 +127,14 @@ def breakdown_command(
                   f"{sum(s.setups for s in b.scenes)} setups, {special} with special needs; items by source: "
                   + (", ".join(f"{k} {v}" for k, v in sorted(by_source.items())) or "none")
                   + (f" (model pass: {b.model_pass['kept']} kept, {b.model_pass['refused']} refused)"
-                     if b.model_pass else "") + f"; written {escape(str(sd.production_dir))}/breakdown.{{json,csv,pdf}}")
+                     if b.model_pass else "")
+                  + f"; written {escape(str(sd.production_dir))}/breakdown.{{json,csv,pdf}}")
 
 
 @production_app.command("move")
 def move_command(season: str = typer.Argument(...), scene: str = typer.Argument(..., help="scene id, e.g. E001-S02"),
                  day: int = typer.Argument(..., help="the shooting day to move it to"),
-                 unit: Optional[str] = typer.Option(None, "--unit", help="the season of the scene (several units)")
+                 unit: str | None = typer.Option(None, "--unit", help="the season of the scene (several units)")
                  ) -> None:
     """Move a scene to another day by hand; the schedule is re-checked and every output rewritten."""
     from .production import move_scene

@@ -70,7 +70,8 @@ def _scene_table(day: ScheduleDay, b: Breakdown, timed: dict, call: str, rates: 
                           ("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1), colors.HexColor("#dddddd"))]
         end, where = timed[sid].start_minute + timed[sid].minutes, s.location
         starts = {k: v.start_minute for k, v in timed.items()}
-        rows.append([clock(call, starts[sid]), sid, para(f"{'INT' if s.interior else 'EXT'}. {s.location} - {s.time}", 7),
+        heading = f"{'INT' if s.interior else 'EXT'}. {s.location} - {s.time}"
+        rows.append([clock(call, starts[sid]), sid, para(heading, 7),
                      "N" if s.day_night == "NIGHT" else "D", pages_text(s.eighths),
                      ",".join(str(n) for n in sorted(numbers.get(c, 99) for c in s.cast)), para(s.synopsis[:160], 7)])
         extra.append(("BACKGROUND", (0, len(rows) - 1), (-1, len(rows) - 1),
@@ -99,7 +100,8 @@ def _cast_table(day: ScheduleDay, b: Breakdown, schedule: Schedule, starts: dict
         first = min(starts[sid] for sid in scenes)
         makeup = max(0.0, first - rates.production.makeup_minutes)
         rows.append([c.number, c.name, a if a != c.name else "(to cast)", code, clock(call, makeup),
-                     clock(call, first), f"{len(scenes)} of {len(day.scenes)}", para(looks.get(c.name, "—")[:120], 6.5)])
+                     clock(call, first), f"{len(scenes)} of {len(day.scenes)}",
+                     para(looks.get(c.name, "—")[:120], 6.5)])
     w = page_width()
     widths = [14, 70, 60, 32, 36, 36, 44]
     return Table(rows, colWidths=widths + [w - sum(widths)], repeatRows=1, style=table_style(size=7)), holds
@@ -135,7 +137,8 @@ def callsheet_pdf(schedule: Schedule, breakdowns: list[Breakdown], unit: str, da
     wrap = max(timed[sid].start_minute + timed[sid].minutes for sid in day.scenes)  # camera wrap
     total = max(d.day for d in schedule.days if d.unit == unit)
     cast, holds = _cast_table(day, b, schedule, starts, call, av, rates, len(breakdowns) > 1)
-    story = [_header(b.season, day, total, call, wrap, av, rates), Spacer(1, 5), para("Scenes in shooting order", 9, True),
+    story = [_header(b.season, day, total, call, wrap, av, rates), Spacer(1, 5),
+             para("Scenes in shooting order", 9, True),
              _scene_table(day, b, timed, call, rates), Spacer(1, 5), para("Cast", 9, True), cast]
     if holds:
         story.append(para("On hold today (paid, not called): " + ", ".join(holds), 7.5))

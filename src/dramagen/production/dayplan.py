@@ -21,10 +21,10 @@ from .models import (
     Availability,
     Breakdown,
     RateCard,
+    SceneBreakdown,
     Schedule,
     ScheduleDay,
     ScheduledScene,
-    SceneBreakdown,
     ScheduleOptions,
 )
 from .schedule import actor_id, capacity_minutes, scene_minutes
@@ -98,7 +98,8 @@ def layout(breakdowns: list[Breakdown], assignment: Mapping[tuple[str, str], int
             all_scenes += timed
             all_days.append(ScheduleDay(
                 unit=b.unit, day=d, night=any(s.day_night == "NIGHT" for s in scenes), locations=locs,
-                scenes=[s.id for s in scenes], minutes=int(round(sum(t.minutes for t in timed) + move * (len(locs) - 1))),
+                scenes=[s.id for s in scenes],
+                minutes=int(round(sum(t.minutes for t in timed) + move * (len(locs) - 1))),
                 capacity=cap, eighths=sum(s.eighths for s in scenes), setups=sum(s.setups for s in scenes),
                 company_moves=len(locs) - 1))
     days_used = max((d.day for d in all_days), default=0)

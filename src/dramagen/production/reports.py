@@ -15,7 +15,7 @@ from reportlab.lib import colors
 from reportlab.platypus import PageBreak, Paragraph, Spacer, Table
 
 from .breakdown import pages_text
-from .models import Breakdown, Schedule, SceneBreakdown
+from .models import Breakdown, SceneBreakdown, Schedule
 from .pdf import STRIP_COLOURS, STRIP_LEGEND, build, page_width, para, style, table_style
 
 BREAKDOWN_FIELDS = ["id", "episode", "scene", "heading", "location", "interior", "time", "day_night", "seconds",

@@ -9,10 +9,10 @@ smallest change that makes the problem feasible.
 from __future__ import annotations
 
 import math
-from .. import config
 
 from ortools.sat.python import cp_model
 
+from .. import config
 from .dayplan import layout
 from .models import Availability, Breakdown, RateCard, Schedule, ScheduleOptions
 from .schedule import STATUS, InfeasibleScheduleError, Problem, build_model, make_problem
@@ -182,9 +182,11 @@ def solve_schedule(breakdowns: list[Breakdown], options: ScheduleOptions, rates:
         raise diagnose(pr)
     if st not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise InfeasibleScheduleError("time limit", f"no schedule found in {options.time_limit:g} s of search "
-                                      f"(solver status {STATUS.get(st, st)})", [f"--time-limit {options.time_limit * 4:g}"])
+                                      f"(solver status {STATUS.get(st, st)})",
+                                      [f"--time-limit {options.time_limit * 4:g}"])
     assignment = {(pr.jobs[i].unit, pr.jobs[i].id): d for (i, d), v in built.x.items() if solver.value(v)}
     obj, bound = solver.objective_value, solver.best_objective_bound
     gap = 0.0 if st == cp_model.OPTIMAL or obj <= 0 else max(0.0, (obj - bound) / abs(obj))
     return layout(breakdowns, assignment, options, rates, availability or Availability(), status=STATUS[st],
-                  objective=obj, bound=bound, gap=round(gap, 6), deterministic_seconds=round(solver.deterministic_time, 3))
+                  objective=obj, bound=bound, gap=round(gap, 6),
+                  deterministic_seconds=round(solver.deterministic_time, 3))
