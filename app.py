@@ -7,11 +7,11 @@ import argparse
 import os
 import sys
 
-from dramagen import config  # light: no third-party imports
+from dramagen.core import config  # light: no third-party imports
 
 config.apply_process_defaults()  # before gradio is imported
 
-from dramagen.errors import DramagenError  # noqa: E402
+from dramagen.core.errors import DramagenError  # noqa: E402
 from dramagen.studio import launch  # noqa: E402
 
 if __name__ == "__main__":

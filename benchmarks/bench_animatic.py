@@ -33,7 +33,7 @@ def _rss_mb() -> float:
 
 
 def one(season: Path, episode: int, width: int, fps: int) -> dict:
-    from dramagen.animatic import AnimaticOptions, make_animatic
+    from dramagen.screen.animatic import AnimaticOptions, make_animatic
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / "season"
@@ -52,9 +52,9 @@ def one(season: Path, episode: int, width: int, fps: int) -> dict:
 
 
 def many(season: Path, n: int, width: int, fps: int) -> dict:
-    from dramagen.animatic import AnimaticOptions, make_animatics
-    from dramagen.models import SeasonPlan
-    from dramagen.season import SeasonDir
+    from dramagen.core.models import SeasonPlan
+    from dramagen.project.season import SeasonDir
+    from dramagen.screen.animatic import AnimaticOptions, make_animatics
 
     src = SeasonDir(season)
     shot = src.episodes_done("shooting")

@@ -36,7 +36,7 @@ TROPES = ["werewolf-rejected-mate", "hidden-heir", "billionaire-revenge", "twin-
 
 
 def requests_yaml(seasons: int, episodes: int, stop_after: str, candidates: int | None, model: str | None) -> str:
-    from dramagen.tropes import list_tropes
+    from dramagen.story.tropes import list_tropes
 
     known = {t.id for t in list_tropes()}
     tropes = [t for t in TROPES if t in known] + sorted(known - set(TROPES))

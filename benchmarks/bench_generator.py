@@ -240,7 +240,7 @@ def child(cfg: dict) -> dict:
 
         res["info"]["threads"] = torch.get_num_threads()
     try:
-        from dramagen.slots import DEFAULT_SAMPLING
+        from dramagen.story.slots import DEFAULT_SAMPLING
     except Exception:  # noqa: BLE001 - the benchmark must not depend on the pipeline's module
         DEFAULT_SAMPLING = {"temperature": 0.8, "top_p": 0.95, "top_k": 50, "repetition_penalty": 1.15}
     sampling = {k: DEFAULT_SAMPLING[k] for k in ("temperature", "top_p", "top_k", "repetition_penalty")}

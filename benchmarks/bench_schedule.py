@@ -2,12 +2,12 @@
 
 * **naive script order**: episodes and scenes in script order, each day filled up to the
   same capacity (unit minutes, company moves counted) before the next; no night blocks.
-* **stripboard rules**: ``dramagen.shooting.stripboard`` (the rule-based grouping written
+* **stripboard rules**: ``dramagen.screen.shooting.stripboard`` (the rule-based grouping written
   with every season), its day numbers taken as they are.
-* **CP-SAT**: ``dramagen.production.solve_schedule`` with the given days, hours, limit.
+* **CP-SAT**: ``dramagen.screen.production.solve_schedule`` with the given days, hours, limit.
 
 Each is measured the same way (days, company moves, actor hold days, payroll days, the
-budget estimate) and checked by the independent checker (``dramagen.production.verify``:
+budget estimate) and checked by the independent checker (``dramagen.screen.production.verify``:
 how many hard-constraint lines each breaks, with the days it needs as its own day limit).
 
 Usage: .venv/bin/python benchmarks/bench_schedule.py SEASON [--days 8] [--hours 12]
@@ -32,7 +32,7 @@ from bench_generator import machine  # noqa: E402
 
 def naive(b, rates, cap: int) -> dict:
     """Script order, each day filled to capacity (a company move costs its minutes)."""
-    from dramagen.production.schedule import scene_minutes
+    from dramagen.screen.production.schedule import scene_minutes
 
     move = rates.production.company_move_minutes
     out, day, used, last = {}, 1, 0.0, None
@@ -48,16 +48,16 @@ def naive(b, rates, cap: int) -> dict:
 
 
 def stripboard_rules(sd, b) -> dict:
-    from dramagen.models import Stripboard
-    from dramagen.production.breakdown import scene_id
+    from dramagen.core.models import Stripboard
+    from dramagen.screen.production.breakdown import scene_id
 
     board = Stripboard.model_validate_json((sd.path / "stripboard.json").read_text())
     return {(b.unit, scene_id(i.episode, i.scene)): d.day for d in board.days for i in d.items}
 
 
 def measure(name, schedule, b, options, rates, wall=None) -> dict:
-    from dramagen.production.budget import estimate
-    from dramagen.production.verify import violations
+    from dramagen.screen.production.budget import estimate
+    from dramagen.screen.production.verify import violations
 
     own = options.model_copy(update={"days": max(schedule.days_used, options.days)})
     broken = violations(schedule, [b], own, rates)
@@ -82,13 +82,13 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     args = ap.parse_args()
 
-    from dramagen.production.breakdown import season_breakdown
-    from dramagen.production.dayplan import layout
-    from dramagen.production.inputs import load_rates
-    from dramagen.production.models import Availability, ScheduleOptions
-    from dramagen.production.schedule import capacity_minutes
-    from dramagen.production.solve import solve_schedule
-    from dramagen.season import SeasonDir
+    from dramagen.project.season import SeasonDir
+    from dramagen.screen.production.breakdown import season_breakdown
+    from dramagen.screen.production.dayplan import layout
+    from dramagen.screen.production.inputs import load_rates
+    from dramagen.screen.production.models import Availability, ScheduleOptions
+    from dramagen.screen.production.schedule import capacity_minutes
+    from dramagen.screen.production.solve import solve_schedule
 
     sd = SeasonDir(args.season)
     b = season_breakdown(sd)

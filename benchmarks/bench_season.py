@@ -36,9 +36,9 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     args = ap.parse_args()
 
-    from dramagen.check import check_dir
     from dramagen.llm import load_generator
-    from dramagen.pipeline import generate_season, make_request
+    from dramagen.project.pipeline import generate_season, make_request
+    from dramagen.story.check import check_dir
 
     t0 = time.perf_counter()
     gen = load_generator(args.model)

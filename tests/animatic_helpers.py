@@ -10,15 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dramagen.models import (
-    EpisodeScript,
-    RunManifest,
-    Scene,
-    ScriptElement,
-    ShootingScene,
-    ShootingScript,
-    Shot,
-)
+from dramagen.core.models import EpisodeScript, RunManifest, Scene, ScriptElement, ShootingScene, ShootingScript, Shot
 
 from .handmade import write_season
 

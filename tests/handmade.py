@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from dramagen.models import Character, EpisodePlan, Location, SeasonPlan, SeasonRequest, SeriesBible
-from dramagen.season import SeasonDir
+from dramagen.core.models import Character, EpisodePlan, Location, SeasonPlan, SeasonRequest, SeriesBible
+from dramagen.project.season import SeasonDir
 
 #: the plan's episode functions, 1 to 10
 FUNCS = ["hook", "setup", "escalation", "reversal", "escalation", "twist", "midpoint", "dark_moment", "climax",

@@ -3,7 +3,7 @@ shooting and Fountain tests (no model; the fake Generator is tests/stand_in.py's
 
 from __future__ import annotations
 
-from dramagen.models import Beat, Character, EpisodeBeats, EpisodePlan, Line, Location, SeriesBible
+from dramagen.core.models import Beat, Character, EpisodeBeats, EpisodePlan, Line, Location, SeriesBible
 
 CLIFF = "Kai lifts Bella's hand and names her his Luna instead of Aria."
 

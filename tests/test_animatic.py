@@ -8,11 +8,11 @@ import numpy as np
 import pysubs2
 import pytest
 
-from dramagen.animatic import AnimaticOptions, make_animatic, make_animatics
-from dramagen.animatic.render import frames
-from dramagen.animatic.timeline import plan_timeline
-from dramagen.errors import DramagenError, InputError
-from dramagen.season import SeasonDir
+from dramagen.core.errors import DramagenError, InputError
+from dramagen.project.season import SeasonDir
+from dramagen.screen.animatic import AnimaticOptions, make_animatic, make_animatics
+from dramagen.screen.animatic.render import frames
+from dramagen.screen.animatic.timeline import plan_timeline
 
 from .animatic_helpers import LINES, decode_audio, ffprobe, make_season, make_shooting
 
@@ -139,7 +139,7 @@ def test_a_speaker_whose_voice_was_removed_is_an_error_until_assigned(season):
 
 
 def test_a_failure_while_encoding_leaves_no_half_written_mp4(season, monkeypatch):
-    from dramagen.animatic import episode
+    from dramagen.screen.animatic import episode
 
     def broken(*a, **kw):
         it = frames(*a, **kw)
@@ -195,7 +195,7 @@ def test_episode_selection_errors(season):
 
 
 def test_export_format_animatic_writes_mp4_srt_vtt_and_zip_alone_does_not(season, monkeypatch, tmp_path):
-    from dramagen.export.season_export import export_season
+    from dramagen.screen.export.season_export import export_season
 
     monkeypatch.setenv("DRAMAGEN_ANIMATIC_WIDTH", "180")
     monkeypatch.setenv("DRAMAGEN_ANIMATIC_FPS", "4")

@@ -16,9 +16,9 @@ import pysubs2
 import pytest
 from PIL import Image
 
-from dramagen.animatic import AnimaticOptions, make_animatic
-from dramagen.season import SeasonDir
-from dramagen.storyboard import SAFE_AREA
+from dramagen.project.season import SeasonDir
+from dramagen.screen.animatic import AnimaticOptions, make_animatic
+from dramagen.screen.storyboard import SAFE_AREA
 
 from .animatic_helpers import decode_audio, ffprobe, frame_png
 

@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 
-from dramagen.animatic.render import MAX_ROWS, camera_box, caption_box, caption_layer
-from dramagen.animatic.runtime import EpisodeRuntime, calibrate, episode_runtime, out_of_bounds
-from dramagen.animatic.timeline import plan_timeline
-from dramagen.animatic.voices import assign_voices, guess_gender, synthesize
-from dramagen.models import SeriesBible, Voice
-from dramagen.storyboard import SAFE_AREA
-from dramagen.timing import TimingSettings, estimate_elements
+from dramagen.core.models import SeriesBible, Voice
+from dramagen.core.timing import TimingSettings, estimate_elements
+from dramagen.screen.animatic.render import MAX_ROWS, camera_box, caption_box, caption_layer
+from dramagen.screen.animatic.runtime import EpisodeRuntime, calibrate, episode_runtime, out_of_bounds
+from dramagen.screen.animatic.timeline import plan_timeline
+from dramagen.screen.animatic.voices import assign_voices, guess_gender, synthesize
+from dramagen.screen.storyboard import SAFE_AREA
 
 from .animatic_helpers import make_script, make_shooting
 from .handmade import rejected_mate_bible
@@ -110,7 +110,7 @@ def test_out_of_bounds_spoken_runtime_is_flagged():
 
 
 def test_a_long_line_gets_a_smaller_font_before_it_is_ever_cut():
-    from dramagen.animatic.render import _caption_rows
+    from dramagen.screen.animatic.render import _caption_rows
 
     line = "Your kind should have just solved a problem in 15 minutes. How about your daughter?"
     rows, px = _caption_rows(line, 1080)

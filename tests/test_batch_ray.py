@@ -46,8 +46,8 @@ def _ray_batch(tmp: Path, requests: str, timeout: float) -> tuple[Path, list[dic
 
 
 def _assert_two_workers_did_it(out: Path, events: list[dict], stage: str) -> None:
-    from dramagen.batch import status
-    from dramagen.check import check_dir
+    from dramagen.project.batch import status
+    from dramagen.story.check import check_dir
 
     rows = status(out)
     assert [(r["season"], r["state"], r["episodes_done"]) for r in rows] == [("s1", "done", 10), ("s2", "done", 10)]
@@ -73,7 +73,7 @@ def test_ray_local_two_workers_two_seasons(tmp_path, monkeypatch):
     _assert_two_workers_did_it(out, events, "shooting")
     assert len(list((out / "s1" / "exports").glob("ep*/*.fountain"))) == 10
     # the same seasons as one process writes them, byte for byte (manifest wall times aside)
-    from dramagen.batch import load_requests, run_batch
+    from dramagen.project.batch import load_requests, run_batch
 
     monkeypatch.setenv("DRAMAGEN_REGISTRY", str(tmp_path / "registry.yaml"))
     monkeypatch.setenv("DRAMAGEN_STUB_PER_CALL", "1")

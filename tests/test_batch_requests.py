@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from dramagen.batch import load_requests, preflight
-from dramagen.errors import InputError, UnknownModelError
+from dramagen.core.errors import InputError, UnknownModelError
+from dramagen.project.batch import load_requests, preflight
 
 
 def write(tmp_path, name, text):

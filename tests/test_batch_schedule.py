@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.batch import load_requests, run_batch
-from dramagen.batch_schedule import BatchSchedule, finished_seasons, is_batch_dir, read_schedule
-from dramagen.errors import InputError
-from dramagen.production import load_plan
-from dramagen.production.verify import violations
-from dramagen.season import SeasonDir
+from dramagen.core.errors import InputError
+from dramagen.project.batch import load_requests, run_batch
+from dramagen.project.batch_schedule import BatchSchedule, finished_seasons, is_batch_dir, read_schedule
+from dramagen.project.season import SeasonDir
+from dramagen.screen.production import load_plan
+from dramagen.screen.production.verify import violations
 
 from .stand_in import StubGenerator
 
@@ -98,7 +98,7 @@ def test_schedule_step_errors_name_the_field(batch, tmp_path):
     with pytest.raises(InputError) as e:
         finished_seasons(out, ["nope"])
     assert e.value.field == "schedule.seasons"
-    from dramagen.batch_schedule import schedule_step
+    from dramagen.project.batch_schedule import schedule_step
 
     res = schedule_step(out, BatchSchedule(days=1, time_limit=2, workers=1))  # too much work for one day
     assert res["event"] == "failed" and "--days" in res["error"]

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.production import ScheduleOptions, plan_production
-from dramagen.production.breakdown import rule_scenes, season_breakdown
-from dramagen.production.breakdown_model import MODEL_FILE, judge, parse_items, run_model_pass
-from dramagen.production.reports import breakdown_csv
-from dramagen.season import SeasonDir
+from dramagen.project.season import SeasonDir
+from dramagen.screen.production import ScheduleOptions, plan_production
+from dramagen.screen.production.breakdown import rule_scenes, season_breakdown
+from dramagen.screen.production.breakdown_model import MODEL_FILE, judge, parse_items, run_model_pass
+from dramagen.screen.production.reports import breakdown_csv
 
 from .stand_in import StubGenerator
 from .test_production import make_season

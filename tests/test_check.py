@@ -10,7 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramagen.check import (
+from dramagen.core.errors import SeasonDataError
+from dramagen.core.models import Beat, Character, EpisodeBeats, EpisodePlan, Line, Location, SeasonPlan, SeriesBible
+from dramagen.core.timing import TimingSettings
+from dramagen.story.check import (
     COLUMNS,
     CheckReport,
     check_dir,
@@ -20,20 +23,8 @@ from dramagen.check import (
     find_loops,
     near_misses,
 )
-from dramagen.errors import SeasonDataError
-from dramagen.models import (
-    Beat,
-    Character,
-    EpisodeBeats,
-    EpisodePlan,
-    Line,
-    Location,
-    SeasonPlan,
-    SeriesBible,
-)
-from dramagen.planner import layout_beats, plan_season, retime, word_budget
+from dramagen.story.planner import layout_beats, plan_season, retime, word_budget
 from dramagen.terminal import render_table
-from dramagen.timing import TimingSettings
 
 L = Line
 CLIFF = "Kai is the alpha who exiled her mother."

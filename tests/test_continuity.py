@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from dramagen.models import Beat, EpisodeBeats, Line, StoryEvent, StoryLedger
-from dramagen.pipeline import generate_season, make_request
-from dramagen.season import SeasonDir
+from dramagen.core.models import Beat, EpisodeBeats, Line, StoryEvent, StoryLedger
+from dramagen.project.pipeline import generate_season, make_request
+from dramagen.project.season import SeasonDir
 from dramagen.story.continuity import PAYOFF_SECONDS, RULES, _last_scene, check_continuity, payoff_ok
 
 from .stand_in import StubGenerator

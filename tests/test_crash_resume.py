@@ -160,7 +160,7 @@ def _assert_clean_and_complete(root: Path, n_seasons: int) -> None:
     assert not leftovers, f"temporary files left behind: {leftovers}"
     seasons = _season_dirs(root)
     assert len(seasons) == n_seasons
-    from dramagen.check import check_dir
+    from dramagen.story.check import check_dir
 
     for s in seasons:
         eps = sorted(p.name for p in (s / "episodes").iterdir())
@@ -251,7 +251,7 @@ def test_batch_sigkill_mid_season_resumes_byte_identical(work, batch_ref):
         assert not (out / s / "stripboard.json").exists() and not (out / s / "exports").exists()
     pids = {json.loads(line)["pid"] for line in (out / "events.jsonl").read_text().splitlines()}
     assert len(pids) == 2, f"two worker processes were killed, events name {pids}"
-    from dramagen.batch import status
+    from dramagen.project.batch import status
 
     assert [r["state"] for r in status(out)] == ["remaining", "remaining"]
 
@@ -273,7 +273,7 @@ def test_partial_episode_on_disk_resumes_identically(tmp_path):
     """The states a kill between an episode's file writes leaves (stats.json written for a stage whose
     file is not; a temporary file of a dead writer) resume to the uninterrupted bytes, stats not
     counted twice. In-process with the stand-in, so each state is exact rather than hoped for."""
-    from dramagen.pipeline import generate_season, make_request
+    from dramagen.project.pipeline import generate_season, make_request
     from tests.stand_in import make
 
     req = make_request(trope="hidden-heir", episodes=EPISODES, seed=4, candidates=2, model="stub")
@@ -319,8 +319,8 @@ class _Killed(BaseException):
 def _season_killed_after_write(k: int | None, out: Path, req, monkeypatch) -> list[str]:
     """Generate the season into ``out``, "killed" right after its ``k``-th file write (None: never);
     returns the files written, in order (relative paths)."""
-    import dramagen.season as season_mod
-    from dramagen.pipeline import generate_season
+    import dramagen.project.season as season_mod
+    from dramagen.project.pipeline import generate_season
     from tests.stand_in import make
 
     real, written = season_mod.atomic_write_bytes, []
@@ -346,7 +346,7 @@ KILL_AFTER = ("bible.json", "plan.json", "episodes/ep004/beats.json", "episodes/
 
 
 def _kill_after_each_write(tmp_path, monkeypatch, every: bool) -> int:
-    from dramagen.pipeline import make_request
+    from dramagen.project.pipeline import make_request
 
     req = make_request(trope="second-chance", episodes=EPISODES, seed=9, candidates=2, model="stub")
     ref = tmp_path / "ref"

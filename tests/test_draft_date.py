@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.pipeline import generate_season, make_request
-from dramagen.season import SeasonDir
+from dramagen.project.pipeline import generate_season, make_request
+from dramagen.project.season import SeasonDir
 
 from .stand_in import StubGenerator
 from .test_export import _pdftotext
@@ -123,7 +123,7 @@ def test_a_season_made_before_dates_were_recorded(season, tmp_path):
 
 
 def test_fountain_import_gives_the_same_bytes_from_the_cli_and_the_studio(season, tmp_path):
-    """`dramagen import` and the studio's Save script are one action (dramagen.service.import_fountain):
+    """`dramagen import` and the studio's Save script are one action (dramagen.project.service.import_fountain):
     the same edit gives the same files, dated with the season's draft date (not the day of the import)."""
     from dramagen.studio import edits
 

@@ -15,12 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.errors import InputError, PromptError, SeasonDataError
-from dramagen.export.publish import MAX_CAPTION, caption, hashtag, publish_pack
-from dramagen.export.screenplay import fountain_to_fdx, fountain_to_html, fountain_to_pdf, parse_fountain
-from dramagen.export.season_export import FORMATS, export_season, parse_formats
-from dramagen.export.shotlist import SHOTLIST_COLUMNS, shotlist_csv
-from dramagen.models import (
+from dramagen.core.errors import InputError, PromptError, SeasonDataError
+from dramagen.core.models import (
     Beat,
     EpisodeBeats,
     EpisodeScript,
@@ -30,7 +26,11 @@ from dramagen.models import (
     ShootingScript,
     Shot,
 )
-from dramagen.season import SeasonDir
+from dramagen.project.season import SeasonDir
+from dramagen.screen.export.publish import MAX_CAPTION, caption, hashtag, publish_pack
+from dramagen.screen.export.screenplay import fountain_to_fdx, fountain_to_html, fountain_to_pdf, parse_fountain
+from dramagen.screen.export.season_export import FORMATS, export_season, parse_formats
+from dramagen.screen.export.shotlist import SHOTLIST_COLUMNS, shotlist_csv
 
 from .handmade import TITLES, rejected_mate_bible, rejected_mate_plan
 
@@ -97,7 +97,7 @@ def season(season_dir) -> Path:
 
 
 def _fountain(n: int = 1) -> str:
-    from dramagen.fountain import to_fountain
+    from dramagen.screen.fountain import to_fountain
 
     return to_fountain(make_script(n), rejected_mate_bible(), rejected_mate_plan().episode(n), draft_date="2025-01-01")
 
@@ -180,7 +180,7 @@ def test_shotlist_csv_one_row_a_shot_and_formula_guard():
 
 
 def test_publish_pack_caption_hashtags_and_hook():
-    from dramagen.tropes import get_trope
+    from dramagen.story.tropes import get_trope
 
     bible, plan = rejected_mate_bible(), rejected_mate_plan()
     pack = publish_pack(bible, plan.episode(1), make_script(1), get_trope(bible.trope_id))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.errors import DramagenError
+from dramagen.core.errors import DramagenError
 from dramagen.extras import EXTRAS, MissingExtraError, require
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -27,8 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.check import check_dir
-from dramagen.errors import BackendError, InputError
+from dramagen.core.errors import BackendError, InputError
 from dramagen.llm.base import Capabilities, Completion, GenerationParams, Generator
 from dramagen.llm.faults import (
     ALL_KINDS,
@@ -39,8 +38,9 @@ from dramagen.llm.faults import (
     InjectedFault,
 )
 from dramagen.llm.resilient import ResilientGenerator, is_generation_failure
-from dramagen.pipeline import generate_season, make_request
-from dramagen.season import SeasonDir
+from dramagen.project.pipeline import generate_season, make_request
+from dramagen.project.season import SeasonDir
+from dramagen.story.check import check_dir
 
 from .stand_in import SeededStub, StubGenerator
 
@@ -52,7 +52,7 @@ SOAK = os.environ.get("DRAMAGEN_SOAK") == "1"
 
 def season_problems(path: Path) -> list[str]:
     """Every structural rule: the checker's (beats, plan, paywall…) and the scripts'."""
-    from dramagen.stages.script import script_issues
+    from dramagen.story.stages.script import script_issues
 
     report = check_dir(path)
     out = [f"{i.rule}: {i.message}" for row in report.rows for i in row.issues]
@@ -348,8 +348,8 @@ def test_slot_engine_survives_raising_generator(tmp_path):
 
 
 def test_fill_retries_a_failed_call_with_another_seed(tmp_path):
-    from dramagen.prompting import PromptLibrary
-    from dramagen.slots import Slot, WriteContext, fill
+    from dramagen.core.prompting import PromptLibrary
+    from dramagen.story.slots import Slot, WriteContext, fill
 
     (tmp_path / "t.j2").write_text("Story: {{ story }}\nLine:\n")
     flaky = Flaky([BackendError("server closed the connection"), None])
@@ -388,20 +388,20 @@ def test_soak_long_seasons_under_faults(tmp_path, rate, seed):
 @pytest.mark.slow
 def test_real_model_three_episodes_at_rate_0_3(tmp_path, generator):
     """SmolLM2 wrapped at rate 0.3 (every kind): bible, plan and 3 episodes pass every rule."""
-    from dramagen.pipeline import Runner, SeasonState, resolve_trope
+    from dramagen.project.pipeline import Runner, SeasonState, resolve_trope
 
     fg = FaultyGenerator(generator, rate=0.3, seed=3)
     gen = ResilientGenerator(fg)
     req = make_request(trope="werewolf-rejected-mate", episodes=10, paywall=5, seed=7, candidates=3)
     out = tmp_path / "real"
-    from dramagen.pipeline import open_season
+    from dramagen.project.pipeline import open_season
 
     open_season(out, req, False)
     runner = Runner(generator=gen, out=out, episodes=[1, 2, 3])
     runner.chain("shooting").invoke(SeasonState(request=req, trope=resolve_trope(req)))
     report = check_dir(out, require_beats=False)
     assert report.ok, [i.message for r in report.rows for i in r.issues]
-    from dramagen.stages.script import script_issues
+    from dramagen.story.stages.script import script_issues
 
     sd = SeasonDir(out)
     bible, plan = sd.load_bible(), sd.load_plan()

@@ -6,11 +6,11 @@ import io
 
 import pytest
 
-from dramagen.errors import DramagenError, InputError
-from dramagen.fountain import FountainImportError, from_fountain, to_fountain
-from dramagen.models import EpisodeScript, Scene, ScriptElement
-from dramagen.stages.script import write_script
-from dramagen.timing import estimate_fountain
+from dramagen.core.errors import DramagenError, InputError
+from dramagen.core.models import EpisodeScript, Scene, ScriptElement
+from dramagen.core.timing import estimate_fountain
+from dramagen.screen.fountain import FountainImportError, from_fountain, to_fountain
+from dramagen.story.stages.script import write_script
 
 from .script_helpers import drama_answer, make_beats, make_bible, make_plan
 from .stand_in import ScriptedGenerator
@@ -19,8 +19,8 @@ BIBLE = make_bible()
 
 
 def _scripts() -> list[EpisodeScript]:
-    from dramagen.prompting import PromptLibrary, prompts_dir
-    from dramagen.slots import WriteContext
+    from dramagen.core.prompting import PromptLibrary, prompts_dir
+    from dramagen.story.slots import WriteContext
 
     ctx = WriteContext(generator=ScriptedGenerator(drama_answer), seed=5, candidates=3,
                        prompts=PromptLibrary(prompts_dir()))

@@ -43,7 +43,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from dramagen.errors import DramagenError, InputError, PromptError
+from dramagen.core.errors import DramagenError, InputError, PromptError
 
 from .stand_in import StubGenerator, write_registry
 
@@ -145,7 +145,7 @@ def stub_model(tmp_path_factory, request):
 @pytest.fixture(scope="module")
 def base_season(tmp_path_factory, stub_model) -> Path:
     """A 10-episode season written by the stand-in, all stages; episodes 4–10 removed (small exports)."""
-    from dramagen.pipeline import generate_season, make_request
+    from dramagen.project.pipeline import generate_season, make_request
 
     out = tmp_path_factory.mktemp("base") / "season"
     generate_season(make_request(trope="werewolf-rejected-mate", episodes=10, paywall=5, seed=2, candidates=2), out,
@@ -522,8 +522,8 @@ def _mutate_fountain(data, text: str) -> str:
 @explorable
 def test_fountain_import_library(data, base_season):
     """``from_fountain``: a script, or ``line N: …`` with N inside the file."""
-    from dramagen.fountain import FountainImportError, from_fountain, to_fountain
-    from dramagen.season import SeasonDir
+    from dramagen.project.season import SeasonDir
+    from dramagen.screen.fountain import FountainImportError, from_fountain, to_fountain
 
     sd = SeasonDir(base_season)
     bible = sd.load_bible()
@@ -578,7 +578,7 @@ def test_cli_import(data, base_season):
             if kind == "text" and 1 <= n <= 10 and "line " in err:
                 assert re.search(r"error: line \d+: ", err), err
         else:
-            from dramagen.season import SeasonDir
+            from dramagen.project.season import SeasonDir
 
             SeasonDir(season).load_script(n)
             assert not SeasonDir(season).shooting_path(n).exists()
@@ -649,7 +649,7 @@ def render_requests(draw, rows: list[dict]) -> tuple[str, bytes]:
 @examples(80)
 @explorable
 def test_request_files(data):
-    from dramagen.batch import load_requests
+    from dramagen.project.batch import load_requests
 
     rows = data.draw(st.lists(request_rows(), max_size=5), label="rows")
     suffix, body = render_requests(data.draw, rows)
@@ -724,8 +724,8 @@ def test_cli_any_words(args):
 @explorable
 def test_project_folders(data, base_season):
     """A damaged season folder: the studio opens it, or says why (a DramagenError); the checker too."""
-    from dramagen.check import check_dir
-    from dramagen.season import SeasonDir
+    from dramagen.project.season import SeasonDir
+    from dramagen.story.check import check_dir
     from dramagen.studio import workspace
 
     tmp = Path(tempfile.mkdtemp(prefix="fuzz-proj-"))
@@ -822,7 +822,7 @@ TEMPLATE_PIECES = st.sampled_from([
 @examples(30)
 @explorable
 def test_user_templates(data, base_season):
-    from dramagen.export.season_export import export_season
+    from dramagen.screen.export.season_export import export_season
 
     tmp = Path(tempfile.mkdtemp(prefix="fuzz-tpl-"))
     try:
@@ -956,8 +956,8 @@ def test_studio_log_has_no_traceback(studio):
 def test_known_bug_season_file_that_is_a_folder(base_season, tmp_path):
     """SeasonDir._load: a season file that cannot be read (a folder, no permission) is an OSError, not a
     SeasonDataError: the studio answers "Something went wrong" when opening such a project."""
-    from dramagen.errors import SeasonDataError
-    from dramagen.season import SeasonDir
+    from dramagen.core.errors import SeasonDataError
+    from dramagen.project.season import SeasonDir
 
     season = tmp_path / "s"
     shutil.copytree(base_season, season)
@@ -971,8 +971,8 @@ def test_known_bug_season_file_that_is_a_folder(base_season, tmp_path):
 def test_known_bug_damaged_stats_file(base_season, tmp_path, content):
     """SeasonDir.load_stats: a damaged stats file raises JSONDecodeError / AttributeError / ValidationError /
     UnicodeDecodeError; ``generate --resume`` and the studio then fail with an internal error."""
-    from dramagen.errors import SeasonDataError
-    from dramagen.season import SeasonDir
+    from dramagen.core.errors import SeasonDataError
+    from dramagen.project.season import SeasonDir
 
     season = tmp_path / "s"
     shutil.copytree(base_season, season)
@@ -983,8 +983,8 @@ def test_known_bug_damaged_stats_file(base_season, tmp_path, content):
 
 def test_known_bug_check_on_a_file_that_is_not_utf8(base_season, tmp_path):
     """check._read_model catches OSError and JSONDecodeError but not UnicodeDecodeError."""
-    from dramagen.check import check_dir
-    from dramagen.errors import SeasonDataError
+    from dramagen.core.errors import SeasonDataError
+    from dramagen.story.check import check_dir
 
     season = tmp_path / "s"
     shutil.copytree(base_season, season)
@@ -995,7 +995,7 @@ def test_known_bug_check_on_a_file_that_is_not_utf8(base_season, tmp_path):
 
 def test_known_bug_request_file_that_is_not_utf8(tmp_path):
     """batch.read_rows catches OSError but not UnicodeDecodeError: `dramagen batch` shows an internal error."""
-    from dramagen.batch import load_requests
+    from dramagen.project.batch import load_requests
 
     f = tmp_path / "requests.yaml"
     f.write_bytes(b"- {trope: hidden-heir}\n\xff\n")
@@ -1006,7 +1006,7 @@ def test_known_bug_request_file_that_is_not_utf8(tmp_path):
 @pytest.mark.parametrize("pins", [[1], "oops", ["title"]])
 def test_known_bug_request_row_with_pins_not_a_mapping(tmp_path, pins):
     """batch.parse_row: ``dict(pins)`` raises TypeError (not caught by load_requests) for a list or a string."""
-    from dramagen.batch import load_requests
+    from dramagen.project.batch import load_requests
 
     f = tmp_path / "requests.jsonl"
     f.write_text(json.dumps({"trope": "hidden-heir", "pins": pins}) + "\n" + json.dumps({"trope": "hidden-heir"}))
@@ -1034,8 +1034,8 @@ def test_known_bug_corrupt_project_zip(base_season, tmp_path):
 def test_known_bug_resume_with_a_corrupt_manifest_changes_the_season(base_season, tmp_path):
     """generate --resume on a season whose manifest.json is damaged: refused only after season.md was
     rewritten. A refusal should come before anything is written (open_season checks the manifest)."""
-    from dramagen.errors import SeasonDataError
-    from dramagen.pipeline import generate_season
+    from dramagen.core.errors import SeasonDataError
+    from dramagen.project.pipeline import generate_season
 
     season = tmp_path / "s"
     shutil.copytree(base_season, season)
@@ -1052,8 +1052,8 @@ def test_known_bug_prompt_library_errors_escape(tmp_path, source):
     """prompting.PromptLibrary.render: a template with a syntax error raises TemplateSyntaxError (from
     source_hash, outside the try) and run-time errors (ZeroDivisionError, OverflowError…) escape too; a
     broken file under DRAMAGEN_PROMPTS_DIR is then a traceback. (Export templates use the hardened
-    dramagen.export.ExportTemplates, which already turns all of these into PromptError.)"""
-    from dramagen.prompting import PromptLibrary
+    dramagen.screen.export.ExportTemplates, which already turns all of these into PromptError.)"""
+    from dramagen.core.prompting import PromptLibrary
 
     (tmp_path / "t.j2").write_text(source)
     with pytest.raises(PromptError):
@@ -1064,25 +1064,25 @@ def test_known_bug_prompt_library_errors_escape(tmp_path, source):
 def test_known_bug_json_nested_too_deep(base_season, tmp_path, where):
     """``[[[[…`` 5000 deep: json.loads / yaml raise RecursionError (not a ValueError) in check._read_model,
     SeasonDir.load_stats, batch.read_rows and pipeline.pins_from_file."""
-    from dramagen.errors import SeasonDataError
+    from dramagen.core.errors import SeasonDataError
 
     deep = "[" * 5000 + "]" * 5000
     season = tmp_path / "s"
     shutil.copytree(base_season, season)
     if where == "check":
-        from dramagen.check import check_dir
+        from dramagen.story.check import check_dir
 
         (season / "plan.json").write_text(deep)
         with pytest.raises(SeasonDataError):
             check_dir(season)
     elif where == "stats":
-        from dramagen.season import SeasonDir
+        from dramagen.project.season import SeasonDir
 
         (season / "bible.stats.json").write_text(deep)
         with pytest.raises(SeasonDataError):
             SeasonDir(season).load_stats("bible.stats.json")
     elif where.startswith("requests"):
-        from dramagen.batch import load_requests
+        from dramagen.project.batch import load_requests
 
         f = tmp_path / where
         f.write_text(deep + "\n")
@@ -1092,7 +1092,7 @@ def test_known_bug_json_nested_too_deep(base_season, tmp_path, where):
             return
         assert not rows and errors
     else:
-        from dramagen.pipeline import pins_from_file
+        from dramagen.project.pipeline import pins_from_file
 
         f = tmp_path / "pins.json"
         f.write_text(deep)
@@ -1108,8 +1108,8 @@ def test_fixed_fountain_edits_import_and_round_trip(base_season, edit):
     """from_fountain: a ``[[beat N]]`` note with no blank line after it was glued to the next paragraph (an
     action ``"\\nLUNA"`` that exported as a cue without dialogue), and a blank-looking line ("  ") in an
     action split it on export. Both import now, and what was imported exports and imports unchanged."""
-    from dramagen.fountain import FountainImportError, from_fountain, to_fountain
-    from dramagen.season import SeasonDir
+    from dramagen.project.season import SeasonDir
+    from dramagen.screen.fountain import FountainImportError, from_fountain, to_fountain
 
     sd = SeasonDir(base_season)
     bible, plan = sd.load_bible(), sd.load_plan()

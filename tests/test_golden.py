@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.export import export_season
-from dramagen.pipeline import generate_season, make_request
+from dramagen.project.pipeline import generate_season, make_request
+from dramagen.screen.export import export_season
 
 from .stand_in import make
 

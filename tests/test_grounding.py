@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from dramagen.models import StoryEvent
+from dramagen.core.models import StoryEvent
 from dramagen.story.custom import custom_trope
 from dramagen.story.grounding import World, event_check, event_words, grounded, head_noun, off_world, stem, world_of
 from dramagen.story.premise import parse_premise
-from dramagen.tropes import list_tropes
+from dramagen.story.tropes import list_tropes
 
 PRESENT = World()
 TWENTIES = World(period="1920s")

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dramagen.errors import InputError, UnknownTropeError
+from dramagen.core.errors import InputError, UnknownTropeError
+from dramagen.core.prompting import prompts_dir
 from dramagen.lab import (
     MAX_CELLS,
     compare_runs,
@@ -28,7 +29,6 @@ from dramagen.lab import (
     rerun,
     run_experiment,
 )
-from dramagen.prompting import prompts_dir
 
 from .stand_in import SeededStub
 
@@ -117,7 +117,7 @@ def test_bad_experiments_fail_before_generation(tmp_path, data, field, words):
 def test_unknown_trope_and_model_fail_before_generation(tmp_path, stub_registry):
     with pytest.raises(UnknownTropeError, match="werewolf-rejected-mate"):
         run_experiment(parse_experiment(small(tropes=["werewolf-rejected-mat"])), tmp_path / "a", generator_for=never)
-    from dramagen.errors import UnknownModelError
+    from dramagen.core.errors import UnknownModelError
 
     with pytest.raises(UnknownModelError):
         run_experiment(parse_experiment(small(models=["no-such-model"])), tmp_path / "b", generator_for=never)

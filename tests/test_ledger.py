@@ -10,13 +10,22 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from dramagen.models import EVENT_TYPES, Character, LedgerState, Location, Secret, SeriesBible, StoryEvent, StoryLedger
-from dramagen.planner import plan_season
+from dramagen.core.models import (
+    EVENT_TYPES,
+    Character,
+    LedgerState,
+    Location,
+    Secret,
+    SeriesBible,
+    StoryEvent,
+    StoryLedger,
+)
 from dramagen.story import events as events_mod
 from dramagen.story.custom import custom_trope
 from dramagen.story.events import build_ledger
 from dramagen.story.ledger import LedgerError, apply_event, event_rules, replay, states_before
-from dramagen.tropes import list_tropes
+from dramagen.story.planner import plan_season
+from dramagen.story.tropes import list_tropes
 
 TROPES = list_tropes()
 CUSTOM = [custom_trope("A maid in a grand house is secretly the heiress; her stepmother hides the will."),

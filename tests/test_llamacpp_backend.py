@@ -21,8 +21,8 @@ def test_llamacpp_backend_generates_and_streams():
 def test_pipeline_on_llamacpp_meets_every_structural_rule(tmp_path):
     """The same pipeline on the llama.cpp backend (same GGUF): a season whose beats pass `dramagen check`."""
     pytest.importorskip("llama_cpp", reason="needs the `server` extra (make test installs it)")
-    from dramagen.check import check_dir
-    from dramagen.pipeline import generate_season, make_request
+    from dramagen.project.pipeline import generate_season, make_request
+    from dramagen.story.check import check_dir
 
     gen = load_generator("smollm2-135m-instruct-gguf", cache=False)
     req = make_request(trope="ceo-contract-marriage", episodes=10, paywall=5, seed=2, candidates=2)

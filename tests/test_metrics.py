@@ -4,7 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from dramagen.check import check_episode
+from dramagen.core.models import (
+    CLIFFHANGER_TYPES,
+    Beat,
+    Character,
+    EpisodeBeats,
+    EpisodePlan,
+    EpisodeScript,
+    Line,
+    Location,
+    Scene,
+    ScriptElement,
+    SeasonPlan,
+    SeriesBible,
+    SlotStats,
+)
 from dramagen.metrics import (
     CLIFFHANGER_CUES,
     METRICS,
@@ -31,22 +45,8 @@ from dramagen.metrics import (
     tokens_per_second,
     word_count,
 )
-from dramagen.models import (
-    CLIFFHANGER_TYPES,
-    Beat,
-    Character,
-    EpisodeBeats,
-    EpisodePlan,
-    EpisodeScript,
-    Line,
-    Location,
-    Scene,
-    ScriptElement,
-    SeasonPlan,
-    SeriesBible,
-    SlotStats,
-)
-from dramagen.planner import plan_season, retime
+from dramagen.story.check import check_episode
+from dramagen.story.planner import plan_season, retime
 
 CLIFF = "Kai is the alpha who exiled her mother."
 
@@ -281,7 +281,7 @@ def test_season_metrics_plan_and_bible_stages(bible):
 
 
 def test_season_dir_metrics(bible, tmp_path):
-    from dramagen.season import SeasonDir
+    from dramagen.project.season import SeasonDir
 
     sd = SeasonDir(tmp_path)
     sd.write_model(sd.bible_path, bible)

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from dramagen.errors import BackendError
+from dramagen.core.errors import BackendError
 from dramagen.llm import GenerationParams, load_generator, resolve
 from dramagen.llm.openai_backend import OpenAIGenerator, wait_for_server
 

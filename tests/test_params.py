@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dramagen.errors import InputError
+from dramagen.core.errors import InputError
 from dramagen.llm.base import GenerationParams, cut_at_stop, stop_prefix_len
 
 

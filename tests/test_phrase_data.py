@@ -154,7 +154,7 @@ def test_trope_story_block(path):
 
 
 def test_catalogue_still_loads_with_story_blocks():
-    from dramagen.tropes import load_catalogue
+    from dramagen.story.tropes import load_catalogue
 
     catalogue = load_catalogue()
     assert len(catalogue) == 28

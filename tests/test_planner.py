@@ -8,9 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dramagen.errors import InputError
-from dramagen.models import CLIFFHANGER_TYPES, Character, EpisodePlan, Line, Location, SeriesBible
-from dramagen.planner import (
+from dramagen.core.errors import InputError
+from dramagen.core.models import CLIFFHANGER_TYPES, Character, EpisodePlan, Line, Location, SeriesBible
+from dramagen.core.timing import TimingSettings, estimate_elements
+from dramagen.story.planner import (
     HOOK_BUDGET_MAX,
     MAX_TURN_GAP,
     STRONG_TYPES,
@@ -22,7 +23,6 @@ from dramagen.planner import (
     retime_episode,
     signature_episodes,
 )
-from dramagen.timing import TimingSettings, estimate_elements
 
 from .handmade import pack_bible
 
@@ -386,7 +386,7 @@ def test_retime_episode_and_settings(bible):
 @given(plan_eps, st.integers(0, 1000))
 def test_word_budget_fills_the_beat(plan_ep, seed):
     """Text written to word_budget's counts retimes to within ~0.5 s per beat of the layout."""
-    from dramagen.planner import word_budget
+    from dramagen.story.planner import word_budget
 
     eb = layout_beats(plan_ep, BIBLE, seed)
     written = []
@@ -410,7 +410,7 @@ def test_word_budget_fills_the_beat(plan_ep, seed):
 def test_catalogue_signature_beats_keep_their_function(bible):
     """With the real catalogue, every signature beat lands on an episode of its own function
     (a setup beat after the midpoint may become an escalation)."""
-    from dramagen.tropes import list_tropes
+    from dramagen.story.tropes import list_tropes
 
     for trope in list_tropes():
         for n in (10, 17, 30, 60, 80, 100):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dramagen.errors import InputError
+from dramagen.core.errors import InputError
 from dramagen.story.premise import MAX_PREMISE_CHARS, Premise, parse_premise
-from dramagen.tropes import trope_ids
+from dramagen.story.tropes import trope_ids
 
 
 def labels(p: Premise) -> list[str]:

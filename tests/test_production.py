@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.production import ScheduleOptions, load_plan, move_scene, plan_production
-from dramagen.production.breakdown import eighths, pages_text, season_breakdown
-from dramagen.production.verify import violations
-from dramagen.season import SeasonDir
+from dramagen.project.season import SeasonDir
+from dramagen.screen.production import ScheduleOptions, load_plan, move_scene, plan_production
+from dramagen.screen.production.breakdown import eighths, pages_text, season_breakdown
+from dramagen.screen.production.verify import violations
 
 FAST = dict(time_limit=3.0, workers=1)
 
@@ -32,7 +32,7 @@ def make_season(out: Path, episodes: int = 10, seed: int = 1) -> Path:
     import random
 
     from dramagen import __version__
-    from dramagen.models import (
+    from dramagen.core.models import (
         Character,
         EpisodeScript,
         Location,
@@ -42,7 +42,7 @@ def make_season(out: Path, episodes: int = 10, seed: int = 1) -> Path:
         SeasonRequest,
         SeriesBible,
     )
-    from dramagen.shooting import shooting_script
+    from dramagen.screen.shooting import shooting_script
 
     r = random.Random(seed)
     bible = SeriesBible(
@@ -106,7 +106,7 @@ def test_breakdown_has_every_scene_with_rules_and_edits(fresh):
     assert "ledger" in e.props and "drone" in e.special and e.notes == "quiet set"
     assert set(e.edited) == {"props", "special", "notes"}
     sd.breakdown_edits_path.write_text("E999-S01:\n  add_props: [x]\n")
-    from dramagen.errors import InputError
+    from dramagen.core.errors import InputError
 
     with pytest.raises(InputError) as err:
         season_breakdown(sd)

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dramagen.production.breakdown import season_breakdown
-from dramagen.season import SeasonDir
+from dramagen.project.season import SeasonDir
+from dramagen.screen.production.breakdown import season_breakdown
 
 from .test_production import make_season
 

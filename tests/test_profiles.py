@@ -9,11 +9,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from stand_in import StubGenerator  # noqa: E402
 
-from dramagen.pipeline import make_request, resolve_trope  # noqa: E402
-from dramagen.slots import WriteContext  # noqa: E402
-from dramagen.stages.bible import write_bible  # noqa: E402
+from dramagen.project.pipeline import make_request, resolve_trope  # noqa: E402
 from dramagen.story.grounding import World  # noqa: E402
 from dramagen.story.profiles import fill_profiles, world_kind  # noqa: E402
+from dramagen.story.slots import WriteContext  # noqa: E402
+from dramagen.story.stages.bible import write_bible  # noqa: E402
 
 LIGHTHOUSE = ("On a Scottish island in 1890, Mairi Campbell, a lighthouse keeper's daughter, finds a drowned sailor's "
               "logbook that proves Laird Duncan Ross wrecked his own ship for the insurance money. His son Callum, "
@@ -70,8 +70,8 @@ def test_world_kinds():
 
 def test_the_inciting_event_is_the_foe_coming_for_the_proof_she_holds():
     """Not with it: 'Carmine waves the pawn ticket like a trophy' contradicted the ledger (she holds it)."""
-    from dramagen.planner import plan_season
     from dramagen.story.events import build_ledger
+    from dramagen.story.planner import plan_season
 
     bible, trope = _bible(LIGHTHOUSE, True)
     ledger, plan = build_ledger(plan_season(trope, bible, 10, 3, seed=5), bible, trope, 5)

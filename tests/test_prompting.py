@@ -2,8 +2,8 @@ import hashlib
 
 import pytest
 
-from dramagen.errors import PromptError
-from dramagen.prompting import PromptLibrary
+from dramagen.core.errors import PromptError
+from dramagen.core.prompting import PromptLibrary
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_sandbox_refuses_escapes(lib, evil):
 
 
 def test_repo_prompts_render():
-    from dramagen.prompting import render
+    from dramagen.core.prompting import render
 
     r = render("playground/complete.j2", prompt="Hello")
     assert r.text.strip() == "Hello" and len(r.sha256) == 64
@@ -115,7 +115,7 @@ def test_overlay_keeps_the_sandbox(base):
 
 
 def test_repo_variant_overrides_beats_templates():
-    from dramagen.prompting import prompts_dir
+    from dramagen.core.prompting import prompts_dir
 
     lib = PromptLibrary.overlay(prompts_dir() / "variants" / "beats-screen")
     base = PromptLibrary(prompts_dir())

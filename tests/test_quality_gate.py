@@ -9,14 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from dramagen import config
-from dramagen.errors import InputError
+from dramagen.core import config
+from dramagen.core.errors import InputError
+from dramagen.core.prompting import PromptLibrary
+from dramagen.core.text import one_line, slug
 from dramagen.llm.base import Capabilities, Completion, GenerationParams, Generator, capabilities_of
 from dramagen.llm.faults import FaultyGenerator
 from dramagen.llm.resilient import ResilientGenerator
-from dramagen.prompting import PromptLibrary
-from dramagen.slots import Slot, WriteContext, fill
-from dramagen.text import one_line, slug
+from dramagen.story.slots import Slot, WriteContext, fill
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -59,7 +59,7 @@ def test_config_names_a_bad_value_and_refuses_unknown_names(monkeypatch):
 
 
 def test_no_module_outside_config_reads_dramagen_variables():
-    """Modules read DRAMAGEN_* settings through dramagen.config (the files still listed are being rewritten by
+    """Modules read DRAMAGEN_* settings through dramagen.core.config (the files still listed are being rewritten by
     their owners: issue 19's note lists them)."""
     pending = {"studio/workspace.py", "studio/app.py", "production/solve.py", "batch.py"}
     offenders = []

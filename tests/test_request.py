@@ -6,8 +6,8 @@ import sys
 
 import pytest
 
-from dramagen.errors import InputError, UnknownTropeError
-from dramagen.pipeline import make_request, open_season, pins_from_file, resolve_trope
+from dramagen.core.errors import InputError, UnknownTropeError
+from dramagen.project.pipeline import make_request, open_season, pins_from_file, resolve_trope
 
 
 @pytest.mark.parametrize(

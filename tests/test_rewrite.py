@@ -1,4 +1,4 @@
-"""``dramagen rewrite``: another take of one part of a season (dramagen.actions), the studio's regenerate
+"""``dramagen rewrite``: another take of one part of a season (dramagen.project.actions), the studio's regenerate
 buttons on the command line. The CLI and the studio call the same action, so the same take of the
 same part gives the same bytes from either; everything else in the season is kept exactly."""
 
@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dramagen.cli import app
-from dramagen.pipeline import generate_season, make_request
+from dramagen.project.pipeline import generate_season, make_request
 
 from .stand_in import SeededStub, write_registry
 
@@ -49,7 +49,7 @@ def test_one_beat_again_keeps_the_rest(season, made):
     res = rewrite("beat", season, "--episode", 2, "--beat", 3)
     assert res.exit_code == 0, res.output
     assert "episode 2 beat 3, take 1" in res.output
-    from dramagen.season import SeasonDir
+    from dramagen.project.season import SeasonDir
 
     sd, orig = SeasonDir(season), SeasonDir(made[0])
     new_b, old_b = sd.load_beats(2).beats, orig.load_beats(2).beats
@@ -64,7 +64,7 @@ def test_one_beat_again_keeps_the_rest(season, made):
 
 def test_cli_and_studio_write_the_same_take(season, tmp_path):
     """The same action: take 1 of episode 3's beat 2 and of its script, from the CLI and from the studio."""
-    from dramagen.season import SeasonDir
+    from dramagen.project.season import SeasonDir
     from dramagen.studio import steps
 
     other = tmp_path / "studio"

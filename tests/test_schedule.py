@@ -1,5 +1,5 @@
 """The CP-SAT shooting schedule: every returned schedule passes the independent checker
-(:mod:`dramagen.production.verify`); impossible problems name the constraint and a change
+(:mod:`dramagen.screen.production.verify`); impossible problems name the constraint and a change
 that really makes them feasible; bad input names the field."""
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dramagen.errors import InputError
-from dramagen.production.inputs import load_rates, resolve_availability
-from dramagen.production.models import (
+from dramagen.core.errors import InputError
+from dramagen.screen.production.inputs import load_rates, resolve_availability
+from dramagen.screen.production.models import (
     Availability,
     Breakdown,
     CastMember,
@@ -20,9 +20,9 @@ from dramagen.production.models import (
     SceneBreakdown,
     ScheduleOptions,
 )
-from dramagen.production.schedule import InfeasibleScheduleError
-from dramagen.production.solve import solve_schedule
-from dramagen.production.verify import violations
+from dramagen.screen.production.schedule import InfeasibleScheduleError
+from dramagen.screen.production.solve import solve_schedule
+from dramagen.screen.production.verify import violations
 
 ROLES = ["lead", "love_interest", "rival", "antagonist", "friend", "mother"]
 FAST = dict(time_limit=3.0, workers=1)
@@ -175,7 +175,7 @@ def test_unknown_ids_and_negative_rates_are_refused_with_the_field_named():
 
 
 def test_dood_codes_and_hold_days():
-    from dramagen.production.dood import actor_days
+    from dramagen.screen.production.dood import actor_days
 
     r = actor_days("Mara", [2, 5, 3], 6)
     assert r.codes == ["", "SW", "W", "H", "WF", ""]

@@ -6,12 +6,12 @@ import time
 
 import pytest
 
-from dramagen.errors import InputError
-from dramagen.models import EpisodeScript, Line
-from dramagen.prompting import PromptLibrary, prompts_dir
-from dramagen.slots import WriteContext
-from dramagen.stages.script import AIM, hook_seconds, script_issues, write_script
-from dramagen.timing import TimingSettings, estimate_elements, fits
+from dramagen.core.errors import InputError
+from dramagen.core.models import EpisodeScript, Line
+from dramagen.core.prompting import PromptLibrary, prompts_dir
+from dramagen.core.timing import TimingSettings, estimate_elements, fits
+from dramagen.story.slots import WriteContext
+from dramagen.story.stages.script import AIM, hook_seconds, script_issues, write_script
 
 from .script_helpers import CLIFF, drama_answer, make_beats, make_bible, make_plan
 from .stand_in import ScriptedGenerator
@@ -255,9 +255,9 @@ def _skeleton_season(n_episodes: int = 10):
     """A real season skeleton: the catalogue trope, a bible from its roles and settings,
     the planner's plan and beat layouts; the text of the plan and beats is filled from
     the trope's worked examples (short, so the writer must expand with the model)."""
-    from dramagen.models import Character, Location, SeriesBible
-    from dramagen.planner import layout_beats, plan_season
-    from dramagen.tropes import get_trope
+    from dramagen.core.models import Character, Location, SeriesBible
+    from dramagen.story.planner import layout_beats, plan_season
+    from dramagen.story.tropes import get_trope
 
     trope = get_trope("werewolf-rejected-mate")
     chars = [Character(name=r.names[0], age=25 + 3 * i, role=r.role, look=f"{r.archetype.split(',')[0][:60]}")

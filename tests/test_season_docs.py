@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from dramagen.export.season_export import export_season
+from dramagen.screen.export.season_export import export_season
 
 from .test_export import make_beats, make_script, make_shooting
 

@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from dramagen.check import check_dir
-from dramagen.pipeline import generate_season, make_request
-from dramagen.season import SeasonDir
-from dramagen.stages.script import script_issues
+from dramagen.project.pipeline import generate_season, make_request
+from dramagen.project.season import SeasonDir
+from dramagen.story.check import check_dir
+from dramagen.story.stages.script import script_issues
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 
@@ -49,8 +49,8 @@ def test_ten_episode_season_exports_every_format(generator, tmp_path):
     from PIL import Image
     from screenplain.types import Dialog, Slug
 
-    from dramagen.export import export_season
-    from dramagen.export.screenplay import parse_fountain
+    from dramagen.screen.export import export_season
+    from dramagen.screen.export.screenplay import parse_fountain
 
     req = make_request(trope="hidden-heir", episodes=10, paywall=5, length=75, seed=3, candidates=3)
     root = tmp_path / "s"

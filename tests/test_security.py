@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from dramagen.errors import InputError, PromptError
+from dramagen.core.errors import InputError, PromptError
 
 from .conftest import free_port
 from .stand_in import StubGenerator, write_registry
@@ -56,7 +56,7 @@ needs_netns = pytest.mark.skipif(not UNSHARE, reason="`unshare -rn` (user + netw
 @pytest.fixture(scope="module")
 def season(tmp_path_factory) -> Path:
     """A 10-episode season by the stand-in; episodes 3–10 removed (quick exports)."""
-    from dramagen.pipeline import generate_season, make_request
+    from dramagen.project.pipeline import generate_season, make_request
 
     out = tmp_path_factory.mktemp("sec") / "season"
     generate_season(make_request(trope="hidden-heir", episodes=10, paywall=5, seed=4, candidates=2), out,
@@ -107,7 +107,7 @@ ESCAPES = [
 def test_user_template_escapes_are_refused(season, tmp_path, evil):
     """The known Jinja2 escapes, through ``dramagen export --templates`` (publish pack): a PromptError,
     nothing executed, nothing written."""
-    from dramagen.export.season_export import export_season
+    from dramagen.screen.export.season_export import export_season
 
     MARKER.unlink(missing_ok=True)
     tdir = tmp_path / "tpl"
@@ -153,7 +153,7 @@ LIMITS = [
 @pytest.mark.parametrize("bomb,why", LIMITS, ids=[b[:40] for b, _ in LIMITS])
 def test_user_template_resource_limits(season, tmp_path, bomb, why):
     """Memory and time bombs in a user template: refused fast (no gigabyte allocated), as a PromptError."""
-    from dramagen.export.season_export import export_season
+    from dramagen.screen.export.season_export import export_season
 
     tdir = tmp_path / "tpl"
     tdir.mkdir()
@@ -181,7 +181,7 @@ def test_user_template_errors_through_the_cli(season, tmp_path):
 
 def test_a_good_user_template_still_renders(season, tmp_path):
     """The hardening leaves ordinary templates alone (filters, loops, formatting, includes)."""
-    from dramagen.export.season_export import export_season
+    from dramagen.screen.export.season_export import export_season
 
     tdir = tmp_path / "tpl"
     tdir.mkdir()
@@ -257,7 +257,7 @@ def test_workspace_project_that_links_outside_is_refused(season, tmp_path, monke
 def test_export_and_import_paths_stay_in_their_folders(season, tmp_path):
     """``export --out`` with ``..`` is refused; a link planted in the exports folder is refused; ``import``
     writes only the episode's own files."""
-    from dramagen.export.season_export import export_season
+    from dramagen.screen.export.season_export import export_season
 
     s = tmp_path / "s"
     shutil.copytree(season, s)

@@ -9,10 +9,10 @@ from typing import get_args
 
 import pytest
 
-from dramagen.models import EpisodeScript, Scene, ScriptElement, ShotAngle, ShotMove, ShotSize
-from dramagen.shooting import load_props, props_in, shooting_script, stripboard
-from dramagen.stages.script import write_script
-from dramagen.timing import TimingSettings, estimate_elements
+from dramagen.core.models import EpisodeScript, Scene, ScriptElement, ShotAngle, ShotMove, ShotSize
+from dramagen.core.timing import TimingSettings, estimate_elements
+from dramagen.screen.shooting import load_props, props_in, shooting_script, stripboard
+from dramagen.story.stages.script import write_script
 
 from .script_helpers import CLIFF, make_beats, make_bible, make_plan
 
@@ -105,7 +105,7 @@ def test_two_shot_notes_say_what_the_storyboard_draws(interior):
     """Issue 20: a note said "Blair top, Valerie bottom" over a drawing of the opposite. For every
     shot of two, the figure the note puts on top has its head higher in the storyboard panel, the
     one "in front" is drawn larger."""
-    from dramagen.storyboard import _figures
+    from dramagen.screen.storyboard import _figures
 
     script = _one_scene_script(("action", "Kai corners Bella against the wall."), ("character", "KAI"),
                                ("dialogue", "Where is she?"), ("character", "BELLA"), ("dialogue", "Gone."),
@@ -213,7 +213,7 @@ def test_stripboard_puts_biggest_cast_first_within_a_set():
 
 
 def test_stripboard_rejects_a_nonpositive_day():
-    from dramagen.errors import InputError
+    from dramagen.core.errors import InputError
 
     with pytest.raises(InputError):
         stripboard(_season(), BIBLE, max_seconds_per_day=0)

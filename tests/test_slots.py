@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from dramagen.models import Character, Location, SeriesBible
-from dramagen.prompting import PromptLibrary
-from dramagen.slots import Slot, WriteContext, clean, fill, fill_ranked, fix_names, score, validate
+from dramagen.core.models import Character, Location, SeriesBible
+from dramagen.core.prompting import PromptLibrary
+from dramagen.story.slots import Slot, WriteContext, clean, fill, fill_ranked, fix_names, score, validate
 
 from .stand_in import ScriptedGenerator
 
@@ -137,7 +137,7 @@ def test_fill_picks_best_and_counts(lib):
     # one batched call for both slots, seeded from the purpose
     gen = ctx.generator
     assert len(gen.calls) == 1 and len(gen.calls[0][0]) == 2
-    from dramagen.seeding import derive_seed
+    from dramagen.core.seeding import derive_seed
 
     assert gen.calls[0][1].seed == derive_seed(1, "t", 1)
     assert gen.calls[0][1].stop == ("\n",)
@@ -145,7 +145,7 @@ def test_fill_picks_best_and_counts(lib):
 
 
 def test_regeneration_then_fallback(lib):
-    from dramagen.seeding import derive_seed
+    from dramagen.core.seeding import derive_seed
 
     first_seed = derive_seed(3, "p")
 
@@ -209,7 +209,7 @@ def test_per_kind_candidate_cap_and_empty(lib):
 
 def test_bible_helpers_roundtrip():
     # the stage helpers map trope pool names onto the bible
-    from dramagen.stages import adapt, allowed_words, cast_line, name_map
+    from dramagen.story.stages import adapt, allowed_words, cast_line, name_map
 
     bible = SeriesBible(title="Moon Bound", logline="x", trope_id="t",
                         characters=[Character(name="Aria Moon", age=22, role="lead"),
@@ -235,7 +235,7 @@ def test_bible_helpers_roundtrip():
 
 
 def _season_bits():
-    from dramagen.models import EpisodePlan
+    from dramagen.core.models import EpisodePlan
 
     bible = SeriesBible(title="Moon Bound", logline="Aria returns.", trope_id="werewolf-rejected-mate",
                         trope_name="The Alpha's Rejected Mate",
@@ -268,11 +268,11 @@ def _beats_script(prompt: str, seed: int) -> list[str]:
 
 
 def test_write_beats_fits_hook_and_cliffhanger(lib):
-    from dramagen.planner import layout_beats
-    from dramagen.prompting import default_library
-    from dramagen.stages.beats import HOOK_MAX_SECONDS, rewrite_beat, runtime_of, write_beats
-    from dramagen.timing import fits
-    from dramagen.tropes import get_trope
+    from dramagen.core.prompting import default_library
+    from dramagen.core.timing import fits
+    from dramagen.story.planner import layout_beats
+    from dramagen.story.stages.beats import HOOK_MAX_SECONDS, rewrite_beat, runtime_of, write_beats
+    from dramagen.story.tropes import get_trope
 
     bible, ep = _season_bits()
     trope = get_trope("werewolf-rejected-mate")
@@ -323,13 +323,13 @@ def _generic_script(prompt: str, seed: int) -> list[str]:
 
 
 def test_bible_and_plan_stages_on_scripted_text():
-    from dramagen.models import PinnedBible
-    from dramagen.planner import plan_season
-    from dramagen.prompting import default_library
-    from dramagen.stages.bible import write_bible
-    from dramagen.stages.plan import write_plan_text
+    from dramagen.core.models import PinnedBible
+    from dramagen.core.prompting import default_library
     from dramagen.story.custom import custom_trope
-    from dramagen.tropes import get_trope
+    from dramagen.story.planner import plan_season
+    from dramagen.story.stages.bible import write_bible
+    from dramagen.story.stages.plan import write_plan_text
+    from dramagen.story.tropes import get_trope
 
     def ctx(seed=2):
         return WriteContext(generator=ScriptedGenerator(_generic_script), seed=seed, prompts=default_library())

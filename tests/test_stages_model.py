@@ -11,14 +11,14 @@ import time
 
 import pytest
 
-from dramagen.models import Character, Location, PinnedBible
-from dramagen.planner import layout_beats, plan_season
-from dramagen.slots import WriteContext, fix_names
-from dramagen.stages.beats import HOOK_MAX_SECONDS, runtime_of, write_beats
-from dramagen.stages.bible import write_bible
-from dramagen.stages.plan import GROUP, write_plan_text
-from dramagen.timing import fits
-from dramagen.tropes import get_trope
+from dramagen.core.models import Character, Location, PinnedBible
+from dramagen.core.timing import fits
+from dramagen.story.planner import layout_beats, plan_season
+from dramagen.story.slots import WriteContext, fix_names
+from dramagen.story.stages.beats import HOOK_MAX_SECONDS, runtime_of, write_beats
+from dramagen.story.stages.bible import write_bible
+from dramagen.story.stages.plan import GROUP, write_plan_text
+from dramagen.story.tropes import get_trope
 
 pytestmark = pytest.mark.model
 

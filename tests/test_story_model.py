@@ -2,10 +2,10 @@
 
 import pytest
 
-from dramagen.findings import check_folder
 from dramagen.metrics import season_dir_metrics
-from dramagen.pipeline import generate_season, make_request
-from dramagen.season import SeasonDir
+from dramagen.project.findings import check_folder
+from dramagen.project.pipeline import generate_season, make_request
+from dramagen.project.season import SeasonDir
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 

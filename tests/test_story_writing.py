@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from dramagen.metrics import season_dir_metrics
-from dramagen.pipeline import Runner, SeasonState, make_request, resolve_trope
-from dramagen.season import SeasonDir
-from dramagen.slots import WriteContext, fill, fill_ranked
+from dramagen.project.pipeline import Runner, SeasonState, make_request, resolve_trope
+from dramagen.project.season import SeasonDir
 from dramagen.story.continuity import check_continuity, payoff_ok
 from dramagen.story.grounding import World, event_check
+from dramagen.story.slots import WriteContext, fill, fill_ranked
 
 from .stand_in import StubGenerator
 from .test_slots import NAMES, lib, slot  # noqa: F401
@@ -99,7 +99,7 @@ def test_the_same_seed_writes_the_same_story(tmp_path):
 def test_check_says_when_an_animatics_spoken_runtime_leaves_60_to_90_s(tmp_path):
     import json
 
-    from dramagen.findings import check_folder
+    from dramagen.project.findings import check_folder
 
     sd = _season(tmp_path / "s", "hidden-heir", episodes=(1, 2))
     for n, spoken in ((1, 72.0), (2, 55.5)):

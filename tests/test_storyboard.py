@@ -11,15 +11,9 @@ import subprocess
 import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageFont
 
-from dramagen import storyboard as sb
-from dramagen.errors import InputError
-from dramagen.models import (
-    EpisodePlan,
-    SeriesBible,
-    ShootingScene,
-    ShootingScript,
-    Shot,
-)
+from dramagen.core.errors import InputError
+from dramagen.core.models import EpisodePlan, SeriesBible, ShootingScene, ShootingScript, Shot
+from dramagen.screen import storyboard as sb
 
 from .handmade import rejected_mate_bible
 
@@ -179,7 +173,7 @@ def test_pages_hold_every_shot_and_pdf_pages_match(bible, tmp_path, monkeypatch)
     shooting = make_shooting(10)
     drawn = []
     real = sb.draw_panel
-    # the sheets call draw_panel where dramagen.storyboard.pages looks it up
+    # the sheets call draw_panel where dramagen.screen.storyboard.pages looks it up
     monkeypatch.setattr(sb.pages, "draw_panel", lambda s, *a, **k: drawn.append(s.number) or real(s, *a, **k))
     pages = sb.storyboard_pages(shooting, bible, PLAN)
     assert drawn == list(range(1, 11))  # one panel a shot, in order

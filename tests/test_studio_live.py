@@ -10,8 +10,8 @@ import pytest
 
 gr = pytest.importorskip("gradio")
 
-from dramagen.models import SeasonRequest  # noqa: E402
-from dramagen.season import SeasonDir  # noqa: E402
+from dramagen.core.models import SeasonRequest  # noqa: E402
+from dramagen.project.season import SeasonDir  # noqa: E402
 from dramagen.studio import live, session  # noqa: E402
 from dramagen.studio.views import PLAN_HEADERS  # noqa: E402
 
@@ -55,7 +55,7 @@ def test_beat_cards():
 
 def test_streamed_rows_are_the_plan_and_beats_written(stub, tmp_path):
     """The live views built from the slots as they were accepted match the plan and beats on disk."""
-    from dramagen.planner import layout_beats
+    from dramagen.story.planner import layout_beats
     from dramagen.studio import steps
 
     sd = SeasonDir(tmp_path / "s")

@@ -10,7 +10,7 @@ import pytest
 
 gr = pytest.importorskip("gradio")
 
-from dramagen.errors import InputError  # noqa: E402
+from dramagen.core.errors import InputError  # noqa: E402
 from dramagen.studio import session  # noqa: E402
 
 

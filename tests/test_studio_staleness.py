@@ -3,7 +3,7 @@ is gone are flagged and can be updated on request; pronouns are checked against 
 
 from __future__ import annotations
 
-from dramagen.models import Beat, EpisodeBeats, Line, Voice
+from dramagen.core.models import Beat, EpisodeBeats, Line, Voice
 from dramagen.studio.staleness import (
     gender,
     gone_names,

@@ -1,4 +1,4 @@
-"""The studio's steps write what the pipeline writes (dramagen.studio.steps, dramagen.service).
+"""The studio's steps write what the pipeline writes (dramagen.studio.steps, dramagen.project.service).
 
 A season made step by step in the studio has the same request, premise and bible bytes as
 `dramagen generate` for the same request, and its plan carries the same story events (ledger.json).
@@ -11,8 +11,8 @@ import pytest
 
 pytest.importorskip("gradio")
 
-from dramagen.pipeline import generate_season, make_request  # noqa: E402
-from dramagen.season import SeasonDir  # noqa: E402
+from dramagen.project.pipeline import generate_season, make_request  # noqa: E402
+from dramagen.project.season import SeasonDir  # noqa: E402
 from dramagen.studio import session, steps  # noqa: E402
 
 from .stand_in import StubGenerator  # noqa: E402

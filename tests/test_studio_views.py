@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from dramagen.errors import InputError
-from dramagen.models import PinnedBible, SeasonPlan
+from dramagen.core.errors import InputError
+from dramagen.core.models import PinnedBible, SeasonPlan
 from dramagen.studio import views
 
 from .script_helpers import make_beats, make_bible, make_plan
@@ -149,8 +149,8 @@ def test_field_number_takes_whole_numbers_and_lengths():
 
 
 def test_default_paywall_is_about_a_sixth_and_inside_the_season():
-    from dramagen.models import default_paywall
-    from dramagen.pipeline import make_request
+    from dramagen.core.models import default_paywall
+    from dramagen.project.pipeline import make_request
 
     assert [default_paywall(n) for n in (10, 60, 100)] == [2, 10, 17]
     assert all(1 <= default_paywall(n) <= n and abs(default_paywall(n) / n - 1 / 6) < 0.05 for n in range(10, 101))

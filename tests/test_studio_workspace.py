@@ -10,8 +10,8 @@ import pytest
 
 pytest.importorskip("gradio")
 
-from dramagen.errors import InputError  # noqa: E402
-from dramagen.models import SeasonRequest  # noqa: E402
+from dramagen.core.errors import InputError  # noqa: E402
+from dramagen.core.models import SeasonRequest  # noqa: E402
 from dramagen.studio import session, workspace  # noqa: E402
 
 

@@ -18,8 +18,8 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
-from dramagen.findings import SECTIONS, Finding, check_folder
-from dramagen.pipeline import generate_season, make_request
+from dramagen.project.findings import SECTIONS, Finding, check_folder
+from dramagen.project.pipeline import generate_season, make_request
 from dramagen.terminal import ellipsize, print_compare, print_findings
 
 from .stand_in import StubGenerator

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramagen.errors import InputError
-from dramagen.timing import (
+from dramagen.core.errors import InputError
+from dramagen.core.timing import (
     ELEMENT_KINDS,
     Estimate,
     TimingSettings,

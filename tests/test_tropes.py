@@ -11,9 +11,9 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dramagen.errors import InputError, PromptError, UnknownTropeError
+from dramagen.core.errors import InputError, PromptError, UnknownTropeError
 from dramagen.story.custom import custom_trope
-from dramagen.tropes import (
+from dramagen.story.tropes import (
     CLIFFHANGER_TYPES,
     NON_ROMANCE_GENRES,
     Trope,
@@ -69,7 +69,7 @@ def test_at_least_three_tropes_beyond_romance_and_revenge():
 
 def test_cliffhanger_types_are_the_ten():
     assert CLIFFHANGER_TYPES == TEN
-    models = pytest.importorskip("dramagen.models")
+    models = pytest.importorskip("dramagen.core.models")
     if hasattr(models, "CLIFFHANGER_TYPES"):
         assert tuple(models.CLIFFHANGER_TYPES) == TEN
 
@@ -106,9 +106,9 @@ def test_every_file_loads_and_meets_the_catalogue_rules(path):
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
 def test_every_file_fits_the_pipeline_models(path):
     """Names and settings can be copied into the bible as they are."""
-    models = pytest.importorskip("dramagen.models")
+    models = pytest.importorskip("dramagen.core.models")
     if not (hasattr(models, "Character") and hasattr(models, "Location")):
-        pytest.skip("dramagen.models has no Character/Location")
+        pytest.skip("dramagen.core.models has no Character/Location")
     t = load_trope_file(path)
     for r in t.roles:
         for n in r.names:
@@ -245,7 +245,7 @@ def test_custom_trope_is_usable():
     # the arc's shape is the nearest catalogue trope's; its words are the premise's
     arc = [(b.at, b.function) for b in t.signature_beats]
     from dramagen.story.premise import parse_premise
-    from dramagen.tropes import get_trope
+    from dramagen.story.tropes import get_trope
 
     nearest = get_trope(parse_premise(text).tropes[0])
     assert arc == [(b.at, b.function) for b in nearest.signature_beats]

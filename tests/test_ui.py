@@ -515,8 +515,8 @@ def test_app_cli_flags():
 
 def test_helpers_units(tmp_path):
     """Pure helpers: the zip guard, names, Dataframe parsing, the timeline."""
-    from dramagen.errors import InputError
-    from dramagen.models import Beat, EpisodeBeats
+    from dramagen.core.errors import InputError
+    from dramagen.core.models import Beat, EpisodeBeats
     from dramagen.studio.views import parse_auth, parse_characters, timeline_html
     from dramagen.studio.workspace import safe_extract
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_real_model_season_through_the_studio(tmp_path):
     from gradio_client import Client
 
-    from dramagen.check import check_dir
+    from dramagen.story.check import check_dir
 
     port = free_port()
     ws = tmp_path / "ws"

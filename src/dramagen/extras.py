@@ -15,7 +15,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from .errors import DramagenError
+from .core.errors import DramagenError
 
 #: extra → (what it is for, the distribution it installs)
 EXTRAS: dict[str, tuple[str, str]] = {

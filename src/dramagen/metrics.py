@@ -4,13 +4,13 @@ Every metric is a pure function of the data model (:class:`SeriesBible`,
 :class:`SeasonPlan`, :class:`EpisodeBeats`, :class:`EpisodeScript`, the slot statistics
 of a :class:`RunManifest`) or of plain text, with its definition in its docstring;
 ``docs/metrics.md`` lists them all. The structural ones reuse the checker
-(:func:`dramagen.check.check_episode`, :func:`~dramagen.check.find_loops`,
-:func:`~dramagen.check.near_misses`, :func:`~dramagen.check.words`), so ``dramagen
+(:func:`dramagen.story.check.check_episode`, :func:`~dramagen.story.check.find_loops`,
+:func:`~dramagen.story.check.near_misses`, :func:`~dramagen.story.check.words`), so ``dramagen
 check`` and the lab judge an episode by one definition.
 
 Conventions: a *rate* is a fraction in [0, 1] over episodes (or slots, or mentions);
 a metric with nothing to measure is ``None`` (an empty cell in the CSV), never 0. Words
-are :func:`dramagen.check.words`: lower-case, punctuation dropped, inner apostrophes
+are :func:`dramagen.story.check.words`: lower-case, punctuation dropped, inner apostrophes
 kept ("Mara's" is one word). n-grams never span two texts (two lines, an action and a
 line).
 
@@ -28,8 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .check import HOOK_MAX_SECONDS, check_episode, find_loops, near_misses, words
-from .models import EpisodeBeats, EpisodePlan, EpisodeScript, SeasonPlan, SeriesBible, SlotStats
+from .core.models import EpisodeBeats, EpisodePlan, EpisodeScript, SeasonPlan, SeriesBible, SlotStats
+from .story.check import HOOK_MAX_SECONDS, check_episode, find_loops, near_misses, words
 
 __all__ = [
     "CLIFFHANGER_CUES",
@@ -68,7 +68,7 @@ __all__ = [
 
 
 def word_count(text: str) -> int:
-    """Length: the number of words of ``text`` (:func:`dramagen.check.words`)."""
+    """Length: the number of words of ``text`` (:func:`dramagen.story.check.words`)."""
     return len(words(text))
 
 
@@ -106,7 +106,7 @@ def repeated_ngram_rate(texts: Iterable[str], n: int = 3) -> float | None:
 
 
 def loop_count(texts: Iterable[str]) -> int:
-    """Loops: how many (text, n-gram) pairs :func:`dramagen.check.find_loops` reports —
+    """Loops: how many (text, n-gram) pairs :func:`dramagen.story.check.find_loops` reports —
     a 3-word sequence said 3+ times inside one text (the checker's ``text.loop`` rule)."""
     return sum(len(find_loops(t)) for t in texts)
 
@@ -165,7 +165,7 @@ def dialogue_share(episode: EpisodeScript | EpisodeBeats) -> float | None:
     """Dialogue share: dialogue words / (dialogue words + action words) — how much of what
     is written is talk rather than picture. Only dialogue and action paragraphs count;
     parentheticals ("(quietly)"), character cues, scene headings and transitions are
-    left out. Words are :func:`dramagen.check.words`. A beat sheet counts its lines and
+    left out. Words are :func:`dramagen.story.check.words`. A beat sheet counts its lines and
     actions the same way. None when the episode has no dialogue or action words.
 
     Real short-drama scripts put roughly 0.25–0.55 of their words in dialogue; an
@@ -178,7 +178,7 @@ def dialogue_share(episode: EpisodeScript | EpisodeBeats) -> float | None:
 
 def action_words(episode: EpisodeScript | EpisodeBeats) -> float | None:
     """Words per action paragraph: the mean number of words of the episode's action
-    paragraphs (:func:`action_paragraphs`, words as in :func:`dramagen.check.words`).
+    paragraphs (:func:`action_paragraphs`, words as in :func:`dramagen.story.check.words`).
     Real short-drama action paragraphs run about 14–30 words of what the camera sees.
     None when the episode has no action paragraph."""
     paras = action_paragraphs(episode)
@@ -190,7 +190,7 @@ def action_words(episode: EpisodeScript | EpisodeBeats) -> float | None:
 
 def structurally_valid(bible: SeriesBible, plan_ep: EpisodePlan, beats: EpisodeBeats | None,
                        *, paywall: int | None = None) -> bool:
-    """Structural validity of one episode: True when :func:`dramagen.check.check_episode`
+    """Structural validity of one episode: True when :func:`dramagen.story.check.check_episode`
     finds no issue (timing, tiling, hook, cliffhanger, names, text, paywall flag — the
     rules of ``dramagen check``). Averaged over episodes it is the *validity rate*."""
     return not check_episode(bible, plan_ep, beats, paywall=paywall)
@@ -206,7 +206,7 @@ def runtime_error(runtime: float, target: float) -> float:
 
 def hook_present(beats: EpisodeBeats) -> bool:
     """Hook presence: the first beat is a ``hook`` beat, it ends within
-    :data:`~dramagen.check.HOOK_MAX_SECONDS` (5 s) and it has words on screen (an action
+    :data:`~dramagen.story.check.HOOK_MAX_SECONDS` (5 s) and it has words on screen (an action
     or a line)."""
     if not beats.beats:
         return False
@@ -294,7 +294,7 @@ _CAP = re.compile(r"\b[A-Z][A-Za-z]+(?:['’][A-Za-z]+)?")
 def name_mentions(texts: Iterable[str], bible: SeriesBible) -> tuple[int, int]:
     """``(exact, misspelt)``: capitalised words in ``texts`` that are a bible character's
     name (first name, surname or a hyphenated part; a possessive 's is dropped), and
-    words that are near-misses of one (:func:`dramagen.check.near_misses`: one or two
+    words that are near-misses of one (:func:`dramagen.story.check.near_misses`: one or two
     edits away, e.g. "Marra" for "Mara")."""
     parts = {q.lower() for c in bible.characters for p in c.name.split() for q in [p, *p.split("-")]}
     exact = bad = 0
@@ -406,7 +406,7 @@ def episode_metrics(bible: SeriesBible, plan: SeasonPlan, n: int, beats: Episode
     issues = check_episode(bible, ep, beats, paywall=plan.paywall)
     written: EpisodeScript | EpisodeBeats | None = script if script is not None else beats
     if script is not None:
-        from .stages.script import script_issues
+        from .story.stages.script import script_issues
 
         valid = not issues and not script_issues(script, bible, ep, beats=beats)
         runtime: float | None = script.estimated_seconds
@@ -527,7 +527,7 @@ def season_dir_metrics(season_dir: str | Path, stage: str | None = None, *, toke
     """:func:`season_metrics` of a season folder (``stage`` default: the furthest stage
     with files: script, beats, plan or bible). Slot statistics are read from the
     episodes' ``stats.json`` for beats and scripts, from ``manifest.json`` otherwise."""
-    from .season import SeasonDir
+    from .project.season import SeasonDir
 
     sd = SeasonDir(season_dir)
     bible = sd.load_bible()
@@ -555,7 +555,7 @@ def season_dir_metrics(season_dir: str | Path, stage: str | None = None, *, toke
 def _premise_of(sd: Any) -> Any:
     """The season's premise: premise.json (a free-text season), else its catalogue trope's story block."""
     from .story.premise import Premise
-    from .tropes import get_trope
+    from .story.tropes import get_trope
 
     if sd.premise_path.exists():
         return Premise.model_validate_json(sd.premise_path.read_text(encoding="utf-8"))

@@ -22,10 +22,10 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from .check import COLUMNS, CheckReport
+from .story.check import COLUMNS, CheckReport
 
 if TYPE_CHECKING:
-    from .findings import Finding, SeasonCheck
+    from .project.findings import Finding, SeasonCheck
 
 ELLIPSIS = "…"
 

@@ -1,7 +1,7 @@
 """The ``dramagen`` command line (typer + rich): the root app, its command groups, and :func:`main`.
 
 One module per command group, each only laying out and translating (the work is in
-:mod:`dramagen.service`, :mod:`dramagen.pipeline`, :mod:`dramagen.lab`…):
+:mod:`dramagen.project.service`, :mod:`dramagen.project.pipeline`, :mod:`dramagen.lab`…):
 
 - :mod:`.models`: ``models list|pull|info`` and the ``complete`` playground;
 - :mod:`.tropes`: ``tropes list|show``;
@@ -10,8 +10,8 @@ One module per command group, each only laying out and translating (the work is 
 - :mod:`.batch`: ``batch`` (and ``batch status``);
 - :mod:`.lab`: ``lab run|rerun|compare|report|metrics``;
 - :mod:`.serve`: ``serve`` (the studio);
-- registered from elsewhere: ``production``/``schedule`` (:mod:`dramagen.cli_production`), ``premise``
-  (:mod:`dramagen.cli_premise`), ``animatic``/``calibrate`` (:mod:`dramagen.animatic.cli`).
+- registered from elsewhere: ``production``/``schedule`` (:mod:`dramagen.cli.production`), ``premise``
+  (:mod:`dramagen.cli.premise`), ``animatic``/``calibrate`` (:mod:`dramagen.screen.animatic.cli`).
 
 Errors a user can fix print one line (``error: …``) without a traceback and exit 2 (:mod:`.common`).
 """
@@ -20,10 +20,9 @@ from __future__ import annotations
 
 import typer
 
-from .. import __version__, config
-from ..animatic.cli import register as register_animatic
-from ..cli_premise import premise_command
-from ..cli_production import production_app, schedule_command
+from .. import __version__
+from ..core import config
+from ..screen.animatic.cli import register as register_animatic
 from . import batch as batch_cmd
 from . import lab as lab_cmd
 from . import models as models_cmd
@@ -32,6 +31,8 @@ from . import season as season_cmd
 from . import serve as serve_cmd
 from . import tropes as tropes_cmd
 from .common import console, err_console, run_app
+from .premise import premise_command
+from .production import production_app, schedule_command
 
 __all__ = ["app", "main", "console", "err_console"]
 

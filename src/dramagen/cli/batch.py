@@ -23,8 +23,8 @@ def batch(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from ..batch import load_requests, run_batch, status
-    from ..errors import InputError
+    from ..core.errors import InputError
+    from ..project.batch import load_requests, run_batch, status
 
     if requests == "status":
         if not status_dir:
@@ -45,7 +45,7 @@ def batch(
     if not rows:
         raise InputError("requests", requests, "at least one valid season request")
     if not resume:
-        from ..season import SeasonDir
+        from ..project.season import SeasonDir
 
         busy = [r.name for r in rows if SeasonDir(Path(out) / r.name).exists()]
         if busy:
@@ -67,7 +67,7 @@ def batch(
                 if name in per:
                     bar.update(per[name], msg=e["event"], completed=e.get("episodes", 0))
 
-        from ..batch_schedule import read_schedule  # the request file's `schedule:` step (YAML)
+        from ..project.batch_schedule import read_schedule  # the request file's `schedule:` step (YAML)
 
         results = run_batch(rows, Path(out), workers=workers, ray_address=ray, on_event=on_event,
                             schedule=read_schedule(Path(requests)))

@@ -13,9 +13,9 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
-from .. import config
-from ..errors import DramagenError
-from ..text import one_line
+from ..core import config
+from ..core.errors import DramagenError
+from ..core.text import one_line
 
 console = Console()
 err_console = Console(stderr=True)

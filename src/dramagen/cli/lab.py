@@ -105,7 +105,7 @@ def lab_compare(
     from pathlib import Path
 
     from ..lab import compare_runs, render_compare_html
-    from ..season import atomic_write_text
+    from ..project.season import atomic_write_text
     from ..terminal import print_compare, print_json
 
     c = compare_runs(run_a, run_b, force=force)
@@ -146,7 +146,7 @@ def lab_metrics(
     """The lab's metrics of one season folder (see docs/metrics.md)."""
     import json
 
-    from ..errors import InputError
+    from ..core.errors import InputError
     from ..metrics import METRICS, season_dir_metrics
 
     if stage is not None and stage not in ("bible", "plan", "beats", "script"):

@@ -72,8 +72,8 @@ def complete(
     """Stream a completion: the researchers' raw playground."""
     import time
 
+    from ..core.prompting import render
     from ..llm import GenerationParams, load_generator
-    from ..prompting import render
 
     if prompt == "-":
         prompt = sys.stdin.read()

@@ -1,5 +1,5 @@
 """``dramagen rewrite``: another take of one part of a season, the studio's regenerate buttons on the
-command line (:mod:`dramagen.actions`; the same function for both, so the same take gives the same
+command line (:mod:`dramagen.project.actions`; the same function for both, so the same take gives the same
 text). Everything else in the season is kept exactly; the manifest and season.md are refreshed.
 
 A take is numbered: without ``--take`` the season's next one (counted in the season folder, as the
@@ -25,9 +25,9 @@ _TAKE = typer.Option(None, "--take", help="the take to write (default: the next 
 
 
 def _open(season_dir: str):
-    from ..errors import InputError
+    from ..core.errors import InputError
     from ..llm import load_generator
-    from ..season import SeasonDir
+    from ..project.season import SeasonDir
 
     sd = SeasonDir(Path(season_dir))
     if not sd.request_path.exists():
@@ -36,8 +36,8 @@ def _open(season_dir: str):
 
 
 def _take(sd, key: str, take: int | None) -> int:
-    from ..actions import next_variant
-    from ..errors import InputError
+    from ..core.errors import InputError
+    from ..project.actions import next_variant
 
     if take is None:
         return next_variant(sd, key)
@@ -47,7 +47,7 @@ def _take(sd, key: str, take: int | None) -> int:
 
 
 def _needs(sd, part: str, n: int | None = None) -> None:
-    from ..errors import InputError
+    from ..core.errors import InputError
 
     have = {"bible": sd.has_bible, "plan": sd.has_plan}
     if part in have and not have[part]():
@@ -64,7 +64,7 @@ def _stream(kind: str, text: str) -> None:
 @rewrite_app.command("bible")
 def bible(season_dir: str = _SEASON, take: int | None = _TAKE) -> None:
     """The bible again; pinned fields (request.json's pins) are kept."""
-    from .. import actions
+    from ..project import actions
 
     sd, gen = _open(season_dir)
     k = _take(sd, "bible", take)
@@ -74,7 +74,7 @@ def bible(season_dir: str = _SEASON, take: int | None = _TAKE) -> None:
 
 def _episode(season_dir: str, episode: int, part: str, take: int | None, needs: str = "plan"):
     """The season, its model, the episode number and the take of ``part`` asked for (checked)."""
-    from .. import service
+    from ..project import service
 
     sd, gen = _open(season_dir)
     if needs == "plan":
@@ -88,7 +88,7 @@ def _episode(season_dir: str, episode: int, part: str, take: int | None, needs: 
 @rewrite_app.command("plan")
 def plan(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = _TAKE) -> None:
     """One episode's title, synopsis and cliffhanger again; the other episodes are kept."""
-    from .. import actions
+    from ..project import actions
 
     sd, gen, n, k = _episode(season_dir, episode, "plan", take)
     new = actions.rewrite_plan_episode(sd, gen, n, k, _stream).episode(n)
@@ -98,7 +98,7 @@ def plan(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = 
 @rewrite_app.command("beats")
 def beats(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = _TAKE) -> None:
     """One episode's beat sheet again (its script and shooting script are then stale: rewrite them)."""
-    from .. import actions
+    from ..project import actions
 
     sd, gen, n, k = _episode(season_dir, episode, "beats", take)
     b = actions.write_beats(sd, gen, n, k, _stream)
@@ -110,8 +110,8 @@ def beat(season_dir: str = _SEASON, episode: int = _EPISODE,
          index: int = typer.Option(..., "--beat", "-b", help="the beat number (1 = the hook)"),
          take: int | None = _TAKE) -> None:
     """One beat's words again; the other beats are kept exactly, then the episode is re-timed."""
-    from .. import actions, service
-    from ..errors import InputError
+    from ..core.errors import InputError
+    from ..project import actions, service
 
     sd, gen = _open(season_dir)
     n = service.check_episode_number(sd, episode)
@@ -128,7 +128,7 @@ def beat(season_dir: str = _SEASON, episode: int = _EPISODE,
 @rewrite_app.command("script")
 def script(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None = _TAKE) -> None:
     """One episode's script again from its beats (its shooting script is removed: stale)."""
-    from .. import actions
+    from ..project import actions
 
     sd, gen, n, k = _episode(season_dir, episode, "script", take, needs="beats")
     sc, removed = actions.write_script(sd, gen, n, k, _stream)
@@ -139,7 +139,7 @@ def script(season_dir: str = _SEASON, episode: int = _EPISODE, take: int | None 
 @rewrite_app.command("shooting")
 def shooting(season_dir: str = _SEASON, episode: int = _EPISODE) -> None:
     """One episode's shooting script from its script (no model)."""
-    from .. import actions, service
+    from ..project import actions, service
 
     sd, _ = _open(season_dir)
     n = service.check_episode_number(sd, episode)

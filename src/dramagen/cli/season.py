@@ -5,8 +5,8 @@ from __future__ import annotations
 import typer
 from rich.markup import escape
 
-from ..cli_premise import load_premise_file
 from .common import console, err_console
+from .premise import load_premise_file
 
 
 def generate(
@@ -32,8 +32,8 @@ def generate(
     manifest.json."""
     from pathlib import Path
 
-    from ..errors import InputError
-    from ..pipeline import STAGES, SeasonDir, generate_season, make_request, pins_from_file
+    from ..core.errors import InputError
+    from ..project.pipeline import STAGES, SeasonDir, generate_season, make_request, pins_from_file
 
     if stop_after not in STAGES:
         raise InputError("stop-after", stop_after, "one of " + ", ".join(STAGES))
@@ -44,7 +44,7 @@ def generate(
             raise InputError("trope", trope, "either --trope or --custom, not both")
         pinned = pins_from_file(Path(pins)) if pins else None
         if title:
-            from ..models import PinnedBible
+            from ..core.models import PinnedBible
 
             pinned = (pinned or PinnedBible()).model_copy(update={"title": title})
         if premise_file and not custom:
@@ -57,7 +57,7 @@ def generate(
     generator = None
     if request is not None:  # a wrong --model fails before the season folder is made (no half-made season left)
         from ..llm import load_generator
-        from ..pipeline import resolve_trope
+        from ..project.pipeline import resolve_trope
 
         resolve_trope(request)
         generator = load_generator(request.model)
@@ -97,7 +97,7 @@ def _stage_progress():
 
 
 def _print_check(season_dir, as_json: bool = False) -> bool:
-    from ..findings import check_folder
+    from ..project.findings import check_folder
     from ..terminal import print_check, print_json
 
     result = check_folder(season_dir)
@@ -130,8 +130,8 @@ def export_(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from ..export.season_export import export_season, parse_formats
-    from ..season import parse_draft_date
+    from ..project.season import parse_draft_date
+    from ..screen.export.season_export import export_season, parse_formats
 
     fmts = parse_formats(formats)
     date = parse_draft_date(draft_date) if draft_date is not None else None  # refused before the progress bar
@@ -156,10 +156,10 @@ def import_(
     """Re-import an edited Fountain script into a season (the rest of the season is untouched)."""
     from pathlib import Path
 
-    from ..errors import InputError
-    from ..season import SeasonDir
-    from ..service import check_episode_number, import_fountain
-    from ..stages.script import script_issues
+    from ..core.errors import InputError
+    from ..project.season import SeasonDir
+    from ..project.service import check_episode_number, import_fountain
+    from ..story.stages.script import script_issues
 
     season = SeasonDir(season_dir)
     bible = season.load_bible()

@@ -13,8 +13,8 @@ tropes_app = typer.Typer(no_args_is_help=True, help="The trope catalogue (prompt
 @tropes_app.command("list")
 def tropes_list(as_json: bool = typer.Option(False, "--json", help="print JSON (every field, in full)")) -> None:
     """List the catalogue's tropes (one line each; `tropes show ID` for the whole trope)."""
+    from ..story.tropes import list_tropes
     from ..terminal import print_json, show, tropes_table
-    from ..tropes import list_tropes
 
     tropes = list_tropes()
     if as_json:
@@ -26,7 +26,7 @@ def tropes_list(as_json: bool = typer.Option(False, "--json", help="print JSON (
 @tropes_app.command("show")
 def tropes_show(trope_id: str = typer.Argument(..., metavar="ID")) -> None:
     """Show one trope: pitch, roles, settings, signature beats, cliffhangers."""
-    from ..tropes import get_trope
+    from ..story.tropes import get_trope
 
     tr = get_trope(trope_id)
     console.print(f"[bold]{tr.name}[/bold] ({tr.id})\n{tr.pitch}\n[dim]tone:[/dim] {tr.tone}")

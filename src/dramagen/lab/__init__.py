@@ -3,7 +3,7 @@
 An **experiment** is a YAML file (``prompts/experiments/*.yaml``, schema :class:`Experiment`):
 a grid over prompt *variants* × *models* × *sampling* settings × *tropes* × *seeds*, run up
 to one *stage* (bible, plan, beats or script). Each cell of the grid is one short season
-written by the normal pipeline (:class:`dramagen.pipeline.Runner`) into its own folder::
+written by the normal pipeline (:class:`dramagen.project.pipeline.Runner`) into its own folder::
 
     OUT/
       lab.json                  the experiment as run (and its hash): a second `lab run` resumes

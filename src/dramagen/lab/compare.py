@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..errors import DramagenError, InputError
+from ..core.errors import DramagenError, InputError
 from ..metrics import METRICS, season_dir_metrics
-from ..season import SeasonDir
+from ..project.season import SeasonDir
 from .results import fmt, load_run
 
 
@@ -98,14 +98,14 @@ def _prompt_diff(recs: Sequence[dict]) -> list[dict]:
 
 def render_compare_html(cmp: dict) -> str:
     """A whole HTML page: two runs side by side (``lab_compare.html.j2``)."""
-    from ..export import templates
+    from ..screen.export import templates
 
     return templates().render("lab_compare.html.j2", c=cmp, metrics=METRICS, fmt=fmt, version=__version__).text
 
 
 def render_compare_fragment(cmp: dict) -> tuple[str, str]:
     """``(html, css)``: the side-by-side fragment (``lab_side.html.j2``) and the lab's styles, to embed."""
-    from ..export import templates
+    from ..screen.export import templates
 
     lib = templates()
     return (lib.render("lab_side.html.j2", c=cmp, metrics=METRICS, fmt=fmt).text,

@@ -1,5 +1,5 @@
 """The experiment file: its schema (:class:`Experiment`, variants, sampling, the season each cell writes)
-and its validation, every error an :class:`~dramagen.errors.InputError` naming the field.
+and its validation, every error an :class:`~dramagen.core.errors.InputError` naming the field.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import InputError
+from ..core.errors import InputError
 
 #: A grid with more cells than this needs ``--yes`` (``max_cells`` in the API).
 MAX_CELLS = 50

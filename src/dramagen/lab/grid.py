@@ -7,9 +7,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from ..errors import InputError
-from ..prompting import PromptLibrary, prompts_dir
-from ..text import slug
+from ..core.errors import InputError
+from ..core.prompting import PromptLibrary, prompts_dir
+from ..core.text import slug
 from .experiment import Experiment, SamplingSpec, VariantSpec
 
 
@@ -86,7 +86,7 @@ class Cell:
     config: str  # the variant (+ model, + sampling where the grid varies them): the report's x axis
 
     def request(self, exp: Experiment):
-        from ..pipeline import make_request
+        from ..project.pipeline import make_request
 
         s = exp.season
         return make_request(trope=self.trope, episodes=s.episodes, length=s.length, paywall=s.paywall,
@@ -111,7 +111,7 @@ def _model_name(model: str | None) -> str:
 
 def plan_cells(exp: Experiment, base: Path | None = None, *, check_models: bool = True) -> list[Cell]:
     """Every cell of the grid, after checking everything that can be checked without a model."""
-    from ..tropes import get_trope
+    from ..story.tropes import get_trope
 
     empty = [k for k in ("variants", "models", "sampling", "tropes", "seeds") if not getattr(exp, k)]
     if empty:

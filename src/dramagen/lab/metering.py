@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from ..errors import DramagenError
+from ..core.errors import DramagenError
 
 _TLS = threading.local()
 

@@ -10,9 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .. import __version__
-from ..errors import DramagenError, InputError
+from ..core.errors import DramagenError, InputError
 from ..metrics import METRICS
-from ..season import atomic_write_text
+from ..project.season import atomic_write_text
 from .compare import compare_runs
 from .experiment import Experiment, parse_experiment
 from .grid import plan_cells
@@ -30,7 +30,7 @@ def write_report(out: Path, rows: Sequence[dict], exp: Experiment | None = None,
     """report.html (and plots/*.png): summary table by variant, per-trope table, every run,
     metric definitions, and side-by-side outputs of the first two variants (trope by trope,
     first seed)."""
-    from ..export import templates
+    from ..screen.export import templates
 
     if exp is None:
         exp = parse_experiment(json.loads((out / "lab.json").read_text(encoding="utf-8"))["experiment"])

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import DramagenError, InputError, SeasonDataError
+from ..core.errors import DramagenError, InputError, SeasonDataError
 from .experiment import Experiment, SamplingSpec, SeasonSpec, VariantSpec
 from .grid import Cell, resolve_variant, run_slug
 from .results import load_run

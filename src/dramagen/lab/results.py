@@ -14,9 +14,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import SeasonDataError
+from ..core.errors import SeasonDataError
 from ..metrics import METRICS, season_dir_metrics
-from ..season import atomic_write_text
+from ..project.season import atomic_write_text
 
 
 @dataclasses.dataclass

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import DramagenError, InputError
-from ..season import SeasonDir, atomic_write_text
+from ..core.errors import DramagenError, InputError
+from ..project.season import SeasonDir, atomic_write_text
 from .experiment import LAB_VERSION, MAX_CELLS, Experiment, SamplingSpec
 from .grid import Cell, plan_cells
 from .metering import metered, metering
@@ -76,7 +76,7 @@ def run_cell(cell: Cell, exp: Experiment, run_dir: Path, generator: Any, *, dono
              created: dt.date | None = None) -> dict:
     """Write one cell's season into ``run_dir`` (which must not hold a season) and its run.json
     (``created``: the season's date, a rerun's the recorded run's; default today)."""
-    from ..pipeline import Runner, SeasonState, open_season, resolve_trope
+    from ..project.pipeline import Runner, SeasonState, open_season, resolve_trope
 
     request = cell.request(exp)
     if created is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from ..errors import ModelNotFetchedError
+from ..core.errors import ModelNotFetchedError
 from .base import Completion, GenerationParams, Generator, Message, Prompt
 from .registry import ModelSpec, default_model, load_registry, models_dir, pull, resolve
 
@@ -73,7 +73,7 @@ def _from_factory(spec: ModelSpec, **kw: Any) -> Generator:
     """A Generator built by a ``module:callable`` named in the registry (plugin backends, test stand-ins)."""
     import importlib
 
-    from ..errors import BackendError
+    from ..core.errors import BackendError
 
     ref = spec.source.factory or ""
     mod_name, _, attr = ref.partition(":")

@@ -48,8 +48,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from .. import config
-from ..errors import BackendError, InputError
+from ..core import config
+from ..core.errors import BackendError, InputError
 from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, capabilities_of, generate_scored
 
 __all__ = ["ALL_KINDS", "CALL_KINDS", "COMPLETION_KINDS", "FaultyGenerator", "GenerationTimeout", "InjectedFault",

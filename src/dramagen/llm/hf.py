@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import config
+from ..core import config
 from .base import (
     Capabilities,
     Completion,

@@ -8,7 +8,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from .. import config
+from ..core import config
 from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, Timer, as_messages
 
 

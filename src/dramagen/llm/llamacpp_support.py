@@ -13,7 +13,7 @@ llama-cpp-python's OpenAI-compatible server (same arguments) with that fix appli
 
 from __future__ import annotations
 
-from .. import config
+from ..core import config
 
 _patched = False
 
@@ -40,7 +40,7 @@ def disable_repack() -> None:
 
 
 def main() -> None:
-    from ..errors import DramagenError
+    from ..core.errors import DramagenError
 
     try:
         disable_repack()

@@ -13,8 +13,8 @@ from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-from .. import config
-from ..errors import BackendError
+from ..core import config
+from ..core.errors import BackendError
 from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, Timer, as_messages
 
 

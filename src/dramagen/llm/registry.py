@@ -21,8 +21,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from .. import config
-from ..errors import BackendError, DramagenError, ModelNotFetchedError, UnknownModelError
+from ..core import config
+from ..core.errors import BackendError, DramagenError, ModelNotFetchedError, UnknownModelError
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 

@@ -7,10 +7,10 @@ that all failed: the slot is tried again with another derived seed, then given i
 fallback line, and the failure is counted.
 
 :func:`is_generation_failure` says which exceptions are such failures: every
-:class:`~dramagen.errors.BackendError` (timeouts and fault injection included), and the
+:class:`~dramagen.core.errors.BackendError` (timeouts and fault injection included), and the
 usual run-time failures of a backend (``RuntimeError``, ``OSError``/``ConnectionError``,
 ``TimeoutError``, ``MemoryError``, ``ValueError`` from a bad response). Never recoverable:
-the user's own errors (any other :class:`~dramagen.errors.DramagenError`, e.g. an
+the user's own errors (any other :class:`~dramagen.core.errors.DramagenError`, e.g. an
 ``InputError``), and control flow such as the studio's Stop (a plain ``Exception``
 subclass), ``KeyboardInterrupt`` or ``SystemExit``.
 
@@ -29,8 +29,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from ..errors import BackendError, DramagenError
-from ..seeding import derive_seed
+from ..core.errors import BackendError, DramagenError
+from ..core.seeding import derive_seed
 from .base import Capabilities, Completion, GenerationParams, Generator, Prompt, capabilities_of, generate_scored
 
 __all__ = ["ResilientGenerator", "is_generation_failure"]

@@ -1,6 +1,6 @@
 """``dramagen check`` sections for the story: continuity against the ledger, and the content rating.
 
-Both plug into :data:`dramagen.findings.SECTIONS`. ``continuity`` lists every
+Both plug into :data:`dramagen.project.findings.SECTIONS`. ``continuity`` lists every
 :class:`~dramagen.story.continuity.ContinuityIssue` of the written episodes; ``rating``
 lists every text of the plan, beats and scripts that the season's rating refuses (the
 model's candidates are filtered as they are written; this finds what a hand edit let in).
@@ -8,15 +8,15 @@ model's candidates are filtered as they are written; this finds what a hand edit
 
 from __future__ import annotations
 
-from ..models import Finding
-from ..season import SeasonDir
+from ..core.models import Finding
+from ..project.season import SeasonDir
 from .continuity import check_continuity
 
 __all__ = ["continuity_findings", "rating_findings", "filtered_counts"]
 
 
 def continuity_findings(season: SeasonDir) -> list[Finding]:
-    from ..errors import SeasonDataError
+    from ..core.errors import SeasonDataError
 
     try:
         ledger = season.load_ledger()
@@ -46,14 +46,14 @@ def _texts(season: SeasonDir) -> list[tuple[int | None, str]]:
 
 
 def _rating(season: SeasonDir) -> str:
-    from ..rating import DEFAULT_RATING
+    from .rating import DEFAULT_RATING
 
     req = season.load_request() if season.request_path.exists() else None
     return getattr(req, "rating", DEFAULT_RATING) if req is not None else DEFAULT_RATING
 
 
 def rating_findings(season: SeasonDir) -> list[Finding]:
-    from ..rating import check_text
+    from .rating import check_text
 
     rating = _rating(season)
     found, seen = [], set()

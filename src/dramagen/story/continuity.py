@@ -19,7 +19,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..models import EpisodeBeats, SeasonPlan, StoryEvent, StoryLedger
+from ..core.models import EpisodeBeats, SeasonPlan, StoryEvent, StoryLedger
 from .grounding import event_words, grounded
 from .ledger import LedgerError, replay
 

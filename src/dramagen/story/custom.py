@@ -2,7 +2,7 @@
 
 :func:`trope_from_premise` keeps the premise's lead (name, occupation, status), its
 antagonists and allies with their ties to the lead, its world, locations, secret, stakes
-and objects (as the trope's :class:`~dramagen.tropes.TropeStory`), and borrows the *shape*
+and objects (as the trope's :class:`~dramagen.story.tropes.TropeStory`), and borrows the *shape*
 of the nearest catalogue trope: where its signature beats fall in the season and what
 they do. The beats' words are the premise's own (docs/architecture.md, "Story").
 
@@ -18,9 +18,10 @@ from collections import Counter
 
 from pydantic import ValidationError
 
-from ..errors import InputError
-from ..text import one_line as _one_line
-from ..tropes import (
+from ..core.errors import InputError
+from ..core.text import one_line as _one_line
+from .premise import Premise, lexicon, parse_premise
+from .tropes import (
     _KEYWORD_RE,
     CLIFFHANGER_TYPES,
     SignatureBeat,
@@ -33,7 +34,6 @@ from ..tropes import (
     _normalise_id,
     get_trope,
 )
-from .premise import Premise, lexicon, parse_premise
 
 __all__ = ["custom_base", "custom_trope", "trope_from_premise"]
 

@@ -1,7 +1,7 @@
 """The season as typed story events: one cliffhanger event per episode, chosen by rules.
 
 :func:`build_ledger` turns the planner's skeleton (episode functions and cliffhanger
-types), the bible and the trope's story facts (:class:`dramagen.tropes.TropeStory`:
+types), the bible and the trope's story facts (:class:`dramagen.story.tropes.TropeStory`:
 secrets with holders and evidence, recurring objects) into a :class:`StoryLedger` and a
 plan whose episodes carry their event (``EpisodePlan.event``), the event they open on
 (``EpisodePlan.opening``: the previous episode's cliffhanger, or the season's opening
@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..models import EpisodePlan, LedgerState, SeasonPlan, Secret, SeriesBible, StoryEvent, StoryLedger
-from ..seeding import rng
+from ..core.models import EpisodePlan, LedgerState, SeasonPlan, Secret, SeriesBible, StoryEvent, StoryLedger
+from ..core.seeding import rng
 from .ledger import LedgerError, apply_event, replay
 from .phrases import Filler, phrases_for
 

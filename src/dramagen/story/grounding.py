@@ -18,7 +18,7 @@ from typing import Any
 
 import yaml
 
-from ..models import StoryEvent
+from ..core.models import StoryEvent
 
 __all__ = ["keeps", "speech_table", "World", "world_of", "event_words", "grounded", "off_world", "event_check",
            "head_noun", "stem"]
@@ -143,7 +143,7 @@ def keeps(text: str, world: World) -> bool:
     if off_world(text, world) is not None:
         return False
     if world.bible is not None:
-        from ..check import near_misses
+        from .check import near_misses
 
         return not near_misses(text, world.bible)
     return True

@@ -14,8 +14,8 @@ caught before anything is written from it. ``ledger.json`` in the season folder 
 
 from __future__ import annotations
 
-from ..errors import DramagenError
-from ..models import EVENT_TYPES, EventType, LedgerState, Secret, StoryEvent, StoryLedger, Thread
+from ..core.errors import DramagenError
+from ..core.models import EVENT_TYPES, EventType, LedgerState, Secret, StoryEvent, StoryLedger, Thread
 
 __all__ = ["EVENT_TYPES", "EventType", "LedgerError", "LedgerState", "Secret", "StoryEvent", "StoryLedger",
            "Thread", "apply_event", "event_rules", "replay", "states_before"]

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..models import EpisodeBeats, SeasonPlan, SeriesBible, StoryLedger
+from ..core.models import EpisodeBeats, SeasonPlan, SeriesBible, StoryLedger
 from .continuity import check_continuity, payoff_ok
 from .grounding import event_words, grounded, head_noun, stem
 

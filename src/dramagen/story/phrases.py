@@ -19,9 +19,9 @@ from pathlib import Path
 import yaml
 from pydantic import Field
 
-from ..errors import PromptError
-from ..models import Model
-from ..seeding import rng
+from ..core.errors import PromptError
+from ..core.models import Model
+from ..core.seeding import rng
 from .ledger import EVENT_TYPES
 
 __all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_object", "load_phrases", "phrases_for"]
@@ -65,7 +65,7 @@ class Filler:
 
 
 def _dir() -> Path:
-    from ..prompting import prompts_dir
+    from ..core.prompting import prompts_dir
 
     return Path(prompts_dir()) / "phrases"
 

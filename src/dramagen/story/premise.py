@@ -19,8 +19,8 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from ..errors import InputError
-from ..models import Model
+from ..core.errors import InputError
+from ..core.models import Model
 from .people import Person, gender_of_lead, lead_name, lead_occupation, people
 from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
@@ -336,7 +336,7 @@ _FAMILY = frozenset("son sons daughter daughters father mother brother brothers 
 
 def nearest_tropes(text: str, n: int = 3) -> list[str]:
     """Catalogue trope ids whose keywords, pitch and archetypes share the most words with ``text``."""
-    from ..tropes import load_catalogue
+    from .tropes import load_catalogue
 
     # family words name the cast in nearly every soap premise ("Carmine's son Paolo"), not its trope: a
     # premise about a son is no secret-baby story unless it says baby, pregnant, DNA…

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from ..seeding import rng
+from ..core.seeding import rng
 from .grounding import World
 
 __all__ = ["fill_profiles", "prop_pool", "world_kind"]

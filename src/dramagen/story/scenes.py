@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..models import StoryEvent
-from ..seeding import rng
+from ..core.models import StoryEvent
+from ..core.seeding import rng
 from .events import filler
 from .grounding import World, keeps
 from .phrases import fits_object, phrases_for

@@ -23,7 +23,7 @@ from typing import Any
 
 import gradio as gr
 
-from .. import config
+from ..core import config
 from ..llm import default_model, load_registry
 from . import autosave, page, session
 from .page import Page

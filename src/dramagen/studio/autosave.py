@@ -18,7 +18,7 @@ from typing import Any
 
 import gradio as gr
 
-from ..season import SeasonDir
+from ..project.season import SeasonDir
 from . import edits, steps, views
 from .live import PENDING
 from .page import Page

@@ -2,7 +2,7 @@
 (the bible tables, the plan table, one beat, a Fountain script), and the season read back as data.
 
 Every function takes the raw values of the page's fields and raises a
-:class:`~dramagen.errors.DramagenError` naming the field when one is not accepted.
+:class:`~dramagen.core.errors.DramagenError` naming the field when one is not accepted.
 """
 
 from __future__ import annotations
@@ -11,18 +11,18 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .. import service
-from ..errors import InputError
-from ..models import Beat, EpisodePlan, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
-from ..season import SeasonDir, atomic_write_text
+from ..core.errors import InputError
+from ..core.models import Beat, EpisodePlan, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
+from ..project import service
+from ..project.season import SeasonDir, atomic_write_text
 from . import views
 
 
 def make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, model, candidates,
                  title_pin=None, rating=None) -> SeasonRequest:
     """The Trope tab's options as a season request (the same rules as the CLI)."""
-    from ..pipeline import make_request as _make
-    from ..pipeline import resolve_trope
+    from ..project.pipeline import make_request as _make
+    from ..project.pipeline import resolve_trope
 
     custom = mode == "Free text"
     text = (custom_text or "").strip() if custom else (trope_id or "")
@@ -43,7 +43,7 @@ def make_request(mode, trope_id, custom_text, episodes, length, paywall, seed, m
 
 def _number(field: str, v: Any, whole: bool = True) -> int | float:
     """A numeric field of the Trope tab; an empty, wordy or fractional value is refused (InputError)."""
-    from ..pipeline import _RANGES
+    from ..project.pipeline import _RANGES
 
     return views.field_number(field, v, _RANGES[field], whole)
 
@@ -56,7 +56,7 @@ def season_numbers(episodes: Any, length: Any, paywall: Any) -> dict[str, Any]:
 
 def update_request(sd: SeasonDir, episodes: Any, length: Any, paywall: Any) -> None:
     """The season's request with the Trope tab's episodes, length and paywall."""
-    from ..pipeline import make_request as _make
+    from ..project.pipeline import make_request as _make
 
     old = sd.load_request()
     data = old.model_dump()
@@ -165,7 +165,7 @@ def beat_from_form(sd: SeasonDir, n: int, index: int, action, lines, chars, loc,
 
 def store_beat(sd: SeasonDir, n: int, new: Beat) -> None:
     """Put ``new`` in place of its beat and re-time the episode."""
-    from ..planner import retime_episode
+    from ..story.planner import retime_episode
 
     beats = sd.load_beats(n)
     eb = beats.model_copy(update={"beats": [new if b.index == new.index else b for b in beats.beats]})
@@ -175,7 +175,7 @@ def store_beat(sd: SeasonDir, n: int, new: Beat) -> None:
 def store_replaced(sd: SeasonDir, bible: SeriesBible, plan: SeasonPlan | None, beats: dict) -> None:
     """Save a season after a name was replaced in it (studio.staleness.replace_name): the bible and the plan
     when they changed, and the changed episodes' beats, re-timed (a line's words may be longer or shorter)."""
-    from ..planner import retime_episode
+    from ..story.planner import retime_episode
 
     if bible != sd.load_bible():
         sd.write_model(sd.bible_path, bible)
@@ -198,7 +198,7 @@ def save_beat_if_edited(sd: SeasonDir, episode, beat, action, lines, chars, loc,
 
 def fountain_text(sd: SeasonDir, n: int) -> str:
     """Episode ``n``'s script as Fountain (its script.fountain, or rendered from script.json)."""
-    from ..fountain import to_fountain
+    from ..screen.fountain import to_fountain
 
     p = sd.episode_dir(n) / "script.fountain"
     if p.exists():
@@ -208,7 +208,7 @@ def fountain_text(sd: SeasonDir, n: int) -> str:
 
 
 def save_script(sd: SeasonDir, n: int, text: str) -> bool:
-    """Import the edited Fountain (:func:`dramagen.service.import_fountain`); False when unchanged."""
+    """Import the edited Fountain (:func:`dramagen.project.service.import_fountain`); False when unchanged."""
     if sd.script_path(n).exists() and text == fountain_text(sd, n):
         return False
     service.import_fountain(sd, n, text)
@@ -236,7 +236,7 @@ def clamp_episode(sd: SeasonDir, n: Any) -> int:
 
 
 def episode_issues(sd: SeasonDir, n: int) -> list[str]:
-    from ..check import check_episode
+    from ..story.check import check_episode
 
     bible, plan = sd.load_bible(), sd.load_plan()
     beats = sd.load_beats(n) if sd.beats_path(n).exists() else None

@@ -1,5 +1,5 @@
 """What the page shows while a step is being written: the accepted slots so far (``(kind, text)``,
-in the order :class:`dramagen.slots.WriteContext` hands them to ``on_text``) as the step's own
+in the order :class:`dramagen.story.slots.WriteContext` hands them to ``on_text``) as the step's own
 view, and the step's progress in its own units ("episode plan 7/10", "beat 4/9").
 
 Each *live view* maps the texts so far to component updates (:meth:`view`) and counts its units

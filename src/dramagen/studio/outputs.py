@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..season import SeasonDir
+from ..project.season import SeasonDir
 from .views import panel_caption
 from .workspace import scratch
 
@@ -20,11 +20,11 @@ PANEL_WIDTH = 405  # sharp when a panel is opened (the thumbnails are scaled dow
 
 
 def storyboard_panels(sd: SeasonDir, n: int) -> list[tuple[str, str]]:
-    """One 9:16 storyboard panel per shot (PNG, drawn by :mod:`dramagen.storyboard`) with its caption.
+    """One 9:16 storyboard panel per shot (PNG, drawn by :mod:`dramagen.screen.storyboard`) with its caption.
 
     Panels live in the season's scratch folder (not in the season), one folder per version of
     the shooting script, so the page never shows a stale picture."""
-    from ..storyboard import draw_panel
+    from ..screen.storyboard import draw_panel
 
     if not sd.shooting_path(n).exists():
         return []
@@ -50,7 +50,7 @@ def storyboard_panels(sd: SeasonDir, n: int) -> list[tuple[str, str]]:
 
 
 def export_formats() -> list[str]:
-    from ..export.season_export import FORMATS
+    from ..screen.export.season_export import FORMATS
 
     return list(FORMATS)
 
@@ -67,11 +67,11 @@ def _order(out: Path):
 
 
 def export(sd: SeasonDir, formats: list[str], progress: Any, episode: Any = None) -> tuple[list[Path], int]:
-    """Run :func:`dramagen.export.season_export.export_season` into the session's exports folder.
+    """Run :func:`dramagen.screen.export.season_export.export_season` into the session's exports folder.
 
     Returns (files to offer, number written): the zip first, then the season-wide files, then
     the files of ``episode`` (the first exported one when not given); everything when few."""
-    from ..export.season_export import FORMATS, export_season
+    from ..screen.export.season_export import FORMATS, export_season
 
     wanted = [f for f in formats if f] or list(FORMATS)
     out = scratch(sd.path) / "exports"

@@ -13,9 +13,9 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import DramagenError
-from ..models import Beat, PinnedBible, SeriesBible
-from ..season import SeasonDir
+from ..core.errors import DramagenError
+from ..core.models import Beat, PinnedBible, SeriesBible
+from ..project.season import SeasonDir
 from . import cards, edits, outputs, staleness, views
 
 
@@ -160,7 +160,7 @@ def show_plan(p: Page, sd: SeasonDir, episode: int | None = None) -> dict:
                 p.plan_summary: "<p class='studio-hint'>No plan yet: press <b>Plan the season</b> on the Bible "
                                 "tab.</p>",
                 **{x: gr.update(choices=[], value=None) for x in p.pickers}}
-    from ..check import check_season
+    from ..story.check import check_season
 
     plan, bible = sd.load_plan(), sd.load_bible()
     done = sd.episodes_done("beats")
@@ -216,9 +216,9 @@ def beats_done(p: Page, sd: SeasonDir, n: int, what: str, beat: int | None = Non
 
 def script_report(sd: SeasonDir, n: int, text: str) -> str:
     """Runtime estimate (±10 % of the target) and the script checks, as HTML."""
-    from ..fountain import from_fountain
-    from ..stages.script import script_issues
-    from ..timing import estimate_fountain
+    from ..core.timing import estimate_fountain
+    from ..screen.fountain import from_fountain
+    from ..story.stages.script import script_issues
 
     ep = sd.load_plan().episode(n)
     try:

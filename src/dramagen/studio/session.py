@@ -1,7 +1,7 @@
 """A studio session: its season folder, its running jobs (and Stop), and the one handler wrapper.
 
 Each browser tab (or ``gradio_client.Client``) holds a :class:`Session` in a ``gr.State``; it
-works on one season folder (:class:`dramagen.season.SeasonDir`) in the workspace (autosave:
+works on one season folder (:class:`dramagen.project.season.SeasonDir`) in the workspace (autosave:
 every step and edit is written there at once; :mod:`.workspace` makes and opens the folders).
 A new season gets a folder of its own, so two tabs never write the same folder unless the
 writer opens the same project in both; :func:`holders` says which sessions have a folder open
@@ -34,9 +34,9 @@ from typing import Any
 
 import gradio as gr
 
-from ..errors import DramagenError, InputError
+from ..core.errors import DramagenError, InputError
 from ..llm import load_generator  # tests replace it with a stand-in: see tests/test_ui.py
-from ..season import SeasonDir
+from ..project.season import SeasonDir
 from .live import Live, progress_text
 
 log = logging.getLogger("dramagen.studio")

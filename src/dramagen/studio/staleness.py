@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from ..models import EpisodeBeats, SeasonPlan, SeriesBible
+from ..core.models import EpisodeBeats, SeasonPlan, SeriesBible
 
 _SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
 _HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)

@@ -1,4 +1,4 @@
-"""The studio's generation steps: the writer's actions of :mod:`dramagen.actions` (the ones the CLI's
+"""The studio's generation steps: the writer's actions of :mod:`dramagen.project.actions` (the ones the CLI's
 ``dramagen rewrite`` runs too) on the session's season folder, with the studio's model.
 
 The model is the process's cached, instrumented generator (:func:`dramagen.studio.session.generator`),
@@ -8,10 +8,10 @@ take (``variant``), counted per part in the season folder.
 
 from __future__ import annotations
 
-from .. import actions
-from ..actions import OnText, finish, load_state, next_variant, variant_seed
-from ..models import EpisodeBeats, EpisodeScript, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
-from ..season import SeasonDir
+from ..core.models import EpisodeBeats, EpisodeScript, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
+from ..project import actions
+from ..project.actions import OnText, finish, load_state, next_variant, variant_seed
+from ..project.season import SeasonDir
 from . import session
 
 __all__ = ["finish", "load_state", "make_shooting", "next_variant", "plan", "rewrite_beat", "rewrite_plan_episode",

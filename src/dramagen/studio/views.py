@@ -11,8 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ..errors import DramagenError, InputError
-from ..models import (
+from ..core.errors import DramagenError, InputError
+from ..core.models import (
     MAX_SECONDS,
     MIN_SECONDS,
     Character,
@@ -191,7 +191,7 @@ def plan_summary(bible: SeriesBible, plan: SeasonPlan, with_beats: int, issues: 
 def trope_card(mode: str, trope_id: str | None, custom_text: str | None) -> str:
     """The chosen trope's pitch, tone and signature beats (HTML); a free-text premise as it is read."""
     from ..story.custom import custom_trope
-    from ..tropes import get_trope
+    from ..story.tropes import get_trope
 
     premise = ""
     try:
@@ -389,8 +389,8 @@ def panel_caption(shot: Any) -> str:
 
 def board_html(plan: Any) -> str:
     """The schedule as columns of strip cards, one column a day (colours as on a stripboard)."""
-    from ..production.breakdown import pages_text
-    from ..production.pdf import STRIP_COLOURS
+    from ..screen.production.breakdown import pages_text
+    from ..screen.production.pdf import STRIP_COLOURS
 
     s = plan.schedule
     scenes = {(b.unit, x.id): (b, x) for b in plan.breakdowns for x in b.scenes}

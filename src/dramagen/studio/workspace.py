@@ -21,10 +21,10 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .. import config
-from ..errors import InputError, SeasonDataError
-from ..models import SeasonRequest
-from ..season import SeasonDir, atomic_write_text, safe_join
+from ..core import config
+from ..core.errors import InputError, SeasonDataError
+from ..core.models import SeasonRequest
+from ..project.season import SeasonDir, atomic_write_text, safe_join
 from .session import Session, holders, scratch_root
 
 MAX_ZIP_BYTES = 512 * 1024 * 1024

@@ -1,6 +1,6 @@
 """The Animatic controls on the Shots tab: a button, a size choice, progress, a ``gr.Video`` player.
 
-The button calls :func:`dramagen.animatic.make_animatic`, the same function the CLI and export call.
+The button calls :func:`dramagen.screen.animatic.make_animatic`, the same function the CLI and export call.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ def wire(p: Page) -> None:
     @handler
     def animatic(episode: int, size_label: str, narrated: bool, sess_, progress=gr.Progress()):
         """Make one episode's animatic (MP4, SRT, VTT) in the season's exports; returns the video and a summary."""
-        from ...animatic import AnimaticOptions, make_animatic
+        from ...screen.animatic import AnimaticOptions, make_animatic
 
         sd = season(sess_, "plan")
         if not episode:

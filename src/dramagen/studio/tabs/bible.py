@@ -6,8 +6,8 @@ import html
 
 import gradio as gr
 
-from ...models import PinnedBible, SeasonRequest
-from ...season import SeasonDir
+from ...core.models import PinnedBible, SeasonRequest
+from ...project.season import SeasonDir
 from .. import edits, page, steps
 from ..live import BibleLive
 from ..page import Page

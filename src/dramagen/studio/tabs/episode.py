@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ...errors import InputError
-from ...planner import layout_beats
+from ...core.errors import InputError
+from ...story.planner import layout_beats
 from .. import edits, page, steps, views
 from ..live import BeatsLive
 from ..page import Page

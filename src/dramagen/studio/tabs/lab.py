@@ -23,7 +23,7 @@ from typing import Any
 
 import gradio as gr
 
-from ...errors import DramagenError, InputError
+from ...core.errors import DramagenError, InputError
 from .. import session
 from ..page import Page
 from ..workspace import workspace
@@ -37,7 +37,7 @@ SUMMARY_METRICS = ("valid_rate", "runtime_error", "hook_rate", "cliffhanger_rate
 
 def variant_choices() -> list[tuple[str, str]]:
     """``baseline`` (prompts/ as shipped) and every folder of templates under ``prompts/variants/``."""
-    from ...prompting import prompts_dir
+    from ...core.prompting import prompts_dir
 
     out = [("baseline (prompts/ as shipped)", BASELINE)]
     root = prompts_dir() / "variants"
@@ -67,7 +67,7 @@ def make_experiment(variants: list[str] | None, tropes: list[str] | str | None, 
                     episodes: Any, model: str | None, temperature: Any, candidates: Any):
     """The tab's fields as a lab :class:`~dramagen.lab.Experiment` (validated like a file)."""
     from ...lab import parse_experiment
-    from ...slots import DEFAULT_SAMPLING
+    from ...story.slots import DEFAULT_SAMPLING
 
     if isinstance(tropes, str):
         tropes = [tropes]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import gradio as gr
 
-from ...errors import DramagenError
+from ...core.errors import DramagenError
+from ...core.prompting import render
 from ...llm import GenerationParams
-from ...prompting import render
 from .. import session
 from ..page import Page
 

@@ -1,8 +1,8 @@
 """Production: the shooting schedule as a day-by-day board.
 
 It works on the session's season or on a workspace project, and calls the same functions as
-``dramagen production`` (:func:`dramagen.production.plan_production`,
-:func:`~dramagen.production.move_scene`): make the schedule with other constraints (days,
+``dramagen production`` (:func:`dramagen.screen.production.plan_production`,
+:func:`~dramagen.screen.production.move_scene`): make the schedule with other constraints (days,
 hours, unit rates, night blocks, an availability YAML, breakdown edits), move a scene to
 another day by hand and see it re-checked, download the stripboard, DOOD, call sheets and budget.
 
@@ -16,7 +16,7 @@ from typing import Any
 
 import gradio as gr
 
-from ...season import SeasonDir, atomic_write_text, safe_join
+from ...project.season import SeasonDir, atomic_write_text, safe_join
 from .. import views, workspace
 from ..page import Page
 from ..session import handler, season
@@ -76,7 +76,7 @@ def layout(p: Page) -> None:
 
 @handler
 def schedule(choice, av_text, edits_text, days_, hours_, blocks_, per_page_, per_setup_, limit_, sess_):
-    from ...production import ScheduleOptions, plan_production
+    from ...screen.production import ScheduleOptions, plan_production
 
     path = _season_path(choice, sess_)
     if (edits_text or "").strip():
@@ -94,7 +94,7 @@ def schedule(choice, av_text, edits_text, days_, hours_, blocks_, per_page_, per
 
 @handler
 def move_it(choice, scene_id, day_, sess_):
-    from ...production import move_scene
+    from ...screen.production import move_scene
 
     return _view(move_scene(_season_path(choice, sess_), scene_id, int(day_)), scene_id)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from ...errors import InputError
-from ...season import SeasonDir
+from ...core.errors import InputError
+from ...project.season import SeasonDir
 from .. import page, workspace
 from ..page import Page
 from ..session import Session, handler, season, session_of

@@ -6,7 +6,7 @@ import html
 
 import gradio as gr
 
-from ...errors import InputError
+from ...core.errors import InputError
 from .. import edits, page, steps, views
 from ..page import Page
 from ..session import error, fail, handler, run_job, season, session_of

@@ -6,9 +6,9 @@ import html
 
 import gradio as gr
 
-from ...errors import DramagenError
-from ...models import MAX_EPISODES, MAX_SECONDS, MIN_EPISODES, MIN_SECONDS, default_paywall
-from ...rating import DEFAULT_RATING, RATINGS
+from ...core.errors import DramagenError
+from ...core.models import MAX_EPISODES, MAX_SECONDS, MIN_EPISODES, MIN_SECONDS, default_paywall
+from ...story.rating import DEFAULT_RATING, RATINGS
 from .. import edits, page, views, workspace
 from ..page import Page
 from ..session import handler, session_of
@@ -20,7 +20,7 @@ FIRST_TROPE = "werewolf-rejected-mate"
 
 
 def trope_choices() -> list[tuple[str, str]]:
-    from ...tropes import list_tropes
+    from ...story.tropes import list_tropes
 
     return [(f"{t.name} ({t.genre})", t.id) for t in list_tropes()]
 

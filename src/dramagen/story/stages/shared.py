@@ -1,0 +1,94 @@
+"""Helpers the writing stages share: episode-function glosses, cast lines, trope names adapted to the bible,
+and the capitalised words a slot may use."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ...core.models import SeriesBible
+
+#: What each episode function means, in a few words the model can follow.
+FUNCTION_GLOSS: dict[str, str] = {
+    "hook": "the shocking start",
+    "setup": "the trap is set",
+    "escalation": "things get worse",
+    "reversal": "face-slap, the underdog strikes back",
+    "twist": "a hidden truth comes out",
+    "midpoint": "everything changes",
+    "dark_moment": "all seems lost",
+    "climax": "the final showdown",
+    "resolution": "justice and a happy ending",
+}
+
+ROLE_LABEL: dict[str, str] = {"lead": "lead", "love_interest": "love interest", "rival": "rival",
+                              "antagonist": "villain", "ally": "ally", "mentor": "mentor", "family": "family"}
+
+
+def _get(obj: Any, key: str, default: Any = None) -> Any:
+    if isinstance(obj, dict):
+        return obj.get(key, default)
+    return getattr(obj, key, default)
+
+
+def first(name: str) -> str:
+    return name.split()[0]
+
+
+def cast_line(bible: SeriesBible, names: list[str] | None = None) -> str:
+    """"Aria (lead), Kai (love interest), Bella (rival)" for the given names (default all)."""
+    chars = [bible.character(n) for n in names] if names else list(bible.characters)
+    return ", ".join(f"{first(c.name)} ({ROLE_LABEL.get(c.role, c.role.replace('_', ' '))})" for c in chars if c)
+
+
+def name_map(trope: Any, bible: SeriesBible) -> dict[str, str]:
+    """Trope pool name → bible first name: same role first, then the bible's other characters."""
+    out: dict[str, str] = {}
+    used_roles: dict[str, str] = {}
+    for c in bible.characters:
+        used_roles.setdefault(c.role, first(c.name))
+    spare = [first(c.name) for c in bible.characters]
+    i = 0
+    for role in _get(trope, "roles", None) or []:
+        r = _get(role, "role", "")
+        target = used_roles.get(r)
+        if target is None:
+            # a role the bible does not have: lend it a supporting character (never the lead)
+            pool = spare[2:] or spare[1:] or spare
+            target = pool[i % len(pool)]
+            i += 1
+        for n in _get(role, "names", None) or []:
+            out[n] = target
+    for c in bible.characters:  # bible names stay themselves
+        out[first(c.name)] = first(c.name)
+    return out
+
+
+def adapt(text: str, mapping: dict[str, str]) -> str:
+    """Replace trope pool names with the bible's (one pass, whole words)."""
+    if not mapping:
+        return text
+    pat = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)) + r")\b")
+    return pat.sub(lambda m: mapping[m.group(1)], text)
+
+
+def allowed_words(bible: SeriesBible, trope: Any = None) -> list[str]:
+    """Capitalised words that are not stray names: location words, trope words, the title's words."""
+    words: set[str] = set()
+    for loc in bible.locations:
+        words.update(w.strip("'").capitalize() for w in re.split(r"[ \-&]+", loc.name) if w)
+        words.update(w for w in re.findall(r"[A-Za-z]+", loc.name))
+    for w in re.findall(r"[A-Za-z]+", bible.title):
+        words.add(w)
+    if trope is not None:
+        for k in _get(trope, "keywords", None) or []:
+            words.add(str(k).capitalize())
+        for w in re.findall(r"[A-Z][a-z]+", str(_get(trope, "name", "")) + " " + str(_get(trope, "pitch", ""))):
+            words.add(w)
+        pool = {str(n) for r in (_get(trope, "roles", None) or []) for n in (_get(r, "names", None) or [])}
+        words -= pool - {first(c.name) for c in bible.characters}
+    return sorted(words)
+
+
+def keywords(trope: Any) -> list[str]:
+    return [str(k) for k in (_get(trope, "keywords", None) or [])]
