@@ -452,6 +452,7 @@ def _random_kills(work: Path, batch_ref, generate_ref, target: int, label: str, 
             **{f"{cmd}_episodes_done_at_kills": " ".join(v[2]) for cmd, v in totals.items()})
 
 
+@pytest.mark.slow  # 26 s: the default suite keeps a batch SIGKILL, a partial episode and a kill after a file write
 def test_random_sigkills_generate_and_batch(work, batch_ref, generate_ref):
     _random_kills(work, batch_ref, generate_ref, target=3, label="random_kills")
 
