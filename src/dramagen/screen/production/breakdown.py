@@ -23,8 +23,18 @@ from pathlib import Path
 
 from ...core.errors import InputError
 from ...project.season import SeasonDir
-from .breakdown_rules import (
+from .breakdown_rules import (  # noqa: F401 - the rules' names, as dramagen.screen.production.breakdown had them
+    RULES_FILE,
+    SECONDS_PER_PAGE,
+    eighths,
+    load_rules,
+    pages_text,
     rule_scenes,
+    rule_sources,
+    scene_breakdown,
+    scene_id,
+    scene_text,
+    setups,
 )
 from .inputs import _read_yaml, _validate
 from .models import Breakdown, BreakdownEdit, CastMember, SceneBreakdown
