@@ -346,6 +346,7 @@ def test_cli_bad_experiment_is_one_line_exit_2(tmp_path):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow  # 15 s of subprocesses: the default suite runs, reruns and compares in process (tests above)
 def test_cli_run_rerun_compare_report(tmp_path, stub_registry):
     env = {"DRAMAGEN_REGISTRY": str(stub_registry)}
     p = tmp_path / "e.yaml"

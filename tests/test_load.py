@@ -24,6 +24,8 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from .test_ui import App
 
 SOAK = os.environ.get("DRAMAGEN_SOAK") == "1"
@@ -131,6 +133,7 @@ def check_isolation(results: dict) -> None:
     assert len(seen_titles) == len(results)
 
 
+@pytest.mark.slow  # 30 s; the default suite keeps workspace isolation (test_studio_workspace: 8 sessions at once)
 def test_concurrent_sessions(tmp_path, request):
     app = App(tmp_path, delay=DELAY)
     try:

@@ -127,6 +127,7 @@ def test_plan_text_whole_season(generator, wolf):
     _check_plan_text(_season(generator, wolf, None), list(range(1, 11)))
 
 
+@pytest.mark.slow  # 13 s of real model; the default suite pins the rule on the stand-in (test_crash_resume)
 def test_plan_text_groups_are_independent(generator, season, wolf):
     """Asking for episode 2 alone gives the same text as the run that wrote episodes 1 and 2 together."""
     _, _, bible, plan, _ = season
