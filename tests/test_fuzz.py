@@ -258,7 +258,6 @@ def damage(data, root: Path, steps: int | None = None) -> list[str]:
     return done
 
 
-
 class _Scripted:
     """Hypothesis' ``data`` with the draws written down: ``draw`` returns the given values in order."""
 
@@ -1159,7 +1158,6 @@ def test_fixed_a_wrong_model_leaves_no_season_folder(tmp_path):
     code, _, err, exc = run_cli(["generate", "--trope", "hidden-heir", "--episodes", "10", "--paywall", "5",
                                  "--stop-after", "bible", "--model", "stub", "--out", str(out)])
     assert exc is None and code == 0, err
-
 
 
 @pytest.mark.parametrize("field", ["max_new_tokens", "temperature", "seed"])

@@ -449,6 +449,7 @@ def test_stop_cancels_generation(app):
         job = c.submit(api_name="/plan")
         k = returns_index(c, "/plan", "Live: what the model writes")
         deadline = time.monotonic() + 60
+
         def streamed() -> bool:
             return any(len(o) > k and isinstance(o[k], str) and o[k] for o in job.outputs())
 

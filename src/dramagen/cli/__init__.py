@@ -74,4 +74,3 @@ def main(argv: list[str] | None = None) -> None:
     (:func:`dramagen.cli.common.run_app`)."""
     config.apply_process_defaults()
     run_app(app, argv)
-

@@ -102,4 +102,3 @@ def _print_batch_results(results: list[dict], invalid: int, out) -> int:
     console.print(f"{len(results) - failed} done, {failed} failed, {invalid} invalid rows; "
                   f"log: {escape(str(out / 'events.jsonl'))}")
     return failed
-

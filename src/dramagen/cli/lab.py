@@ -161,4 +161,3 @@ def lab_metrics(
         t.add_row(d.label, "—" if v is None else f"{v:.4g}" if isinstance(v, float) else str(v), d.better or "—",
                   d.definition)
     console.print(t)
-

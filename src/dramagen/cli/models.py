@@ -56,7 +56,6 @@ def models_info(name: str = typer.Argument(None)) -> None:
     console.print_json(json.dumps(data, default=str))
 
 
-
 def complete(
     prompt: str = typer.Argument(..., help="the prompt text ('-' reads standard input)"),
     model: str | None = typer.Option(None, "--model", "-m", help="registry name, HF folder, .gguf or server URL"),
@@ -96,4 +95,3 @@ def complete(
     if stats:
         err_console.print(f"[dim]{gen.name}: {n} chunks, first after {first or 0:.2f} s, "
                           f"total {time.perf_counter() - t0:.2f} s[/dim]")
-

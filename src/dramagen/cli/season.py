@@ -179,4 +179,3 @@ def import_(
     console.print(f"imported episode {episode}: {len(script.scenes)} scenes, {script.estimated_seconds:.1f} s")
     for i in issues:
         console.print(f"[yellow]check:[/yellow] {escape(i)}", highlight=False)
-

@@ -12,4 +12,3 @@ def serve(host: str = typer.Option("127.0.0.1", help="bind address (127.0.0.1 un
     from ..studio import launch
 
     launch(host=host, port=port, model=model, auth=auth)
-

@@ -42,4 +42,3 @@ def tropes_show(trope_id: str = typer.Argument(..., metavar="ID")) -> None:
     console.print("[bold]Cliffhangers:[/bold] " + ", ".join(tr.cliffhangers))
     if tr.content_notes:
         console.print("[bold]Content notes:[/bold] " + ", ".join(tr.content_notes))
-

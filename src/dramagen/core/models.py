@@ -153,7 +153,6 @@ class PinnedBible(Model):
         return self
 
 
-
 # -- the story ledger (docs/architecture.md, "Story"; rules in dramagen.story.ledger) -------------------
 EventType = Literal["humiliation", "discovery", "exposure", "identity", "betrayal", "arrival", "face_slap", "threat",
                     "kidnapping", "rescue", "accident", "confession", "proposal", "ultimatum", "decision", "downfall"]

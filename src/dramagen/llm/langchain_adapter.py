@@ -54,7 +54,6 @@ class GeneratorRunnable(LLM):
             yield GenerationChunk(text=piece)
 
 
-
 def as_runnable(generator: Generator, params: GenerationParams | None = None) -> GeneratorRunnable:
     """``generator`` as a LangChain Runnable (str or messages in, str out)."""
     return GeneratorRunnable(generator=generator, params=params or GenerationParams())

@@ -21,7 +21,6 @@ __all__ = ["EVENT_TYPES", "EventType", "LedgerError", "LedgerState", "Secret", "
            "Thread", "apply_event", "event_rules", "replay", "states_before"]
 
 
-
 class LedgerError(DramagenError, ValueError):
     """An event whose preconditions the state does not meet, or a ledger that names unknown things."""
 

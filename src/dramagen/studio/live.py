@@ -83,6 +83,7 @@ def plan_rows(texts: Texts, episodes: int, paywall: int, width: int) -> list[lis
     for k, t in texts:
         if k in cols:
             cols[k].append(t)
+
     def cell(kind: str, i: int) -> str:
         v = cols[kind]
         return (v[i].rstrip(".") if kind == "plan.title" else v[i]) if i < len(v) else PENDING

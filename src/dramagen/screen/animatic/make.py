@@ -170,4 +170,3 @@ def export_animatics(season_dir: str | Path, episodes: list[int], out_dir: str |
             lambda st, d, t, m: progress("animatic", d, t, m) if st == "animatic" else None), workers=workers):
         out += [r.mp4, r.srt, r.vtt, r.record]
     return out
-

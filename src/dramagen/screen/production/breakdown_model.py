@@ -161,7 +161,6 @@ def judge(item: str, field: str, text: str, names: list[str], taken: list[str]) 
     return None
 
 
-
 def _proper(word: str, text: str) -> bool:
     """The text writes ``word`` capitalised wherever it uses it (a name, a place, a cue)."""
     uses = re.findall(rf"(?<![\w'’-]){re.escape(word)}(?![\w-])", text, re.IGNORECASE)

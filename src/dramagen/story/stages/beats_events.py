@@ -304,4 +304,3 @@ def _exchanges(ev: StoryEvent) -> list[tuple[str, str]]:
 
 def _object_words(ev: StoryEvent) -> list[str]:
     return [w for w in (ev.object + " " + ev.detail).title().split() if w.isalpha()]
-

@@ -79,6 +79,7 @@ def projects_html(rows: list[dict], current: str = "") -> str:
     if not rows:
         return "<p class='studio-hint'>No projects yet: a season is saved here as soon as you press " \
                "<b>Write the bible</b>.</p>"
+
     def row(r: dict) -> str:
         here = r["name"] == current
         changed = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["modified"])) if r["modified"] else ""
