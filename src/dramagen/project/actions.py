@@ -96,10 +96,13 @@ class Step:
     ctx: Any
 
     @classmethod
-    def open(cls, sd: SeasonDir, generator: Any, seed: int, on_text: OnText | None = None) -> Step:
+    def open(cls, sd: SeasonDir, generator: Any, on_text: OnText | None = None, take: str = "",
+             variant: int = 0) -> Step:
+        """The step with the season's seed, or take ``variant`` of part ``take`` (:func:`variant_seed`)."""
         from ..story.slots import WriteContext
 
         req = sd.load_request()
+        seed = variant_seed(req.seed, take, variant) if take else req.seed
         runner = Runner(generator=generator, out=sd.path)
         ctx = WriteContext(generator=generator, seed=seed, candidates=req.candidates, prompts=runner.prompts,
                            stats={}, params={}, on_text=on_text, rating=req.rating)
@@ -121,16 +124,15 @@ class Step:
 def write_bible(sd: SeasonDir, generator: Any, pins: PinnedBible | None, variant: int = 0,
                 on_text: OnText | None = None) -> SeriesBible:
     """The series bible (take ``variant``), keeping ``pins``."""
-    req = sd.load_request()
-    st = Step.open(sd, generator, variant_seed(req.seed, "bible", variant), on_text)
-    bible = service.write_bible(st.ctx, st.trope, req, pins, sd)
+    st = Step.open(sd, generator, on_text, "bible", variant)
+    bible = service.write_bible(st.ctx, st.trope, st.req, pins, sd)
     st.finish("bible")
     return bible
 
 
 def plan(sd: SeasonDir, generator: Any, on_text: OnText | None = None) -> SeasonPlan:
     """The season plan with its story ledger (the pipeline's)."""
-    st = Step.open(sd, generator, sd.load_request().seed, on_text)
+    st = Step.open(sd, generator, on_text)
     new = service.plan_season(st.ctx, st.trope, sd.load_bible(), st.req, sd)
     st.finish("plan")
     return new
@@ -139,7 +141,7 @@ def plan(sd: SeasonDir, generator: Any, on_text: OnText | None = None) -> Season
 def rewrite_plan_episode(sd: SeasonDir, generator: Any, n: int, variant: int,
                          on_text: OnText | None = None) -> SeasonPlan:
     """Episode ``n``'s title, synopsis and cliffhanger again; every other episode is kept exactly (edits too)."""
-    st = Step.open(sd, generator, sd.load_request().seed, on_text)
+    st = Step.open(sd, generator, on_text)
     new = service.rewrite_plan_episode(st.ctx, st.trope, sd, n, variant)
     st.finish()
     return new
@@ -148,7 +150,7 @@ def rewrite_plan_episode(sd: SeasonDir, generator: Any, n: int, variant: int,
 def write_beats(sd: SeasonDir, generator: Any, n: int, variant: int = 0,
                 on_text: OnText | None = None) -> EpisodeBeats:
     """Episode ``n``'s beat sheet (take ``variant``)."""
-    st = Step.open(sd, generator, sd.load_request().seed, on_text)
+    st = Step.open(sd, generator, on_text)
     bible = sd.load_bible()
     beats = service.write_beats(st.ctx, st.trope, bible, sd.load_plan().episode(n), st.req.seed, variant=variant)
     service.store_episode(sd, n, st.ctx.stats, beats=beats)
@@ -159,7 +161,7 @@ def write_beats(sd: SeasonDir, generator: Any, n: int, variant: int = 0,
 def rewrite_beat(sd: SeasonDir, generator: Any, n: int, index: int, variant: int,
                  on_text: OnText | None = None) -> EpisodeBeats:
     """One beat's words again; the other beats are kept exactly (then the episode is re-timed)."""
-    st = Step.open(sd, generator, sd.load_request().seed, on_text)
+    st = Step.open(sd, generator, on_text)
     beats = service.rewrite_beat(st.ctx, st.trope, sd, n, index, variant)
     st.finish()
     return beats
@@ -168,8 +170,7 @@ def rewrite_beat(sd: SeasonDir, generator: Any, n: int, index: int, variant: int
 def write_script(sd: SeasonDir, generator: Any, n: int, variant: int = 0,
                  on_text: OnText | None = None) -> tuple[EpisodeScript, bool]:
     """Episode ``n``'s script from its beats; returns it and whether an old shooting script was removed."""
-    req = sd.load_request()
-    st = Step.open(sd, generator, variant_seed(req.seed, f"script:{n}", variant), on_text)
+    st = Step.open(sd, generator, on_text, f"script:{n}", variant)
     bible, ep = sd.load_bible(), sd.load_plan().episode(n)
     sc = service.write_script(st.ctx, st.trope, bible, ep, sd.load_beats(n))
     stats = sd.load_stats(sd.episode_stats_name(n))
