@@ -57,14 +57,7 @@ def test_real_model_flow_in_the_browser(real_app, browser, shots_dir):  # noqa: 
     episodes.press("Control+a")
     page.keyboard.type("abc")
     refused = page.locator("#episodes div.validation-error").get_by_text("is not accepted").first
-    for _ in range(3):  # Gradio's page now and then drops the validator's answer (see test_ui_browser): again
-        page.click("#start")
-        try:
-            refused.wait_for(timeout=8000)
-            break
-        except Exception:  # noqa: BLE001 - playwright's TimeoutError
-            assert "New season" not in page.locator("#opt-status").inner_text()
-    refused.wait_for()
+    test_ui_browser.start_until_refused(page, refused)
     assert "New season" not in page.locator("#opt-status").inner_text() and _error_pills(page) == []
 
     # a 10-episode season, two candidates a line (faster on a CPU)
