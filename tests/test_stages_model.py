@@ -138,6 +138,7 @@ def test_plan_text_groups_are_independent(generator, season, wolf):
     assert only.episode(1).synopsis == ""
 
 
+@pytest.mark.slow  # 25 s of real model; the default suite keeps the real model's two episode scripts (test_script)
 def test_beats_fit_and_are_deterministic(generator, season, wolf):
     ctx, _, bible, plan, _ = season
     times = []

@@ -489,6 +489,7 @@ def test_binds_loopback_only(app):
     assert _listening_addresses(app.port) == {"127.0.0.1"}
 
 
+@pytest.mark.slow  # 15 s; test_security's login checks (app.py and dramagen serve) stay in the default suite
 def test_auth(tmp_path):
     a = App(tmp_path, auth="writer:s3cret")
     try:
