@@ -54,6 +54,16 @@ def season_numbers(episodes: Any, length: Any, paywall: Any) -> dict[str, Any]:
             "paywall": _number("paywall", paywall)}
 
 
+def check_numbers(episodes: Any, paywall: Any = None) -> tuple[int, int]:
+    """The Trope tab's episodes and paywall (``None``: the default for the episodes) by the season
+    request's own rules, as :func:`make_request` checks them: an :class:`InputError` naming the field."""
+    from ..project.pipeline import make_request as _make
+
+    n = _number("episodes", episodes)
+    req = _make(trope="-", episodes=n, paywall=None if paywall is None else _number("paywall", paywall))
+    return req.episodes, req.paywall
+
+
 def update_request(sd: SeasonDir, episodes: Any, length: Any, paywall: Any) -> None:
     """The season's request with the Trope tab's episodes, length and paywall."""
     from ..project.pipeline import make_request as _make

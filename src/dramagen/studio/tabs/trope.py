@@ -93,6 +93,28 @@ def validate_options(mode, trope_id, custom_text, episodes, length, paywall, see
     return out
 
 
+def validate_numbers(episodes, paywall, moved: str):
+    """gr.validate for the paywall-follow event's two fields, by Start's rules. Gradio's page clears the
+    message of every field an event reads when that event answers: were this event not to say the same
+    as Start's validator, its answer landing just after Start's refusal (the writer types, then clicks)
+    would wipe the refusal. A new season length resets the paywall, so only the episodes count then."""
+    out = [gr.validate(True, ""), gr.validate(True, "")]
+    try:
+        edits.check_numbers(episodes, paywall if moved == "paywall" else None)
+    except DramagenError as e:
+        out[1 if getattr(e, "field", None) == "paywall" else 0] = gr.validate(False, str(e))
+    return out
+
+
+def on_numbers(episodes, paywall, moved: str):
+    """A new season length moves the paywall to its default; the summary follows both (the values
+    passed :func:`validate_numbers`). The paywall being typed keeps its value under the cursor."""
+    n, pw = edits.check_numbers(episodes, paywall if moved == "paywall" else None)
+    if moved == "paywall":
+        return gr.update(info=views.paywall_summary(n, pw))
+    return gr.update(value=pw, info=views.paywall_summary(n, pw))
+
+
 def wire(p: Page) -> None:
     def on_mode(m, tid, text):
         return gr.update(visible=m == "Catalogue"), gr.update(visible=m == "Free text"), views.trope_card(m, tid, text)
@@ -102,24 +124,10 @@ def wire(p: Page) -> None:
     p.trope_dd.change(views.trope_card, card_in, p.card, api_name="trope_card", queue=False)
     p.custom_text.blur(views.trope_card, card_in, p.card, api_visibility="private", queue=False)
 
-    def on_numbers(episodes, paywall, moved: str):
-        """A new season length moves the paywall to its default; the summary follows both."""
-        try:
-            n = edits.season_numbers(episodes, 75, 1)["episodes"]
-            if not MIN_EPISODES <= n <= MAX_EPISODES:
-                return gr.skip()
-            pw = default_paywall(n) if moved == "episodes" else edits.season_numbers(n, 75, paywall)["paywall"]
-        except DramagenError:
-            return gr.skip()
-        if not 1 <= pw <= n:
-            return gr.update(info=f"accepted: 1 to {n}")
-        if moved == "paywall":  # the writer is typing it: the summary only, never the value under the cursor
-            return gr.update(info=views.paywall_summary(n, pw))
-        return gr.update(value=pw, info=views.paywall_summary(n, pw))
-
     for field, moved in ((p.episodes, "episodes"), (p.paywall, "paywall")):  # the writer's typing, not a load
         field.input(lambda e, w, m=moved: on_numbers(e, w, m), [p.episodes, p.paywall], p.paywall,
-                    api_visibility="private", queue=False, trigger_mode="always_last")
+                    validator=lambda e, w, m=moved: validate_numbers(e, w, m), api_visibility="private",
+                    concurrency_limit=None, show_progress="hidden", trigger_mode="always_last")
 
     @handler
     def write_bible_start(mode: str = "Catalogue", trope: str | None = None, custom_text: str | None = None,
