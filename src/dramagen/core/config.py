@@ -49,6 +49,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("DRAMAGEN_MAX_ROWS", "int", 0, "rows the shared-prefix sampler decodes at once; 0: 96"),
     Setting("DRAMAGEN_CPU_BF16", "flag", True, "0: never bf16 on CPU, even where it is fast"),
     Setting("DRAMAGEN_LLAMACPP_REPACK", "flag", False, "1: keep llama.cpp's weight repacking on"),
+    Setting("DRAMAGEN_LLAMACPP_BATCH", "flag", True, "0: llama.cpp makes a call's completions one after "
+            "another instead of decoding them together"),
     Setting("DRAMAGEN_OPENAI_API_KEY", "str", None, "the key for an OpenAI-compatible server; else "
             "OPENAI_API_KEY"),
     Setting("DRAMAGEN_FAULTS", "str", None, "fault injection: 'rate=0.3,seed=0,kinds=empty+timeout,inner=NAME' "

@@ -20,7 +20,7 @@ def _finish(reason: str | None, params: GenerationParams) -> str:
 
 
 class LlamaCppGenerator(Generator):
-    # every completion is its own call seeded with seed + candidate
+    # every completion is seeded with seed + candidate; several rows are decoded together (llamacpp_batch)
     capabilities = Capabilities(streaming=True, seeds_per_row=True)
 
     def __init__(self, gguf_path: str | Path, name: str | None = None, n_ctx: int = 4096,
@@ -37,8 +37,11 @@ class LlamaCppGenerator(Generator):
         n_threads = threads or config.get_int("DRAMAGEN_THREADS") or os.cpu_count()
         self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, verbose=False, n_threads=n_threads)
         self._lock = threading.Lock()
+        self.batched = config.get_flag("DRAMAGEN_LLAMACPP_BATCH")
+        self._decoder: Any = None
         self.info = {"backend": "llamacpp", "name": self.name, "path": str(self.path),
-                     "load_seconds": round(t.elapsed, 3), "device": "cpu", "threads": n_threads, **(info or {})}
+                     "load_seconds": round(t.elapsed, 3), "device": "cpu", "threads": n_threads,
+                     "decoding": "batched" if self.batched else "sequential", **(info or {})}
 
     def _kw(self, params: GenerationParams, seed: int) -> dict[str, Any]:
         return dict(max_tokens=params.max_new_tokens, temperature=params.temperature, top_p=params.top_p,
@@ -54,6 +57,8 @@ class LlamaCppGenerator(Generator):
 
     def generate(self, prompts: Sequence[Prompt], params: GenerationParams | None = None) -> list[Completion]:
         params = params or GenerationParams()
+        if self.batched and len(prompts) * params.n > 1 and all(as_messages(p) is None for p in prompts):
+            return self._generate_batched([str(p) for p in prompts], params)
         out = []
         with self._lock:
             for i, p in enumerate(prompts):
@@ -68,6 +73,21 @@ class LlamaCppGenerator(Generator):
                                           completion_tokens=usage.get("completion_tokens", 0),
                                           finish_reason=_finish(ch.get("finish_reason"), params)))
         return out
+
+    def _generate_batched(self, prompts: list[str], params: GenerationParams) -> list[Completion]:
+        """Every (prompt, candidate) row in one batched decode (dramagen.llm.llamacpp_batch)."""
+        from .llamacpp_batch import BatchDecoder, prompt_tokens
+
+        with self._lock:
+            t = Timer()
+            if self._decoder is None:
+                self._decoder = BatchDecoder(self.llm, self.info["threads"])
+            rows = self._decoder.generate([prompt_tokens(self.llm, p) for p in prompts], params.n, params)
+            secs = t.elapsed
+        return [Completion(text=r.text, prompt_index=r.prompt_index, candidate=r.candidate, seconds=secs,
+                           prompt_tokens=r.prompt_tokens, completion_tokens=len(r.tokens),
+                           finish_reason=_finish("length" if r.finish == "length" else "stop", params))
+                for r in rows]
 
     def stream(self, prompt: Prompt, params: GenerationParams | None = None) -> Iterator[str]:
         params = params or GenerationParams()
