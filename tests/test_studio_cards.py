@@ -44,3 +44,15 @@ def test_location_cards_read_as_scene_headings():
     assert "<b>INT. PACK HALL - NIGHT</b>" in out and "a long hall of torches and old oak" in out
     assert "📌 <b>EXT. MOONLIT FOREST - NIGHT</b>" in out and out.count("class='card'") == 2
     assert "<p class='cards-title'>Locations</p>" in out
+
+
+def test_phone_table_css_labels_every_column_of_the_editable_tables():
+    from dramagen.studio.cards import EDITABLE_TABLES, WIDE, _css_string, phone_table_css
+
+    css = phone_table_css()
+    assert css.startswith("@media (max-width: 600px)")
+    for elem_id, headers in EDITABLE_TABLES.items():
+        for i, h in enumerate(headers):
+            assert f"#{elem_id} .virtual-row > .body-cell[data-col='{i}']::before {{ content: \"{h}\"; }}" in css
+            assert (f"#{elem_id} .virtual-row > .body-cell[data-col='{i}'] {{ flex-basis: 100%" in css) == (h in WIDE)
+    assert _css_string('a "quoted" label;}') == '"a \\22 quoted\\22  label\\3b \\7d "'  # no way out of the string

@@ -1,6 +1,7 @@
 """The studio on a phone (390×844) in a real browser (Debian chromium via Playwright), with the
 stand-in model (issue 20): one tap on the step selector reaches every step, the step's primary
-action is on the first screen, the bible, plan and shot tables read as cards, and a storyboard panel
+action is on the first screen, the bible, plan and shot tables read as cards (the projects too), an
+editable table ("Edit as a table") fits the screen with no sideways scroll, and a storyboard panel
 opens over the whole screen. Also (laptop width) a renamed character is flagged and replaced on request."""
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ def _on_first_screen(page, elem_id: str) -> bool:
     return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"] and box["width"] > 0
 
 
+def _fits(page, elem_id: str) -> None:
+    """Neither the page nor the table (its box, and the box its rows scroll in) scrolls sideways."""
+    page.locator(f"#{elem_id}").first.scroll_into_view_if_needed()
+    doc = page.evaluate("() => [document.scrollingElement.scrollWidth, innerWidth]")
+    assert doc[0] <= doc[1], f"#{elem_id}: the page is {doc[0]}px wide on a {doc[1]}px screen"
+    boxes = page.evaluate("(id) => [document.getElementById(id), ...document.querySelectorAll("
+                          "`#${id} .virtual-table-viewport, #${id} .proj-wrap`)]"
+                          ".map(e => [e.className, e.scrollWidth, e.clientWidth])", elem_id)
+    assert len(boxes) >= 2 and all(sw <= cw for _, sw, cw in boxes), f"#{elem_id} scrolls sideways: {boxes}"
+
+
 def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
     from playwright.sync_api import sync_playwright
 
@@ -54,13 +66,22 @@ def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
         page.locator("#edit-characters input").check()  # ... until the writer wants to edit it
         page.locator("#chars").wait_for(state="visible")
         assert first and first in page.locator("#chars").inner_text()  # the table's rows, as cards
+        _fits(page, "chars")  # the table itself: each row's cells stacked, labelled by column
+        assert page.locator("#chars [role=gridcell][data-col='4']").first.evaluate(
+            "e => getComputedStyle(e, '::before').content") == '"want"'
         page.locator("#edit-characters input").uncheck()
+        page.locator("#edit-locations input").check()
+        _fits(page, "locs")
+        page.locator("#edit-locations input").uncheck()
         assert page.locator("#locs-cards .card").count() >= 3 and not page.locator("#locs").is_visible()
         page.click("#plan")
         page.locator("#plan-status").get_by_text("Planned 10 episodes").first.wait_for()
         assert page.locator("#step-select input[value=plan]").is_checked()
         page.wait_for_function("() => document.querySelectorAll('#plan-cards .card').length === 10")
         assert not page.locator("#plan-table").is_visible() and page.locator("#edit-plan").is_visible()
+        page.locator("#edit-plan input").check()
+        _fits(page, "plan-table")
+        page.locator("#edit-plan input").uncheck()
         # episode 1 to its shots: the shot list is cards, and a tapped storyboard panel opens over the screen
         page.click("#to-beats")
         page.wait_for_selector("#timeline .tl-beat")
@@ -90,6 +111,9 @@ def test_phone_step_selector_reaches_every_step_and_tables_are_cards(app):
             assert page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"] + 1, tab_id
             if primary:
                 assert _on_first_screen(page, primary), f"{tab_id}: #{primary} is not on the first screen"
+            if tab_id == "projects":
+                page.locator("#proj-table .proj-table").wait_for()
+                _fits(page, "proj-table")  # the projects read as cards
         browser.close()
 
 

@@ -25,7 +25,7 @@ import gradio as gr
 
 from ..core import config
 from ..llm import default_model, load_registry
-from . import autosave, page, session
+from . import autosave, cards, page, session
 from .page import Page
 from .tabs import api, bible, episode, export, lab, plan, playground, production, projects, script, shots, trope
 from .views import parse_auth
@@ -91,8 +91,8 @@ def theme() -> gr.themes.Base:
 def launch_kwargs() -> dict:
     """What ``Blocks.launch`` needs for the studio's look (Gradio 6: theme and CSS go to launch)."""
     css = ASSETS / "studio.css"
-    return {"theme": theme(), "css_paths": [css] if css.exists() else None, "ssr_mode": False,
-            "footer_links": ["api", "settings"]}
+    return {"theme": theme(), "css_paths": [css] if css.exists() else None, "css": cards.phone_table_css(),
+            "ssr_mode": False, "footer_links": ["api", "settings"]}
 
 
 def launch(host: str = "127.0.0.1", port: int = 7860, model: str | None = None, auth: str | None = None,

@@ -1,6 +1,8 @@
 """The studio's tables as cards for a phone (under 600 px the page shows these instead of wide
 tables, by CSS): the bible's characters and locations, the season plan, the shot list. Pure: table rows (as the
 Dataframes hold them) → HTML; no Gradio. Tested without a server (tests/test_studio_cards.py).
+When the writer asks for a table there ("Edit as a table"), :func:`phone_table_css` stacks each row's cells
+as a card, each labelled by its column.
 """
 
 from __future__ import annotations
@@ -71,3 +73,26 @@ def cards_html(kind: str, value: Any) -> str:
                      + (f"<div class='card-meta'>{line}</div>" if line else "") + body + "</div>")
     title = f"<p class='cards-title'>{TITLES[kind]}</p>" if kind in TITLES else ""
     return f"<div class='phone-cards' data-kind='{kind}'>{title}{''.join(cards)}</div>"
+
+
+#: the editable tables by element id, and the columns that take a whole line of a phone's stacked row
+EDITABLE_TABLES = {"chars": CHAR_HEADERS, "locs": LOC_HEADERS, "plan-table": PLAN_HEADERS}
+WIDE = frozenset({"want", "secret", "look", "description", "title", "synopsis", "cliffhanger", "function",
+                  "characters", "location", "signature beat"})
+
+
+def phone_table_css(width: int = 600) -> str:
+    """CSS for the editable tables under ``width`` px: a row's cells stack (short ones share a line), each
+    labelled by its column, so that the table fits the screen (no sideways scroll) and text wraps at words."""
+    rules = []
+    for elem_id, headers in EDITABLE_TABLES.items():
+        for i, h in enumerate(headers):
+            cell = f"#{elem_id} .virtual-row > .body-cell[data-col='{i}']"
+            rules.append(f"{cell}::before {{ content: {_css_string(h)}; }}")
+            if h in WIDE:
+                rules.append(f"{cell} {{ flex-basis: 100% !important; }}")
+    return f"@media (max-width: {width}px) {{\n  " + "\n  ".join(rules) + "\n}\n"
+
+
+def _css_string(text: str) -> str:
+    return '"' + "".join(c if c.isalnum() or c in " /-" else f"\\{ord(c):x} " for c in text) + '"'

@@ -74,6 +74,10 @@ def _stage(r: dict) -> str:
     return "planned" if r["planned"] else ("bible" if r["title"] else "no bible yet")
 
 
+#: the projects table's columns (on a phone each cell's label)
+PROJECT_HEADERS = ("folder", "title", "trope", "episodes", "written", "changed")
+
+
 def projects_html(rows: list[dict], current: str = "") -> str:
     """The workspace's projects as a table (the one this page works on marked)."""
     if not rows:
@@ -83,14 +87,15 @@ def projects_html(rows: list[dict], current: str = "") -> str:
     def row(r: dict) -> str:
         here = r["name"] == current
         changed = time.strftime("%Y-%m-%d %H:%M", time.localtime(r["modified"])) if r["modified"] else ""
-        return (f"<tr class='{'current' if here else ''}'><td>{html.escape(r['name'])}{' ◀ this page' if here else ''}"
-                f"</td><td>{html.escape(r['title'] or '—')}</td><td>{html.escape(r['trope'][:40])}</td>"
-                f"<td>{r['episodes'] or ''}</td><td>{html.escape(_stage(r))}</td><td>{changed}</td></tr>")
+        cells = (html.escape(r["name"]) + (" ◀ this page" if here else ""), html.escape(r["title"] or "—"),
+                 html.escape(r["trope"][:40]), str(r["episodes"] or ""), html.escape(_stage(r)), changed)
+        tds = "".join(f"<td data-label='{h}'>{c}</td>" for h, c in zip(PROJECT_HEADERS, cells, strict=True))
+        return f"<tr class='{'current' if here else ''}'>{tds}</tr>"
 
     body = "".join(row(r) for r in rows)
-    return ("<div style='overflow-x:auto;max-width:100%'><table class='proj-table'><thead><tr><th>folder</th>"
-            "<th>title</th><th>trope</th><th>episodes</th>"
-            f"<th>written</th><th>changed</th></tr></thead><tbody>{body}</tbody></table></div>")
+    heads = "".join(f"<th>{h}</th>" for h in PROJECT_HEADERS)
+    return (f"<div class='proj-wrap' style='overflow-x:auto;max-width:100%'><table class='proj-table'><thead><tr>"
+            f"{heads}</tr></thead><tbody>{body}</tbody></table></div>")  # under 600 px: cards (studio.css)
 
 
 def list_projects(sess_=None, selected: str | None = None) -> dict:
