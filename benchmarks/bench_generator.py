@@ -56,7 +56,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -65,81 +64,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from machine_info import isa_class, kernels_line, llama_kernels, machine, run_isa, torch_kernels  # noqa: F401
+
 ROOT = Path(__file__).resolve().parents[1]
 GGUF_MODEL = "smollm2-135m-instruct-gguf"
-
-CPU_FLAGS = ("amx_bf16", "amx_int8", "amx_tile", "avx512f", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx2", "fma")
-
-
-# --------------------------------------------------------------------------- machine
-
-
-def _cpuinfo() -> tuple[str, list[str]]:
-    name, flags = "", []
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if not name and line.startswith("model name"):
-                    name = line.split(":", 1)[1].strip()
-                elif not flags and line.startswith("flags"):
-                    flags = line.split(":", 1)[1].split()
-                if name and flags:
-                    break
-    except OSError:
-        pass
-    if not name:
-        name = platform.processor()
-    return name, flags
-
-
-def _mem_total_gb() -> float | None:
-    try:
-        with open("/proc/meminfo") as f:
-            for line in f:
-                if line.startswith("MemTotal:"):
-                    return round(int(line.split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
-    return None
-
-
-def _version(mod: str) -> str | None:
-    import importlib.metadata
-
-    try:
-        return importlib.metadata.version(mod)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-
-
-def machine() -> dict:
-    """The machine a result was measured on (also used by bench_season.py and bench_batch.py)."""
-    import torch
-
-    cpu, flags = _cpuinfo()
-    try:
-        usable = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        usable = os.cpu_count()
-    try:
-        load = [round(x, 2) for x in os.getloadavg()]
-    except OSError:
-        load = None
-    cuda = torch.cuda.is_available()
-    return {
-        "host": platform.node(), "cpu": cpu, "cores": os.cpu_count(), "usable_cores": usable,
-        "cpu_flags": [f for f in CPU_FLAGS if f in flags], "memory_gb": _mem_total_gb(),
-        "load_average": load, "os": platform.platform(), "python": platform.python_version(),
-        "torch": torch.__version__, "transformers": _version("transformers"),
-        "llama_cpp_python": _version("llama_cpp_python"),
-        "torch_threads": int(os.environ.get("DRAMAGEN_THREADS", "0")) or os.cpu_count(),
-        "env": {k: os.environ[k] for k in ("DRAMAGEN_THREADS", "DRAMAGEN_FASTGEN", "DRAMAGEN_CPU_BF16",
-                                            "DRAMAGEN_LLAMACPP_REPACK", "OMP_NUM_THREADS") if k in os.environ},
-        "cuda": cuda, "gpu": torch.cuda.get_device_name(0) if cuda else None,
-        "gpu_memory_gb": round(torch.cuda.get_device_properties(0).total_memory / 2**30, 1) if cuda else None,
-        "cuda_version": torch.version.cuda if cuda else None,
-    }
-
 
 # --------------------------------------------------------------------------- the workload
 
@@ -326,15 +254,19 @@ def child(cfg: dict) -> dict:
               file=sys.stderr, flush=True)
     res["batches"] = batches
     res["peak_rss_mb"] = _rss_mb()
+    res["kernels"] = llama_kernels() if backend == "llamacpp" else torch_kernels(res["info"].get("dtype", ""))
     res["problems"] = problems
     return res
 
 
 def run_child(cfg: dict, timeout: float) -> dict:
     cmd = [sys.executable, __file__, "--child", json.dumps(cfg)]
+    env = {**os.environ, **cfg.get("env", {})}
+    if cfg.get("pythonpath"):  # llama-cpp-python's AVX2-only build first
+        env["PYTHONPATH"] = os.pathsep.join([cfg["pythonpath"], *filter(None, [env.get("PYTHONPATH")])])
     t = time.perf_counter()
     try:
-        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=None, text=True, cwd=ROOT, timeout=timeout)
+        r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=None, text=True, cwd=ROOT, timeout=timeout, env=env)
     except subprocess.TimeoutExpired:
         return {"error": f"timed out after {timeout:.0f} s"}
     wall = round(time.perf_counter() - t, 1)
@@ -362,23 +294,25 @@ def configs(args, device: str) -> list[dict]:
                 batches = args.batches if (sampler == "fastgen" or args.full) else args.generate_batches
                 out.append({"backend": "transformers", "model": args.model, "device": device, "dtype": dtype,
                             "sampler": sampler, "batches": batches, **common})
-    if "llamacpp" in args.backends:
-        out.append({"backend": "llamacpp", "model": args.gguf_model, "device": "cpu", "dtype": "q4_1",
-                    "sampler": "llama.cpp", "batches": args.batches if args.full else args.llamacpp_batches,
-                    **common})
+    llama = {"backend": "llamacpp", "model": args.gguf_model, "device": "cpu", "dtype": "q4_1", **common,
+             "pythonpath": args.run_isa.get("llama_cpp_build")}
+    if "llamacpp" in args.backends:  # one completion after another (the old path), then batched decoding
+        out.append({**llama, "sampler": "sequential", "env": {"DRAMAGEN_LLAMACPP_BATCH": "0"},
+                    "batches": args.batches if args.full else args.llamacpp_batches})
+        out.append({**llama, "sampler": "batched", "env": {"DRAMAGEN_LLAMACPP_BATCH": "1"}, "batches": args.batches})
     return out
 
 
 def label(cfg: dict) -> str:
     if cfg["backend"] == "llamacpp":
-        return "llama.cpp (llama-cpp-python, Q4_1 GGUF)"
+        return f"llama.cpp {cfg['sampler']} (llama-cpp-python, Q4_1 GGUF)"
     return f"transformers {cfg['dtype']} {cfg['sampler']} on {cfg['device']}"
 
 
 def table(runs: list[dict], default: str = "") -> list[str]:
     """A markdown table: one line per (configuration, batch); the default configuration's sampler in bold."""
     head = ["backend", "dtype", "sampler", "batch (prompts×n)", "tokens (min/row)", "seconds", "tokens/s",
-            "tokens/s/row", "load s", "1st chunk s (cold/warm)", "peak RSS MB"]
+            "tokens/s/row", "load s", "1st chunk s (cold/warm)", "peak RSS MB", "kernels"]
     gpu = any("gpu_peak_mb" in b for r in runs for b in r.get("result", {}).get("batches", []))
     if gpu:
         head.append("GPU peak MB")
@@ -392,14 +326,13 @@ def table(runs: list[dict], default: str = "") -> list[str]:
                          + " |" * (len(head) - 5))
             continue
         for i, b in enumerate(res.get("batches", [])):
-            seq = " seq" if cfg["backend"] == "llamacpp" and b["batch"] > 1 else ""
             sampler = f"**{cfg['sampler']}**" if is_default(cfg, default) else cfg["sampler"]
-            cells = [backend, dtype, sampler, f"{b['batch']}{seq} ({b['prompts']}×{b['candidates']})",
+            cells = [backend, dtype, sampler, f"{b['batch']} ({b['prompts']}×{b['candidates']})",
                      f"{b['tokens']} ({b['min_row_tokens']})", f"{b['seconds']:.2f}", f"{b['tokens_per_s']:.1f}",
                      f"{b['row_tokens_per_s']:.1f}",
                      f"{res['load_s']:.2f}" if i == 0 else "",
                      f"{res['ttft_cold_s']:.3f} / {res['ttft_s']:.3f}" if i == 0 else "",
-                     f"{b['peak_rss_mb']:.0f}"]
+                     f"{b['peak_rss_mb']:.0f}", kernels_line(res.get("kernels", {})) if i == 0 else ""]
             if gpu:
                 cells.append(f"{b['gpu_peak_mb']:.0f}" if "gpu_peak_mb" in b else "")
             lines.append("| " + " | ".join(cells) + " |")
@@ -423,26 +356,37 @@ def is_default(cfg: dict, dtype: str) -> bool:
             and cfg["sampler"] == ("fastgen" if fast else "generate"))
 
 
-def goals(runs: list[dict], dtype: str) -> dict:
-    """The issue's goals, from this run's numbers (load and first chunk: the default configuration)."""
+def _best(runs: list[dict], keep) -> dict | None:
+    """The highest aggregate tokens/s among the configurations ``keep(cfg)`` selects."""
     best = None
     for run in runs:
         cfg, res = run["config"], run.get("result", {})
-        if cfg["backend"] != "transformers" or "error" in res:
+        if not keep(cfg) or "error" in res:
             continue
         for b in res.get("batches", []):
             if best is None or b["tokens_per_s"] > best["tokens_per_s"]:
                 best = {"tokens_per_s": b["tokens_per_s"], "batch": b["batch"], "dtype": res["info"].get("dtype"),
-                        "sampler": cfg["sampler"]}
-    llama = next((r for r in runs if r["config"]["backend"] == "llamacpp" and "error" not in r.get("result", {})),
-                 None)
+                        "sampler": cfg["sampler"], "seconds": b["seconds"]}
+    return best
+
+
+def goals(runs: list[dict], dtype: str) -> dict:
+    """The issue's goals, from this run's numbers (load and first chunk: the default configuration)."""
+    best = _best(runs, lambda c: c["backend"] == "transformers")
+    out: dict = {"transformers_best": best, "transformers_default_best": _best(runs, lambda c: is_default(c, dtype)),
+                 "llamacpp_batched_best": _best(runs, lambda c: c["sampler"] == "batched")}
     single = None
-    if llama:
-        single = next((b["tokens_per_s"] for b in llama["result"]["batches"] if b["batch"] == 1), None)
-    default = next((r for r in runs if is_default(r["config"], dtype) and "error" not in r.get("result", {})), None)
-    out: dict = {"transformers_best": best, "llamacpp_single_stream_tokens_per_s": single}
+    seq = next((r for r in runs if r["config"]["backend"] == "llamacpp" and r["config"]["sampler"] == "sequential"
+                and "error" not in r.get("result", {})), None)
+    if seq:
+        single = next((b["tokens_per_s"] for b in seq["result"]["batches"] if b["batch"] == 1), None)
+    out["llamacpp_single_stream_tokens_per_s"] = single
     if best and single:
         out["throughput_goal_met"] = best["tokens_per_s"] >= single
+    if out["transformers_default_best"] and out["llamacpp_batched_best"]:
+        out["batched_goal_met"] = (out["transformers_default_best"]["tokens_per_s"]
+                                   >= out["llamacpp_batched_best"]["tokens_per_s"])
+    default = next((r for r in runs if is_default(r["config"], dtype) and "error" not in r.get("result", {})), None)
     if default:
         out["default"] = label(default["config"])
         out["cached_load_s"] = default["result"]["load_s"]
@@ -468,6 +412,8 @@ def main() -> None:
     ap.add_argument("--candidates", type=int, default=4)
     ap.add_argument("--repeats", type=int, default=1)
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--isa", default="native", choices=["native", "avx2"],
+                    help="avx2: run as an AVX2-only machine (machine_info.AVX2_ENV; llama.cpp's AVX2 build if any)")
     ap.add_argument("--model", default=None, help="transformers model [registry default]")
     ap.add_argument("--gguf-model", default=GGUF_MODEL, help="llama.cpp model [%(default)s]")
     ap.add_argument("--convert", action="store_true", help="also time a fresh GGUF→safetensors conversion")
@@ -480,6 +426,10 @@ def main() -> None:
         print(json.dumps(child(json.loads(args.child))), flush=True)
         return
 
+    from machine_info import _cpuinfo
+
+    args.run_isa = run_isa(args.isa, _cpuinfo()[1])
+    os.environ.update(args.run_isa["env"])  # before torch is imported: this process and every child
     import torch
 
     device = args.device
@@ -496,6 +446,7 @@ def main() -> None:
     started = time.perf_counter()
     result: dict = {"benchmark": "generator", "date": dt.datetime.now().isoformat(timespec="seconds"),
                     "command": " ".join([Path(sys.executable).name, *sys.argv]), "machine": machine(),
+                    "isa": args.run_isa,
                     "settings": {"device": device, "tokens": args.tokens, "candidates": args.candidates,
                                  "repeats": args.repeats, "stop_strings": None,
                                  "workload": "beats-stage prompts: shared episode header, 1 action : 3 dialogue "
@@ -537,7 +488,8 @@ def main() -> None:
 
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = f"generator-{dt.date.today().isoformat()}-{device}" + (f"-{args.tag}" if args.tag else "")
+    stem = (f"generator-{dt.date.today().isoformat()}-{device}" + ("-avx2" if args.isa == "avx2" else "")
+            + (f"-{args.tag}" if args.tag else ""))
     path = out / f"{stem}.json"
     k = 1
     while path.exists():  # never overwrite an earlier result (the same day's 'before', say)
@@ -546,7 +498,11 @@ def main() -> None:
     stem = path.stem
     path.write_text(json.dumps(result, indent=2) + "\n")
     m = result["machine"]
-    desc = (f"{m['cpu']}, {m['usable_cores']} cores ({', '.join(m['cpu_flags']) or 'no AVX-512/AMX'})"
+    isa = args.run_isa
+    desc = (f"{m['cpu']}, {m['usable_cores']} cores ({', '.join(m['cpu_flags']) or 'no AVX-512/AMX'}); ISA class "
+            f"**{isa['isa']}**" + (f" (emulated on {isa['native']}: "
+                                   f"{' '.join(f'{k}={v}' for k, v in isa['env'].items())}; "
+                                   f"llama.cpp: {isa['llama_cpp_note']})" if isa["emulated"] else "")
             + (f", {m['gpu']}" if m["gpu"] else "") + f"; torch {m['torch']}, transformers {m['transformers']}, "
             f"llama-cpp-python {m['llama_cpp_python']}; load average at start {m['load_average']}")
     g = result["goals"]
@@ -558,6 +514,12 @@ def main() -> None:
                        + (f" vs llama.cpp single stream {g['llamacpp_single_stream_tokens_per_s']} tokens/s: "
                           f"goal {'met' if g.get('throughput_goal_met') else 'NOT met'}"
                           if g.get("llamacpp_single_stream_tokens_per_s") else ""))
+    if g.get("transformers_default_best") and g.get("llamacpp_batched_best"):
+        d, lb = g["transformers_default_best"], g["llamacpp_batched_best"]
+        summary.append(f"default (transformers {d['dtype']} {d['sampler']}) best {d['tokens_per_s']} tokens/s at batch "
+                       f"{d['batch']} vs llama.cpp batched best {lb['tokens_per_s']} tokens/s at batch {lb['batch']}: "
+                       f"{d['tokens_per_s'] / lb['tokens_per_s']:.2f}×, goal (≥) "
+                       f"{'met' if g['batched_goal_met'] else 'NOT met'}")
     if "cached_load_s" in g:
         summary.append(f"cached load ≤ 3 s: {'met' if g['load_goal_met'] else 'NOT met'} "
                        f"({g['cached_load_s']} s in a fresh process, imports included; {g['default']})")

@@ -35,7 +35,8 @@ class LlamaCppGenerator(Generator):
         self.name = name or self.path.stem
         t = Timer()
         n_threads = threads or config.get_int("DRAMAGEN_THREADS") or os.cpu_count()
-        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, verbose=False, n_threads=n_threads)
+        self.llm = Llama(model_path=str(self.path), n_ctx=n_ctx, verbose=False, n_threads=n_threads,
+                         n_threads_batch=n_threads)  # the prompt too: DRAMAGEN_THREADS is all it may use
         self._lock = threading.Lock()
         self.batched = config.get_flag("DRAMAGEN_LLAMACPP_BATCH")
         self._decoder: Any = None
