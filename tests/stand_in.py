@@ -125,12 +125,16 @@ class StubGenerator(Generator):
         t = r.choice(templates)
         return " " + t.format(a=a, b=b, c=c, kw=kw, Kw=kw.capitalize())
 
-    def generate(self, prompts: Sequence, params: GenerationParams | None = None) -> list[Completion]:
+    #: ``on_row`` hears each completion as it is made (the delay is spread over them: a batch that streams)
+    capabilities = Capabilities(row_events=True)
+
+    def generate(self, prompts: Sequence, params: GenerationParams | None = None,
+                 on_row: Callable[[int, Completion], None] | None = None) -> list[Completion]:
         p = params or GenerationParams()
         with self._lock:
             self.calls += 1
             delay = self._delay()
-            if delay:
+            if delay and on_row is None:
                 time.sleep(delay)
             out = []
             for i, prompt in enumerate(prompts):
@@ -139,6 +143,10 @@ class StubGenerator(Generator):
                     line = self._line(text, p.seed, i, k)
                     out.append(Completion(text=line, prompt_index=i, candidate=k, completion_tokens=len(line.split()),
                                           finish_reason="stop", logprob=-1.0))
+                    if on_row is not None:
+                        if delay:
+                            time.sleep(delay / (len(prompts) * p.n))
+                        on_row(len(out) - 1, out[-1])
             return out
 
     def stream(self, prompt, params: GenerationParams | None = None):
@@ -157,11 +165,12 @@ class SeededStub(StubGenerator):
         self._lock = threading.RLock()
         self.seen: list[GenerationParams | None] = []
 
-    def generate(self, prompts: Sequence, params: GenerationParams | None = None) -> list[Completion]:
+    def generate(self, prompts: Sequence, params: GenerationParams | None = None,
+                 on_row: Callable[[int, Completion], None] | None = None) -> list[Completion]:
         with self._lock:
             self.seen.append(params)
             self.calls = 0  # StubGenerator.generate makes it 1: the same for every call
-            return super().generate(prompts, params)
+            return super().generate(prompts, params, on_row)
 
 
 #: what a ScriptedGenerator answers: texts in order, {prompt: texts per candidate}, or (prompt, seed) -> texts

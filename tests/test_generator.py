@@ -96,6 +96,21 @@ def test_n_candidates_stop_and_accounting(generator):
         assert c.seconds > 0
 
 
+def test_rows_are_reported_as_they_finish(generator):
+    """``on_row`` hears every row once, before the call returns, with the completion the call returns
+    (all but its seconds); short rows are heard before long ones, not in row order."""
+    p = GenerationParams(max_new_tokens=24, temperature=0.9, seed=8, n=3, stop=("\n",))
+    heard: list = []
+    out = generator.generate(PROMPTS, p, logprobs=True, on_row=lambda i, c: heard.append((i, c)))
+    assert sorted(i for i, _ in heard) == list(range(len(out)))
+    for i, c in heard:
+        assert c.model_dump(exclude={"seconds"}) == out[i].model_dump(exclude={"seconds"})
+    by_length = sorted(range(len(out)), key=lambda i: out[i].completion_tokens)
+    assert [i for i, _ in heard][0] in by_length[:len(out) // 2]
+    again = generator.generate(PROMPTS, p, logprobs=True)
+    assert [(c.text, c.logprob) for c in again] == [(c.text, c.logprob) for c in out]  # hearing changes nothing
+
+
 def test_chat_messages_use_the_chat_template(generator):
     msgs = [{"role": "user", "content": "Name one colour."}]
     rendered = generator.render(msgs)

@@ -7,6 +7,7 @@ import pytest
 
 from dramagen.core.models import Character, Location, SeriesBible
 from dramagen.core.prompting import PromptLibrary
+from dramagen.llm.base import Capabilities
 from dramagen.story.slots import Slot, WriteContext, clean, fill, fill_ranked, fix_names, score, validate
 
 from .stand_in import ScriptedGenerator
@@ -170,6 +171,57 @@ def test_regeneration_then_fallback(lib):
     assert st.accepted + st.repaired + st.fallback == st.slots
     # alternatives are distinct passing texts, best first
     assert res[0].alternatives == [("Aria runs into the night.", res[0].score)]
+
+
+class _RowsBackwards(ScriptedGenerator):
+    """Reports each finished row while the call runs, the last row first (rows stop in any order)."""
+
+    capabilities = Capabilities(logprobs=True, row_events=True)
+
+    def __init__(self, answers):
+        super().__init__(answers)
+        self.running = False
+
+    def generate(self, prompts, params=None, logprobs=False, on_row=None):
+        out = super().generate(prompts, params, logprobs)
+        self.running = True
+        for i in reversed(range(len(out))):
+            on_row(i, out[i])
+        self.running = False
+        return out
+
+
+def _late_script(first_seed):
+    def script(prompt, seed):
+        if "good" in prompt:
+            return ["Aria runs into the night."] * 3
+        if "late" in prompt:
+            return ["", "", ""] if seed == first_seed else ["Kai finally answers Aria."]
+        return ["", "Zed", "Marcus wins."]
+
+    return script
+
+
+def test_on_slot_hears_each_decision_as_soon_as_it_is_known(lib):
+    """With a generator that reports finished rows, a slot is heard during the call that decides it (a slot
+    with no passing candidate only after its second round); the decisions are those of a call without it."""
+    from dramagen.core.seeding import derive_seed
+
+    script = _late_script(derive_seed(3, "p"))
+    slots = [slot("good"), slot("late"), slot("never", fallback="Bella smiles.")]
+    ctx = WriteContext(generator=_RowsBackwards(script), seed=3, prompts=lib, candidates=3)
+    heard: list = []
+    res = fill_ranked(ctx, slots, ("p",), lambda i, t: heard.append((i, t, len(ctx.generator.calls),
+                                                                      ctx.generator.running)))
+    assert heard == [(0, "Aria runs into the night.", 1, True), (2, "Bella smiles.", 2, True),
+                     (1, "Kai finally answers Aria.", 2, True)]
+    plain = ctx_for(script, lib, seed=3, candidates=3)
+    assert [r.text for r in fill_ranked(plain, slots, ("p",))] == [r.text for r in res]
+    assert plain.stats == ctx.stats
+    # a generator that does not report rows: every slot is heard after the calls, in slot order
+    later: list = []
+    fill_ranked(ctx_for(script, lib, seed=3, candidates=3), slots, ("p",), lambda i, t: later.append((i, t)))
+    assert later == [(i, r.text) for i, r in enumerate(res)]
 
 
 def test_prefix_is_prompted_and_prepended(lib):

@@ -15,7 +15,7 @@ from dramagen.project.season import SeasonDir  # noqa: E402
 from dramagen.studio import live, session  # noqa: E402
 from dramagen.studio.views import PLAN_HEADERS  # noqa: E402
 
-from .stand_in import StubGenerator  # noqa: E402
+from .stand_in import SeededStub, StubGenerator  # noqa: E402
 
 
 @pytest.fixture
@@ -43,18 +43,31 @@ def test_plan_rows_fill_row_by_row():
     assert live.plan_rows([], 10, 1, 12) == []
 
 
+def _card(index: int, kind: str, action: str, lines: list[tuple[str, str]]) -> tuple[str, str]:
+    from dramagen.core.models import Beat, Line
+
+    b = Beat(index=index, kind=kind, start=0, end=5, location="GALA", characters=[c for c, _ in lines] or ["Mara"],
+             action=action, lines=[Line(character=c, text=t) for c, t in lines])
+    return live.BEAT_CARD, b.model_dump_json()
+
+
 def test_beat_cards():
-    texts = [("beats.hook_line", "Get out."), ("beats.action", "She runs."), ("beats.line", "Stop!"),
-             ("beats.line", "Never."), ("beats.action", "He follows.")]
+    """Cards in beat order whatever order the beats were finished in; a beat heard again replaces its card."""
+    texts = [_card(3, "turn", "He follows.", []), _card(1, "hook", "She runs.", [("Mara", "Get out.")]),
+             _card(2, "development", "Old.", []), _card(2, "development", "She <turns>.", [("Kai", "Stop!")])]
     cards = live.beat_cards(texts)
-    assert [c["kind"] for c in cards] == ["hook", "beat", "beat"] and cards[1]["lines"] == ["Stop!", "Never."]
+    assert [c.index for c in cards] == [1, 2, 3] and cards[1].action == "She <turns>."
     page = live.beat_cards_html(cards, 9)
     assert page.count("live-card") == 3 and "6 beat(s) to come" in page and "“Stop!”" in page
+    assert "She &lt;turns&gt;." in page and "<span class='cue'>KAI</span>" in page and "Old." not in page
     assert "beat 3/9 · about 6 s left" in live.beat_cards_html(cards, 9, "beat 3/9 · about 6 s left")
+    assert live.BeatsLive("beat", 9).count(texts) == 3
+    assert live.beat_line(texts[1][1]) == "beat 1 (hook): She runs. · MARA: Get out."
 
 
-def test_streamed_rows_are_the_plan_and_beats_written(stub, tmp_path):
-    """The live views built from the slots as they were accepted match the plan and beats on disk."""
+def test_streamed_rows_are_the_plan_and_beats_written(stub, tmp_path, monkeypatch):
+    """The live views built from the slots as they were accepted match the plan and beats on disk; the
+    beats are heard one by one during the episode's one batched call, and hearing them changes nothing."""
     from dramagen.story.planner import layout_beats
     from dramagen.studio import steps
 
@@ -66,13 +79,38 @@ def test_streamed_rows_are_the_plan_and_beats_written(stub, tmp_path):
     rows = live.plan_rows(texts, 12, 2, len(PLAN_HEADERS))
     assert [r[1:4] for r in rows] == [[e.title, e.synopsis, e.cliffhanger] for e in plan.episodes]
     assert live.PlanLive("episode plan", 12).count(texts) == 12
-    texts.clear()
     ep = plan.episode(1)
     total = len(layout_beats(ep, sd.load_bible(), req.seed).beats)
-    beats = steps.write_beats(sd, req, 1, 0, lambda k, t: texts.append((k, t)))
+    seeded = SeededStub()  # each call's lines depend on its seed and prompts only: a rerun writes the same
+    monkeypatch.setattr(session, "load_generator", lambda model=None, **kw: seeded)
+    quiet = steps.write_beats(sd, req, 1, 0, lambda k, t: None).model_dump_json()
+    texts.clear()
+    events: list = []
+    orig = seeded.generate
+
+    def generate(prompts, params=None, **kw):
+        out = orig(prompts, params, **kw)
+        events.append(("call returned", len(prompts)))
+        return out
+
+    seeded.generate = generate
+
+    def on_beat(b):
+        events.append(("beat", b.index))
+        texts.append((live.BEAT_CARD, b.model_dump_json()))
+
+    beats = steps.write_beats(sd, req, 1, 0, lambda k, t: None, on_beat)
+    assert beats.model_dump_json() == quiet  # the same beats with or without hearing them
     cards = live.beat_cards(texts)
-    assert len(beats.beats) == total and len(cards) == total - 1  # the cliffhanger beat comes with the end
-    assert [c["action"] for c in cards[1:]] == [b.action for b in beats.beats[1:-1]]
+    assert len(beats.beats) == total and [c.index for c in cards] == [b.index for b in beats.beats]
+    assert live.BeatsLive("beat", total).count(texts) == total
+    # the episode's slots are one batched call, and most beats are heard while it runs, before it returns
+    first_return = next(i for i, e in enumerate(events) if e[0] == "call returned")
+    assert events[first_return][1] > total and first_return >= total // 2, events
+    assert [c.kind for c in cards] == [b.kind for b in beats.beats]
+    assert cards[-1].action == beats.beats[-1].action == ep.cliffhanger  # the cliffhanger line, as written
+    drafted = [c.action for c in cards[1:-1]]
+    assert sum(a == b.action for a, b in zip(drafted, beats.beats[1:-1])) >= len(drafted) // 2  # the fit may swap
 
 
 def test_run_job_shows_rows_before_the_step_ends():

@@ -120,7 +120,8 @@ def test_projects_rename_duplicate_delete(app, browser, shots_dir):  # noqa: F81
 def test_rows_stream_into_the_page_before_the_step_ends(app, browser, shots_dir):  # noqa: F811
     """With a slow model, the plan table fills row by row while the step runs (a group of episodes
     per batch of slots) and its status counts episodes ("episode plan 5/10 · about 3 s left");
-    the beats' tab says they are being written, and the written beats replace the live cards."""
+    the beats arrive card by card while their one batched call runs ("beat 4/9"), the tab says they
+    are being written, and the written beats replace the live cards."""
     ctx = browser.new_context(viewport=LAPTOP)
     page = ctx.new_page()
     s = Studio(page, shots_dir)
@@ -135,11 +136,19 @@ def test_rows_stream_into_the_page_before_the_step_ends(app, browser, shots_dir)
         page.locator("#plan-status").get_by_text(re.compile(r"episode plan \d+/10")).first.wait_for()
         s.snap("16-plan-streaming")
         s.wait_text("plan-status", "Planned 10 episodes")
-        # an episode's beats are one batch of slots (the slot engine writes them together), so their
-        # cards arrive together at its end; while the batch runs the tab says it is writing, not "No beats yet"
+        # an episode's beats are one batched call of slots; the stand-in finishes its rows one by one over
+        # 4 s (as the real model's rows stop), and each beat's card appears as soon as its slots are written
+        app.delay_file.write_text("4")
         page.click("#to-beats")
         s.wait_text("ep-status", "Writing the beats")
-        assert "No beats yet" not in page.locator("#timeline").inner_text()
+        page.locator("#beats-view .live-card").first.wait_for()
+        count = page.locator("#beats-view .live-count").inner_text()
+        assert "Writing the beats" in page.locator("#ep-status").inner_text()  # the step is still running
+        total = int(re.search(r"beat (\d+)/(\d+)", count).group(2))
+        assert page.locator("#beats-view .live-card").count() < total, count
+        # (the timeline is empty, so not shown, while the beats are written: read it without waiting for it)
+        assert "No beats yet" not in page.evaluate("() => document.querySelector('#timeline')?.textContent || ''")
+        s.snap("17-beats-streaming")
     finally:
         app.delay_file.unlink(missing_ok=True)
     s.wait_text("ep-status", "Wrote episode 1's beats")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import abc
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -148,6 +148,9 @@ class Capabilities(BaseModel):
     - ``streaming``: ``stream`` yields text as it is generated (not the whole completion at the end).
     - ``seeds_per_row``: each (prompt, candidate) row is sampled from its own seed, so a row's text does not
       depend on the other rows in the call (docs/architecture.md, Determinism).
+    - ``row_events``: ``generate(prompts, params, on_row=f)`` calls ``f(i, completion)`` for each completion
+      ``i`` of the list it returns as soon as that row is finished (the same completion it returns, but for
+      ``seconds``), in the calling thread, before it returns; what ``f`` raises ends the call.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -156,6 +159,7 @@ class Capabilities(BaseModel):
     row_batching: bool = False
     streaming: bool = False
     seeds_per_row: bool = False
+    row_events: bool = False
 
 
 class Generator(abc.ABC):
@@ -194,12 +198,15 @@ def capabilities_of(gen: Any) -> Capabilities:
 
 
 def generate_scored(gen: Any, prompts: Sequence[Prompt], params: GenerationParams | None = None,
-                    logprobs: bool = True) -> list[Completion]:
+                    logprobs: bool = True, on_row: Callable[[int, Completion], None] | None = None) -> list[Completion]:
     """``gen.generate`` passing ``logprobs`` where the generator declares it (``capabilities.logprobs``);
-    otherwise plain ``generate`` (completions without a ``logprob``)."""
-    if capabilities_of(gen).logprobs:
-        return gen.generate(prompts, params, logprobs=logprobs)
-    return gen.generate(prompts, params)
+    otherwise plain ``generate`` (completions without a ``logprob``). ``on_row`` is passed where the
+    generator declares ``row_events``; otherwise it is not called."""
+    caps = capabilities_of(gen)
+    kw: dict[str, Any] = {"on_row": on_row} if on_row is not None and caps.row_events else {}
+    if caps.logprobs:
+        return gen.generate(prompts, params, logprobs=logprobs, **kw)
+    return gen.generate(prompts, params, **kw)
 
 
 class Timer:

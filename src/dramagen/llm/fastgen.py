@@ -71,10 +71,11 @@ class FastSampler:
         return self.model(use_cache=True, logits_to_keep=1, **kw)
 
     def run(self, texts: list[str], rows: list[tuple[int, int]], params: GenerationParams,
-            logprobs: bool, on_token=None, cancelled=None) -> list[RowResult]:
+            logprobs: bool, on_token=None, cancelled=None, on_done=None) -> list[RowResult]:
         """``rows``: (index into ``texts``, candidate number) per output row.
 
         ``on_token(row, ids)`` is called after each token a row keeps (streaming);
+        ``on_done(row, result)`` once a row is finished, with the RowResult the call returns for it;
         ``cancelled()`` returning True ends the generation early."""
         import torch
 
@@ -82,7 +83,8 @@ class FastSampler:
         with torch.inference_mode():
             cache, logits, mask, pos = self._prefill(ids)
             state = self._rows(ids, texts, rows, params, cache, logits, mask, pos)
-            self._decode(state, params, logprobs, on_token, cancelled)
+            done = None if on_done is None else (lambda r: on_done(r, self._result(state, ids, rows, logprobs, r)))
+            self._decode(state, params, logprobs, on_token, cancelled, done)
         return self._finish(state, ids, rows, logprobs)
 
     def _prefill(self, ids: list[list[int]]):
@@ -145,8 +147,10 @@ class FastSampler:
                          next_pos=(pos[:, -1].to(dev) + 1)[src], gens=gens, hist=hist, hist_len=Lp,
                          gen_ids=[[] for _ in range(R)], texts=[""] * R, lp_sum=[0.0] * R, finish=["length"] * R)
 
-    def _decode(self, st: _Decoding, params: GenerationParams, logprobs: bool, on_token, cancelled) -> None:
-        """Step 4–5: sample every live row, drop finished rows, one forward step per token."""
+    def _decode(self, st: _Decoding, params: GenerationParams, logprobs: bool, on_token, cancelled,
+                on_done=None) -> None:
+        """Step 4–5: sample every live row, drop finished rows, one forward step per token; ``on_done(row)``
+        as each row finishes (the rows still going at the end: after the last step, in row order)."""
         import torch
 
         dev = self.device
@@ -175,6 +179,8 @@ class FastSampler:
                 t = nxt[b]
                 if t in self.eos:
                     finish[r], alive[r] = "eos", False
+                    if on_done is not None:
+                        on_done(r)
                     continue
                 gen_ids[r].append(t)
                 if on_token is not None:
@@ -184,10 +190,16 @@ class FastSampler:
                 texts_out[r] += self.piece(t)
                 if stops and any(s in texts_out[r] for s in stops):
                     finish[r], alive[r] = "stop", False
+                    if on_done is not None:
+                        on_done(r)
             hist[batch, hist_len] = torch.tensor(nxt)
             hist_len += 1
             n_alive = sum(alive[r] for r in batch)
             if not n_alive or step == params.max_new_tokens - 1 or (cancelled is not None and cancelled()):
+                if on_done is not None:  # the rows that ran to their length
+                    for r in batch:
+                        if alive[r]:
+                            on_done(r)
                 break
             tok_in = torch.tensor(nxt, dtype=torch.long, device=dev)
             mask = torch.cat([mask, torch.ones((mask.shape[0], 1), dtype=mask.dtype, device=dev)], dim=1)
@@ -202,15 +214,16 @@ class FastSampler:
             next_pos = next_pos + 1
             logits = out.logits[:, -1, :].float()
 
+    def _result(self, st: _Decoding, ids: list[list[int]], rows: list[tuple[int, int]], logprobs: bool,
+                r: int) -> RowResult:
+        n = len(st.gen_ids[r])
+        return RowResult(ids=list(st.gen_ids[r]), text=self.tok.decode(st.gen_ids[r], skip_special_tokens=True),
+                         finish=st.finish[r], logprob=(st.lp_sum[r] / n) if (logprobs and n) else None,
+                         prompt_tokens=len(ids[rows[r][0]]))
+
     def _finish(self, st: _Decoding, ids: list[list[int]], rows: list[tuple[int, int]],
                 logprobs: bool) -> list[RowResult]:
-        results = []
-        for r, (u, _) in enumerate(rows):
-            n = len(st.gen_ids[r])
-            results.append(RowResult(ids=st.gen_ids[r], text=self.tok.decode(st.gen_ids[r], skip_special_tokens=True),
-                                     finish=st.finish[r], logprob=(st.lp_sum[r] / n) if (logprobs and n) else None,
-                                     prompt_tokens=len(ids[u])))
-        return results
+        return [self._result(st, ids, rows, logprobs, r) for r in range(len(rows))]
 
 
 @dataclass

@@ -116,7 +116,8 @@ class TransformersGenerator(Generator):
         self._fast_sampler = None
         self._lock = threading.Lock()
         # fastgen seeds every row itself; transformers' generate seeds the whole call once
-        self.capabilities = Capabilities(logprobs=True, row_batching=True, streaming=True, seeds_per_row=self.fast)
+        self.capabilities = Capabilities(logprobs=True, row_batching=True, streaming=True, seeds_per_row=self.fast,
+                                         row_events=True)
         self.info = {
             "backend": "transformers",
             "name": self.name,
@@ -160,20 +161,25 @@ class TransformersGenerator(Generator):
 
     # -- batched -----------------------------------------------------------------------------
     def generate(self, prompts: Sequence[Prompt], params: GenerationParams | None = None,
-                 logprobs: bool = False) -> list[Completion]:
+                 logprobs: bool = False, on_row: Callable[[int, Completion], None] | None = None) -> list[Completion]:
+        """``on_row`` (``capabilities.row_events``): each completion as its row finishes (the fast sampler),
+        or all of them in order at the end (transformers' generate)."""
         params = params or GenerationParams()
         texts = [self.render(p) for p in prompts]
         if self.fast:
-            return self._generate_fast(texts, params, logprobs)
+            return self._generate_fast(texts, params, logprobs, on_row)
         out: list[Completion] = []
         with self._lock:
             self._seed(params.seed)
             per_batch = max(1, self.batch_size // params.n)
             for start in range(0, len(texts), per_batch):
                 out.extend(self._generate_batch(texts[start:start + per_batch], start, params, logprobs))
+        for i, c in enumerate(out if on_row is not None else ()):
+            on_row(i, c)
         return out
 
-    def _generate_fast(self, texts: list[str], params: GenerationParams, logprobs: bool) -> list[Completion]:
+    def _generate_fast(self, texts: list[str], params: GenerationParams, logprobs: bool,
+                       on_row: Callable[[int, Completion], None] | None = None) -> list[Completion]:
         """Every row through :class:`FastSampler` (shared prefix cache, per-row seeds), ``max_rows`` at a time.
 
         A row is (prompt, candidate number); identical prompts count as further candidates of
@@ -192,14 +198,14 @@ class TransformersGenerator(Generator):
                 uniq = list(dict.fromkeys(t for _, t, _ in chunk))
                 index = {t: u for u, t in enumerate(uniq)}
                 timer = Timer()
-                res = sampler.run(uniq, [(index[t], k) for _, t, k in chunk], params, logprobs)
+
+                def done(j: int, r: Any, start: int = start, chunk: list = chunk, timer: Timer = timer) -> None:
+                    on_row(start + j, _completion(r, chunk[j], params, timer.elapsed))  # type: ignore[misc]
+
+                res = sampler.run(uniq, [(index[t], k) for _, t, k in chunk], params, logprobs,
+                                  on_done=done if on_row is not None else None)
                 elapsed = timer.elapsed
-                for (i, _, k), r in zip(chunk, res):
-                    text, stopped = cut_at_stop(r.text, params.stop)
-                    finish = "stop" if stopped else ("eos" if r.finish == "eos" else "length")
-                    out.append(Completion(text=text, prompt_index=i, candidate=k % params.n,
-                                          prompt_tokens=r.prompt_tokens, completion_tokens=len(r.ids),
-                                          finish_reason=finish, logprob=r.logprob, seconds=elapsed))
+                out.extend(_completion(r, row, params, elapsed) for row, r in zip(chunk, res))
         return out
 
     def _sampler(self):
@@ -351,6 +357,14 @@ class TransformersGenerator(Generator):
                 streamer.end()
 
         return run
+
+
+def _completion(r: Any, row: tuple[int, str, int], params: GenerationParams, seconds: float) -> Completion:
+    """The completion of one fast-sampler row (``row``: prompt index, text, candidate number)."""
+    text, stopped = cut_at_stop(r.text, params.stop)
+    finish = "stop" if stopped else ("eos" if r.finish == "eos" else "length")
+    return Completion(text=text, prompt_index=row[0], candidate=row[2] % params.n, prompt_tokens=r.prompt_tokens,
+                      completion_tokens=len(r.ids), finish_reason=finish, logprob=r.logprob, seconds=seconds)
 
 
 class _StopText:

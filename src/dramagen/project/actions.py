@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
-from ..core.models import EpisodeBeats, EpisodeScript, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
+from ..core.models import Beat, EpisodeBeats, EpisodeScript, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
 from ..core.seeding import derive_seed
 from . import service
 from .pipeline import Runner, SeasonState, resolve_trope
@@ -147,12 +147,13 @@ def rewrite_plan_episode(sd: SeasonDir, generator: Any, n: int, variant: int,
     return new
 
 
-def write_beats(sd: SeasonDir, generator: Any, n: int, variant: int = 0,
-                on_text: OnText | None = None) -> EpisodeBeats:
-    """Episode ``n``'s beat sheet (take ``variant``)."""
+def write_beats(sd: SeasonDir, generator: Any, n: int, variant: int = 0, on_text: OnText | None = None,
+                on_beat: Callable[[Beat], None] | None = None) -> EpisodeBeats:
+    """Episode ``n``'s beat sheet (take ``variant``); ``on_beat`` hears each beat's first draft as it is written."""
     st = Step.open(sd, generator, on_text)
     bible = sd.load_bible()
-    beats = service.write_beats(st.ctx, st.trope, bible, sd.load_plan().episode(n), st.req.seed, variant=variant)
+    beats = service.write_beats(st.ctx, st.trope, bible, sd.load_plan().episode(n), st.req.seed, variant=variant,
+                                on_beat=on_beat)
     service.store_episode(sd, n, st.ctx.stats, beats=beats)
     st.finish("episode")
     return beats

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError
 from ..core.models import (
+    Beat,
     EpisodeBeats,
     EpisodePlan,
     EpisodeScript,
@@ -125,12 +126,15 @@ def rewrite_plan_episode(ctx: WriteContext, trope: Trope, sd: SeasonDir, n: int,
 
 
 def write_beats(ctx: WriteContext, trope: Trope, bible: SeriesBible, ep: EpisodePlan, seed: int, *,
-                settings: TimingSettings | None = None, variant: int = 0) -> EpisodeBeats:
-    """Episode ``ep``'s beat sheet: the planner's skeleton, filled by the model and fitted to its length."""
+                settings: TimingSettings | None = None, variant: int = 0,
+                on_beat: Callable[[Beat], None] | None = None) -> EpisodeBeats:
+    """Episode ``ep``'s beat sheet: the planner's skeleton, filled by the model and fitted to its length
+    (``on_beat``: each beat's first draft as soon as its slots are decided; the text does not depend on it)."""
     from ..story.planner import layout_beats
     from ..story.stages.beats import write_beats as _write
 
-    return _write(ctx, layout_beats(ep, bible, seed), ep, bible, trope, settings=settings, variant=variant)
+    return _write(ctx, layout_beats(ep, bible, seed), ep, bible, trope, settings=settings, variant=variant,
+                  on_beat=on_beat)
 
 
 def rewrite_beat(ctx: WriteContext, trope: Trope, sd: SeasonDir, n: int, index: int, variant: int) -> EpisodeBeats:

@@ -1,6 +1,7 @@
 """What the page shows while a step is being written: the accepted slots so far (``(kind, text)``,
-in the order :class:`dramagen.story.slots.WriteContext` hands them to ``on_text``) as the step's own
-view, and the step's progress in its own units ("episode plan 7/10", "beat 4/9").
+in the order :class:`dramagen.story.slots.WriteContext` hands them to ``on_text``; a beat's whole
+draft as :data:`BEAT_CARD`, as the beat writer hears it) as the step's own view, and the step's
+progress in its own units ("episode plan 7/10", "beat 4/9").
 
 Each *live view* maps the texts so far to component updates (:meth:`view`) and counts its units
 (:meth:`count`); :func:`dramagen.studio.session.run_job` calls them as the slots arrive, and the
@@ -13,6 +14,8 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..core.models import Beat
 
 Texts = list[tuple[str, str]]
 
@@ -119,43 +122,54 @@ class PlanLive(Live):
         return {self.table: gr.update(value=rows, headers=self.headers)}
 
 
-def beat_cards(texts: Texts) -> list[dict]:
-    """The beats written so far, card by card: the hook's line, then each action with the lines after it."""
-    cards: list[dict] = []
-    for k, t in texts:
-        if k == "beats.hook_line":
-            cards.append({"kind": "hook", "action": "", "lines": [t]})
-        elif k == "beats.action":
-            cards.append({"kind": "beat", "action": t, "lines": []})
-        elif k == "beats.line" and cards:
-            cards[-1]["lines"].append(t)
-    return cards
+#: the kind of a live text that is a whole beat's first draft (``Beat`` JSON), as the beat writer hears it
+BEAT_CARD = "beat.card"
 
 
-def beat_cards_html(cards: list[dict], total: int, count: str = "") -> str:
+def _beat(text: str) -> Beat:
+    return Beat.model_validate_json(text)
+
+
+def beat_line(text: str) -> str:
+    """The Live box's line for a beat's draft: "beat 3 (turn): action · MARA: line …"."""
+    b = _beat(text)
+    said = " · ".join(f"{ln.character.split()[0].upper()}: {ln.text}" for ln in b.lines)
+    return f"beat {b.index} ({b.kind}): " + " · ".join(x for x in (b.action, said) if x)
+
+
+def beat_cards(texts: Texts) -> list[Beat]:
+    """The beats drafted so far, in beat order (a beat heard again replaces its card)."""
+    cards = {b.index: b for b in (_beat(t) for k, t in texts if k == BEAT_CARD)}
+    return [cards[i] for i in sorted(cards)]
+
+
+def _card(b: Beat) -> str:
+    lines = "".join(f"<p class='beat-line'><span class='cue'>{html.escape(ln.character.split()[0].upper())}</span> "
+                    f"“{html.escape(ln.text)}”</p>" for ln in b.lines)
+    action = f"<p class='beat-action'>{html.escape(b.action)}</p>" if b.action else ""
+    return (f"<div class='beat-card live-card' id='live-beat-{b.index}'><div class='beat-head'><b>Beat {b.index}</b>"
+            f" · {html.escape(b.kind)}</div>{action}{lines}</div>")
+
+
+def beat_cards_html(cards: list[Beat], total: int, count: str = "") -> str:
     if not cards:
         return ""
-    body = "".join(
-        f"<div class='beat-card live-card' id='live-beat-{i}'><div class='beat-head'><b>Beat {i}</b> · "
-        f"{html.escape(c['kind'])}</div>" + (f"<p class='beat-action'>{html.escape(c['action'])}</p>" if c["action"]
-                                            else "")
-        + "".join(f"<p class='beat-line'>“{html.escape(ln)}”</p>" for ln in c["lines"]) + "</div>"
-        for i, c in enumerate(cards, 1))
     more = total - len(cards)
     tail = f"<p class='studio-hint live-count'>Writing… {html.escape(count) or f'{more} beat(s) to come'}</p>" \
         if more > 0 else ""
-    return f"<div class='beats live-beats'>{body}{tail}</div>"
+    return f"<div class='beats live-beats'>{''.join(_card(b) for b in cards)}{tail}</div>"
 
 
 @dataclass
 class BeatsLive(Live):
-    """The episode's beats appear card by card; a unit is a beat (the cliffhanger comes with the end)."""
+    """The episode's beats appear card by card as each one's slots are written (the beat writer's ``on_beat``);
+    a unit is a beat (the cliffhanger's line, written without the model, comes with the end)."""
 
     cards: Any = None
     status_line: bool = False  # the Episode tab's status is the episode's summary: the count goes under the cards
 
     def count(self, texts: Texts) -> int:
-        return len(beat_cards(texts))
+        return len({_beat(t).index for k, t in texts if k == BEAT_CARD})
 
     def view(self, texts: Texts, count: str = "") -> dict:
         if self.cards is None:

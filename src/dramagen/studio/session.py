@@ -37,7 +37,7 @@ import gradio as gr
 from ..core.errors import DramagenError, InputError
 from ..llm import load_generator  # tests replace it with a stand-in: see tests/test_ui.py
 from ..project.season import SeasonDir
-from .live import Live, progress_text
+from .live import BEAT_CARD, Live, beat_line, progress_text
 
 log = logging.getLogger("dramagen.studio")
 
@@ -258,6 +258,12 @@ class Job:
             raise Stopped()
         self.q.put(("tick", "", message))
 
+    def on_beat(self, beat: Any) -> None:
+        """A beat's first draft, as soon as its slots are written (the beats' cards)."""
+        if self.cancel.is_set():
+            raise Stopped()
+        self.q.put(("beat", BEAT_CARD, beat.model_dump_json()))
+
 
 _JOBS: dict[str, set[Job]] = {}  # session id → the jobs running for it (for Stop)
 _JOBS_LOCK = threading.Lock()
@@ -320,6 +326,9 @@ def run_job(sess: Session, work: Callable[[Job], dict], stream: Any, progress: A
             if kind == "text":
                 texts.append((slot, text))
                 lines.append(f"{slot}: {text}")
+            elif kind == "beat":
+                texts.append((slot, text))
+                lines.append(beat_line(text))
             else:
                 lines.append(f"— {text}")
             _progress(progress, what, texts, expected, live, text if kind == "tick" else "", time.monotonic() - t0)

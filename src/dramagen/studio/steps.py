@@ -8,7 +8,9 @@ take (``variant``), counted per part in the season folder.
 
 from __future__ import annotations
 
-from ..core.models import EpisodeBeats, EpisodeScript, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
+from collections.abc import Callable
+
+from ..core.models import Beat, EpisodeBeats, EpisodeScript, PinnedBible, SeasonPlan, SeasonRequest, SeriesBible
 from ..project import actions
 from ..project.actions import OnText, finish, load_state, next_variant, variant_seed
 from ..project.season import SeasonDir
@@ -31,8 +33,9 @@ def rewrite_plan_episode(sd: SeasonDir, req: SeasonRequest, n: int, variant: int
     actions.rewrite_plan_episode(sd, session.generator(req.model), n, variant, on_text)
 
 
-def write_beats(sd: SeasonDir, req: SeasonRequest, n: int, variant: int, on_text: OnText) -> EpisodeBeats:
-    return actions.write_beats(sd, session.generator(req.model), n, variant, on_text)
+def write_beats(sd: SeasonDir, req: SeasonRequest, n: int, variant: int, on_text: OnText,
+                on_beat: Callable[[Beat], None] | None = None) -> EpisodeBeats:
+    return actions.write_beats(sd, session.generator(req.model), n, variant, on_text, on_beat)
 
 
 def rewrite_beat(sd: SeasonDir, req: SeasonRequest, n: int, index: int, variant: int, on_text: OnText) -> None:

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,6 +166,10 @@ def _allocate(skeleton: EpisodeBeats, bible: SeriesBible, settings: TimingSettin
 
 
 class _Writer:
+    #: hears each beat's first draft as soon as its slots are decided (the studio's cards), then the
+    #: beats without slots at the end of the drafts; the text written does not depend on it
+    on_beat: Callable[[Beat], None] | None = None
+
     def __init__(self, ctx: WriteContext, skeleton: EpisodeBeats, plan_ep: EpisodePlan, bible: SeriesBible,
                  trope: Any, settings: TimingSettings | None, previous: str | None):
         self.ctx, self.sk, self.ep, self.bible, self.trope = ctx, skeleton, plan_ep, bible, trope
@@ -261,7 +266,8 @@ class _Writer:
                 where.append((i, j))
             specs[i] = spec
         self._align(slots)
-        results = fill_ranked(self.ctx, slots, purpose)
+        heard = self._listener(beats, where, specs, fixed) if self.on_beat is not None else None
+        results = fill_ranked(self.ctx, slots, purpose, heard)
         drafts = []
         for i, b in enumerate(beats):
             d = _BeatDraft(beat=b, budget=b.duration)
@@ -293,7 +299,33 @@ class _Writer:
             if drafts[0].action:
                 drafts[0].action.fixed = True
             self._fit_hook(drafts[0])
+        if self.on_beat is not None:  # the beats with no slot of their own (the cliffhanger's line)
+            for i, d in enumerate(drafts):
+                if (only is None or i in only) and not any(w == i for w, _ in where):
+                    self.on_beat(d.build())
         return drafts
+
+    def _listener(self, beats: list[Beat], where: list[tuple[int, int]], specs: dict[int, list[tuple[str, str]]],
+                  fixed: dict[int, str]) -> Callable[[int, str], None]:
+        """The slot engine's ``on_slot``: ``self.on_beat`` hears each beat as soon as all its slots are decided
+        (its first draft, before the hook's and the episode's fit)."""
+        texts: dict[int, str] = {}
+        pending = {i: sum(1 for w, _ in where if w == i) for i, _ in where}
+
+        def heard(k: int, text: str) -> None:
+            i = where[k][0]
+            again = k in texts
+            texts[k] = text
+            if not again:
+                pending[i] -= 1
+            if pending[i] == 0 and self.on_beat is not None:
+                mine = [(j, texts[n]) for n, (w, j) in enumerate(where) if w == i]
+                action = next((t for j, t in mine if j < 0), fixed.get(i, ""))
+                lines = [Line(character=specs[i][j][0], text=t, parenthetical=specs[i][j][1])
+                         for j, t in mine if j >= 0]
+                self.on_beat(beats[i].model_copy(update={"action": action, "lines": lines}))
+
+        return heard
 
     def _align(self, slots: list[Slot]) -> None:
         """Fit the rows to whole batches of the backend (``batch_size`` rows run together).

@@ -23,9 +23,10 @@ The result's beats are retimed (``planner.retime``): ``start``/``end`` tile 0..r
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
-from ...core.models import EpisodeBeats, EpisodePlan, SeriesBible
+from ...core.models import Beat, EpisodeBeats, EpisodePlan, SeriesBible
 from ...core.timing import TimingSettings
 from ..slots import WriteContext
 from .beat_writer import AIM, BEATS_CANDIDATES, HOOK_MAX_SECONDS, MAX_FIT_STEPS, TOLERANCE, _Writer, runtime_of
@@ -53,15 +54,18 @@ def _previous_line(previous: EpisodePlan | str | None) -> str | None:
 
 def write_beats(ctx: WriteContext, skeleton: EpisodeBeats, plan_ep: EpisodePlan, bible: SeriesBible, trope: Any,
                 settings: TimingSettings | None = None, *, previous: EpisodePlan | str | None = None,
-                variant: int = 0) -> EpisodeBeats:
+                variant: int = 0, on_beat: Callable[[Beat], None] | None = None) -> EpisodeBeats:
     """Fill the skeleton's beats (one batched model call) and fit the episode to its target length.
 
     ``previous`` (the previous episode's plan or its cliffhanger line) lets the hook pick
     up where the last episode stopped. ``variant`` > 0 gives another take (the UI's
     "regenerate"); 0 is the season's own text. The result depends only on ``ctx.seed``,
-    the inputs, the episode number and ``variant``.
+    the inputs, the episode number and ``variant``. ``on_beat`` hears each beat's first draft
+    as soon as its slots are decided, during the batched call where the model reports finished
+    rows (the studio's cards); it does not change what is written.
     """
     w = _writer(plan_ep)(ctx, skeleton, plan_ep, bible, trope, settings, _previous_line(previous))
+    w.on_beat = on_beat
     purpose = ("beats", plan_ep.number) + ((variant,) if variant else ())
     drafts = w.drafts(list(skeleton.beats), None, purpose)
     return w.finish(w.fit(drafts))

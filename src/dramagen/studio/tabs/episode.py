@@ -72,7 +72,7 @@ def _wire_write_beats(p: Page) -> None:
         variant = steps.next_variant(sd, f"beats:{n}") if existed else 0
 
         def work(job) -> dict:
-            steps.write_beats(sd, req, n, variant, job.on_text)
+            steps.write_beats(sd, req, n, variant, job.on_text, job.on_beat)
             return {**page.beats_done(p, sd, n, f"{'Rewrote' if existed else 'Wrote'} episode {n}'s beats"),
                     p.tabs: gr.Tabs(selected="episode")}
 
