@@ -7,9 +7,13 @@ and memory start from zero):
 
 * transformers × dtype (float32, bfloat16) × sampler (``fastgen``: the shared-prefix sampler,
   ``generate``: transformers' ``model.generate``) × batch (rows generated together);
-* llama.cpp (``smollm2-135m-instruct-gguf``: the same GGUF file through llama-cpp-python),
-  single stream. Its ``generate`` runs the rows of a batch one after another, so its "batch"
-  rows are sequential: aggregate tokens/s is reported as it is, labelled ``seq``.
+* llama.cpp (``smollm2-135m-instruct-gguf``: the same GGUF file through llama-cpp-python):
+  ``sequential`` (``DRAMAGEN_LLAMACPP_BATCH=0``, one completion after another) at batch 1 and 4, and
+  ``batched`` (the backend's default: every row in one ``llama_decode`` per step, llm/llamacpp_batch.py)
+  at the same batches as fastgen.
+
+Each configuration records the ISA class of the run and the kernels that ran (machine_info.py);
+``--isa avx2`` runs this machine as an AVX2-only one (see benchmarks/README.md).
 
 For each configuration: cached model load (a fresh process, imports included), time to the
 first streamed chunk (the first stream right after load, and the median of three after warm-up),
@@ -34,12 +38,13 @@ Options (defaults in brackets):
   --samplers fastgen generate                   [both]
   --batches 1 4 8 16 32 64    [cpu: 1 4 8 16 32 64; cuda: 1 4 8 16 32 64 128 256]  (fastgen)
   --generate-batches ...      [cpu: those of --batches up to 16; cuda: as --batches]  (generate is slow on CPU)
-  --llamacpp-batches ...      [those of --batches up to 4]  (sequential: more rows show nothing new)
+  --llamacpp-batches ...      [those of --batches up to 4]  (llama.cpp sequential: more rows show nothing new)
   --full                      every sampler at every batch of --batches (the whole grid)
   --tokens 32                 new tokens per row
   --candidates 4              rows per prompt (best-of-n)
   --repeats 1                 timed runs per batch (the median is reported)
   --threads N                 torch / llama.cpp threads [DRAMAGEN_THREADS or all cores]
+  --isa native|avx2           [native]; avx2: ATen/oneDNN/MKL capped at AVX2, no CPU bf16, llama.cpp's AVX2 build
   --convert                   also time a first GGUF -> safetensors conversion (temporary folder)
   --model NAME / --gguf-model NAME   [the registry's default / smollm2-135m-instruct-gguf]
   --tag TEXT                  appended to the result file name (e.g. before, after)

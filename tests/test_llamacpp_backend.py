@@ -16,7 +16,7 @@ def test_llamacpp_backend_generates_and_streams():
     assert gen.info["backend"] == "llamacpp" and len(gen.info["sha256"]) == 64
 
 
-def test_llamacpp_decodes_several_rows_together_deterministically():
+def test_llamacpp_decodes_several_rows_together_deterministically(monkeypatch):
     """Several rows go through the batched decode (llm/llamacpp_batch.py): one completion per (prompt, candidate),
     in order, each ending at the stop string; same seed, same bytes; a row's text does not depend on the others."""
     pytest.importorskip("llama_cpp", reason="needs the `server` extra (make test installs it)")
@@ -34,6 +34,11 @@ def test_llamacpp_decodes_several_rows_together_deterministically():
     alone = gen.generate(prompts[1:2], p)
     assert [c.text for c in alone] == [c.text for c in out if c.prompt_index == 1]
     assert out[0].text != out[1].text or out[2].text != out[3].text  # candidates are seeded apart
+    from dramagen.llm import llamacpp_batch
+
+    monkeypatch.setattr(llamacpp_batch, "MAX_ROWS", 2)  # one prompt's two rows per round: the same texts
+    gen._decoder = None
+    assert [c.text for c in gen.generate(prompts, p)] == [c.text for c in out]
 
 
 def test_llamacpp_sequential_when_batching_is_off(monkeypatch):

@@ -28,6 +28,9 @@ from typing import Any
 MIN_P = 0.05
 TYPICAL_P = 1.0
 PENALTY_LAST_N = 64
+#: rows decoded at once (more go in further rounds); the KV cache is rows × (prompt + new tokens) cells of
+#: 23 KB each for SmolLM2-135M, so 64 rows of 300 + 48 tokens hold about 0.5 GB
+MAX_ROWS = 64
 
 
 @dataclass
@@ -62,7 +65,7 @@ class BatchDecoder:
         self.llm = llm
         self.threads = threads
         self.vocab = llama_cpp.llama_model_get_vocab(llm._model.model)
-        self.max_seqs = int(llama_cpp.llama_max_parallel_sequences())
+        self.max_rows = min(MAX_ROWS, int(llama_cpp.llama_max_parallel_sequences()))
         self._ctx: Any = None
         self._cap = (0, 0, 0)  # (cells per sequence, sequences, batch tokens) of the current context
 
@@ -77,7 +80,7 @@ class BatchDecoder:
             self.lib.llama_memory_clear(self.lib.llama_get_memory(self._ctx.ctx), True)
             return self._ctx
         self.close()
-        per_seq = -(-max(per_seq, cap[0], 256) // 256) * 256
+        per_seq = -(-max(per_seq, cap[0], 64) // 64) * 64
         seqs, batch = max(seqs, cap[1]), max(batch, cap[2], 512)
         p = self.lib.llama_context_default_params()
         main = self.llm.context_params  # the same kernels as the sequential path (flash attention, KV cache types)
@@ -143,7 +146,7 @@ class BatchDecoder:
     def generate(self, token_lists: Sequence[list[int]], n: int, params: Any) -> list[Row]:
         """``n`` candidates for each tokenized prompt, all rows decoded together; rows in (prompt, candidate) order."""
         rows: list[Row] = []
-        step = max(1, self.max_seqs // max(1, n))  # prompts per chunk: at most max_seqs rows at once
+        step = max(1, self.max_rows // max(1, n))  # prompts per round: at most max_rows rows at once
         for start in range(0, len(token_lists), step):
             chunk = token_lists[start:start + step]
             for r in self._generate_chunk(chunk, n, params):
