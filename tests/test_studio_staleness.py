@@ -96,3 +96,27 @@ def test_a_pronoun_after_a_colon_a_comma_or_that_is_not_taken_for_the_named_one(
                                              "cliffhanger": "Kai swears he will return."})
     plan = plan.model_copy(update={"episodes": [ep, *plan.episodes[1:]]})
     assert pronoun_issues(bible, plan, {}) == []
+
+
+def test_the_bible_tab_lists_script_lines_and_replaces_the_old_name_on_disk(tmp_path):
+    """The studio's path (the Bible tab's findings and Replace old name) runs the project's rename: the script
+    lines naming the old name are listed, then every written part is rewritten on disk."""
+    from dramagen.project.rename import name_uses
+    from dramagen.studio import app as studio_app
+    from dramagen.studio import session
+
+    from .handmade import write_season
+    from .test_rename import write_and_rename
+
+    sd = write_and_rename(write_season(tmp_path / "season"))
+    demo = studio_app.build()
+    fns = {f.fn.__name__: f.fn for f in demo.fns.values() if f.fn is not None}
+    s = session.Session()
+    s.use(sd.path)
+    view = fns["stale_view"](s, 1)
+    box = next(v for v in view.values() if isinstance(v, str) and "stale-warning" in v)
+    assert "script line" in box and "no longer in the bible" in box
+    out = fns["replace_old_name"]("Kai Blackwood", "Dorian Vale", s, 1)
+    msg = next(v for v in out.values() if isinstance(v, str) and v.startswith("✓ Replaced"))
+    assert "2 episode(s)' beats and 2 script(s)" in msg
+    assert name_uses(sd, "Kai Blackwood") == []

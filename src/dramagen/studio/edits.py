@@ -182,19 +182,6 @@ def store_beat(sd: SeasonDir, n: int, new: Beat) -> None:
     sd.write_model(sd.beats_path(n), retime_episode(eb, sd.load_bible()))
 
 
-def store_replaced(sd: SeasonDir, bible: SeriesBible, plan: SeasonPlan | None, beats: dict) -> None:
-    """Save a season after a name was replaced in it (studio.staleness.replace_name): the bible and the plan
-    when they changed, and the changed episodes' beats, re-timed (a line's words may be longer or shorter)."""
-    from ..story.planner import retime_episode
-
-    if bible != sd.load_bible():
-        sd.write_model(sd.bible_path, bible)
-    if plan is not None and plan != sd.load_plan():
-        sd.write_model(sd.plan_path, plan)
-    for n, eb in sorted(beats.items()):
-        sd.write_model(sd.beats_path(n), retime_episode(eb, bible))
-
-
 def save_beat_if_edited(sd: SeasonDir, episode, beat, action, lines, chars, loc, new_scene) -> None:
     n = clamp_episode(sd, episode)
     if beat and sd.beats_path(n).exists():

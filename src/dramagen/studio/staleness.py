@@ -2,7 +2,9 @@
 in the bible (renamed, or regenerated under a new name), and pronouns that disagree with a character's
 gender. Pure: data-model objects in, findings and corrected objects out; no Gradio, no disk (tests:
 tests/test_studio_staleness.py). The studio shows the findings as warnings on the Bible, Season plan and
-Episode tabs, and the Bible tab's **Replace old name** applies :func:`replace_name`.
+Episode tabs, and the Bible tab's **Replace old name** applies
+:func:`dramagen.project.rename.rename_in_season` (the bible, the plan, the beats and the scripts on disk;
+the Bible tab also lists the script lines that name the old name, :func:`dramagen.project.rename.name_uses`).
 
 - *Gone names* are the names the plan and the beats use as characters (an episode's cast, its story
   event's actor and target, a beat's cast and speakers) that the bible no longer has.
@@ -24,6 +26,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..core.models import EpisodeBeats, SeasonPlan, SeriesBible
+from ..project.rename import names_in, replace_name
+
+__all__ = ["Stale", "cast_names", "gender", "gone_names", "names_in", "pronoun_issues", "replace_name",
+           "stale_names", "text_fields", "warning_html"]
 
 _SHE = re.compile(r"\b(she|her|hers|herself)\b", re.IGNORECASE)
 _HE = re.compile(r"\b(he|him|his|himself)\b", re.IGNORECASE)
@@ -42,20 +48,6 @@ class Stale:
     why: str
     tab: str  # bible | plan | episode
     episode: int | None = None
-
-
-def _word(name: str) -> re.Pattern:
-    return re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])")
-
-
-def _forms(name: str) -> list[str]:
-    """The ways a text names a character: the whole name, then its first word (when it is a name)."""
-    first = name.split()[0] if name.split() else name
-    return [name] + ([first] if first != name and len(first) >= 3 else [])
-
-
-def names_in(text: str, name: str) -> bool:
-    return any(_word(f).search(text or "") for f in _forms(name))
 
 
 # --------------------------------------------------------------------------- the season's text fields
@@ -160,59 +152,6 @@ def pronoun_issues(bible: SeriesBible, plan: SeasonPlan | None, beats: dict[int,
                 out.append(Stale(where, f"says '{wrong[0]}' of {named[0]}, who is a {right} in the bible: “{quote}”",
                                  tab, n))
     return out
-
-
-# --------------------------------------------------------------------------- replace on request
-
-
-def _sub(text: str, old: str, new: str) -> str:
-    olds, news = _forms(old), _forms(new)
-    for i, o in enumerate(olds):  # the whole name first, then the first name alone
-        w = news[min(i, len(news) - 1)]
-        text = _word(o).sub(w, text)
-        text = _word(o.upper()).sub(w.upper(), text) if o.upper() != o else text
-    return text
-
-
-def replace_name(bible: SeriesBible, plan: SeasonPlan | None, beats: dict[int, EpisodeBeats], old: str, new: str
-                 ) -> tuple[SeriesBible, SeasonPlan | None, dict[int, EpisodeBeats]]:
-    """The season with ``old`` (a gone name) replaced by ``new`` (a bible character) in every field: free
-    text (whole name and first name, as whole words), casts, speakers and story events. Returns the bible,
-    the plan and the beats of the episodes that changed."""
-    if bible.character(new) is None:
-        raise ValueError(f"{new!r} is not a character of the bible")
-    new = bible.character(new).name  # type: ignore[union-attr]
-    sub = lambda t: _sub(t, old, new)  # noqa: E731
-    swap = lambda names: list(dict.fromkeys(new if x == old else x for x in names))  # noqa: E731
-    chars = [c if c.name == new else c.model_copy(update={k: sub(getattr(c, k)) for k in ("want", "secret", "look",
-                                                                                              "tie")})
-             for c in bible.characters]
-    bible2 = bible.model_copy(update={"logline": sub(bible.logline), "characters": chars})
-    plan2 = None
-    if plan is not None:
-        eps = []
-        for e in plan.episodes:
-            upd = {k: sub(getattr(e, k)) for k in ("title", "synopsis", "cliffhanger")}
-            upd["signature_beat"] = sub(e.signature_beat) if e.signature_beat else e.signature_beat
-            upd["characters"] = swap(e.characters)
-            for k in ("event", "opening"):
-                ev = getattr(e, k)
-                if ev is not None:
-                    upd[k] = ev.model_copy(update={"actor": new if ev.actor == old else ev.actor,
-                                                   "target": new if ev.target == old else ev.target,
-                                                   "summary": sub(ev.summary)})
-            eps.append(e.model_copy(update=upd))
-        plan2 = plan.model_copy(update={"episodes": eps})
-    beats2 = {}
-    for n, eb in beats.items():
-        bs = [b.model_copy(update={"action": sub(b.action), "characters": swap(b.characters),
-                                   "lines": [ln.model_copy(update={"text": sub(ln.text),
-                                                                   "character": new if ln.character == old
-                                                                   else ln.character}) for ln in b.lines]})
-              for b in eb.beats]
-        if bs != eb.beats:
-            beats2[n] = eb.model_copy(update={"beats": bs})
-    return bible2, plan2, beats2
 
 
 # --------------------------------------------------------------------------- as the page shows it

@@ -1,5 +1,6 @@
 """On the Bible tab: what still names a character who is gone, and pronouns that disagree with the bible
-(:mod:`dramagen.studio.staleness`), with **Replace old name** to update every field on request. The
+(:mod:`dramagen.studio.staleness`; the script lines too), with **Replace old name** to update every field of
+the season on disk on request (:func:`dramagen.project.rename.rename_in_season`). The
 Season plan and Episode tabs show their own findings (``page.show_plan``, ``page.show_episode``)."""
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ import html
 
 import gradio as gr
 
+from ...project import rename
 from .. import edits, page, staleness, steps
 from ..page import Page
 from ..session import Session, fail, handler, season, session_of
@@ -36,8 +38,10 @@ def _view(p: Page, sess: Session, episode) -> dict:
     head = ""
     if gone:
         head = (f"<p class='stale-head'>⚠ {html.escape(', '.join(gone))} no longer in the bible but still named in "
-                f"the plan or the beats: replace the old name below, or edit those fields.</p>")
-    out = {p.bible_stale: head + staleness.warning_html(found),
+                f"the plan, the beats or the scripts: replace the old name below, or edit those fields.</p>")
+    scripts = [staleness.Stale(u.where, f"names {name}: “{u.text[:80]}”", "script", u.episode)
+               for name in gone for u in rename.name_uses(sd, name) if u.part == "script"]
+    out = {p.bible_stale: head + staleness.warning_html(found) + staleness.warning_html(scripts),  # scripts: own box
            p.replace_row: gr.update(visible=bool(gone)),
            p.old_name: gr.update(choices=gone, value=gone[0] if gone else None),
            p.new_name: gr.update(choices=bible.names, value=_guess(bible, plan, gone))}
@@ -69,20 +73,20 @@ def wire(p: Page) -> None:
 
     @handler
     def replace_old_name(old: str, new: str, sess_, episode=None):
-        """Replace a name no longer in the bible by a bible character in every field of the plan, the beats
-        and the bible (casts, speakers, story events, and the text: the whole name and the first name)."""
+        """Replace a name no longer in the bible by a bible character in every field of the plan, the beats,
+        the scripts and the bible (casts, speakers, story events, cues, and the text: the whole name and the
+        first name), on disk (:func:`dramagen.project.rename.rename_in_season`)."""
         sd = season(sess_)
         bible = sd.load_bible()
         if not old or bible.character(new or "") is None:
             raise fail("Pick the old name and the bible character to put in its place.")
-        plan = sd.load_plan() if sd.has_plan() else None
-        beats = {n: sd.load_beats(n) for n in sd.episodes_done("beats")} if plan else {}
-        bible2, plan2, changed = staleness.replace_name(bible, plan, beats, old, new)
-        edits.store_replaced(sd, bible2, plan2, changed)
+        done = rename.rename_in_season(sd, old, new)
         steps.finish(sd)
         view = _view(p, session_of(sess_), episode)
-        msg = (f"✓ Replaced {old} by {bible.character(new).name} in the plan and "  # type: ignore[union-attr]
-               f"{len(changed)} episode(s)' beats. Scripts already written keep the old name: rewrite them.")
+        msg = (f"✓ Replaced {old} by {bible.character(new).name} in the plan, "  # type: ignore[union-attr]
+               f"{len(done.beats)} episode(s)' beats and {len(done.scripts)} script(s)"
+               + (f" (their shooting scripts made again: {len(done.shooting)})" if done.shooting else "") + ".")
+        plan = sd.load_plan() if sd.has_plan() else None
         n = edits.clamp_episode(sd, episode) if plan is not None and episode else None
         tabs = {**page.show_plan(p, sd, n), **page.show_episode(p, sd, n)} if plan is not None else {}
         return {**view, **page.show_bible(p, sd), **tabs, p.bible_status: msg}
