@@ -103,3 +103,27 @@ def test_bad_input_is_one_line_naming_the_field(season, tmp_path, capsys, args, 
     assert exc.value.code == 2
     assert needle in " ".join(err.split())
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_a_renamed_characters_old_name_is_listed_then_replaced(season):
+    """``dramagen rewrite name``: the project's rename (dramagen.project.rename) on the command line."""
+    from dramagen.project.season import SeasonDir
+
+    sd = SeasonDir(season)
+    bible = sd.load_bible()
+    old = bible.characters[1].name
+    chars = [c.model_copy(update={"name": "Juniper Hale"}) if c.name == old else c for c in bible.characters]
+    sd.write_model(sd.bible_path, bible.model_copy(update={"characters": chars}))
+    listed = rewrite("name", season, old, "Juniper Hale", "--list")
+    assert listed.exit_code == 0 and "script line" in listed.output, listed.output
+    eps = {line.split()[1] for line in listed.output.splitlines() if " script line " in line}
+    res = rewrite("name", season, old, "Juniper Hale")
+    assert res.exit_code == 0 and f"{len(eps)} script(s)" in res.output.replace("\n", " "), res.output
+    assert rewrite("name", season, old, "Juniper Hale", "--list").output == ""
+    cue = old.split()[0].upper()
+    assert not [p for p in season.glob("episodes/*/script.fountain") if cue in p.read_text().split()]
+    assert "JUNIPER" in (season / f"episodes/ep{int(min(eps)):03d}/script.fountain").read_text()
+    from dramagen.core.errors import InputError
+
+    bad = rewrite("name", season, old, "Nobody")  # (dramagen's entry point prints it in one line, exit 2)
+    assert isinstance(bad.exception, InputError) and "a character of the bible: " in str(bad.exception)

@@ -17,21 +17,25 @@ from rich.markup import escape
 from .common import console, err_console
 
 rewrite_app = typer.Typer(no_args_is_help=True, help="Another take of one part of a season: the bible, one "
-                                                       "episode's plan, beats, one beat, script or shooting script.")
+                                                       "episode's plan, beats, one beat, script or shooting script; "
+                                                       "a renamed character's old name replaced everywhere.")
 
 _SEASON = typer.Argument(..., help="a season folder")
 _EPISODE = typer.Option(..., "--episode", "-e", help="the episode number")
 _TAKE = typer.Option(None, "--take", help="the take to write (default: the next one; 0: the first)")
 
 
-def _open(season_dir: str):
+def _open(season_dir: str, model: bool = True):
     from ..core.errors import InputError
-    from ..llm import load_generator
     from ..project.season import SeasonDir
 
     sd = SeasonDir(Path(season_dir))
     if not sd.request_path.exists():
         raise InputError("season", season_dir, "a season folder (with request.json; dramagen generate writes one)")
+    if not model:
+        return sd, None
+    from ..llm import load_generator
+
     return sd, load_generator(sd.load_request().model)
 
 
@@ -146,3 +150,27 @@ def shooting(season_dir: str = _SEASON, episode: int = _EPISODE) -> None:
     _needs(sd, "script", n)
     actions.make_shooting(sd, n)
     console.print(f"[green]episode {n} shooting script written[/green]")
+
+
+@rewrite_app.command("name")
+def name(season_dir: str = _SEASON, old: str = typer.Argument(..., help="the old name, no longer in the bible"),
+         new: str = typer.Argument(..., help="the bible character to put in its place"),
+         list_only: bool = typer.Option(False, "--list", help="only list the written lines that name it")) -> None:
+    """A character renamed in the bible: the old name replaced everywhere (plan, beats, scripts; no model)."""
+    from ..core.errors import InputError
+    from ..project import actions, rename
+
+    sd, _ = _open(season_dir, model=False)
+    _needs(sd, "bible")
+    if list_only:
+        for u in rename.name_uses(sd, old):
+            console.print(f"{escape(u.where)}: {escape(u.text)}")
+        return
+    bible = sd.load_bible()
+    if bible.character(new) is None:
+        raise InputError("new", new, "a character of the bible: " + ", ".join(bible.names))
+    done = rename.rename_in_season(sd, old, new)
+    actions.finish(sd)
+    console.print(f"[green]{escape(old)} replaced by {escape(bible.character(new).name)}:[/green] "  # type: ignore
+                  f"plan {'changed' if done.plan else 'unchanged'}, beats of {len(done.beats)} episode(s), "
+                  f"{len(done.scripts)} script(s), {len(done.shooting)} shooting script(s) made again")
