@@ -88,13 +88,15 @@ def _round(ctx: WriteContext, slots: list[Slot], prompts: list[str], seed: int, 
                                        "seed": "derive_seed(run seed, *purpose)"})
     sent = [p + " " + s.prefix if s.prefix else p for p, s in zip(prompts, slots)]
     on_row = None
+    arrived: list[dict[int, Completion]] = [{} for _ in slots]
+    judged: dict[int, list[Candidate]] = {}  # the candidates of the slots heard during the call
     if on_slot is not None:
-        arrived: list[dict[int, Completion]] = [{} for _ in slots]
 
         def on_row(i: int, k: int, c: Completion) -> None:
             arrived[i][k] = c
             if len(arrived[i]) == counts[i]:
-                on_slot(i, [_candidate(ctx, slots[i], prompts[i], arrived[i][j], rnd) for j in range(counts[i])])
+                judged[i] = [_candidate(ctx, slots[i], prompts[i], arrived[i][j], rnd) for j in range(counts[i])]
+                on_slot(i, judged[i])
     try:
         groups = _generate(ctx, sent, counts, params, on_row)
     except Exception as e:  # noqa: BLE001 - a failed call is a failed round (then regeneration, then fallback)
@@ -103,8 +105,16 @@ def _round(ctx: WriteContext, slots: list[Slot], prompts: list[str], seed: int, 
         if not is_generation_failure(e):
             raise
         return [[Candidate(raw="", text="", ok=False, reason="error", round=rnd)] for _ in slots]
-    return [[_candidate(ctx, slot, prompt, c, rnd) for c in comps]
-            for slot, prompt, comps in zip(slots, prompts, groups)]
+    return [judged[i] if i in judged and _same(arrived[i], comps) else
+            [_candidate(ctx, slot, prompt, c, rnd) for c in comps]
+            for i, (slot, prompt, comps) in enumerate(zip(slots, prompts, groups))]
+
+
+def _same(heard: dict[int, Completion], comps: list[Completion]) -> bool:
+    """Whether the completions heard during the call are the ones it returned (their time aside)."""
+    return len(heard) == len(comps) and all(
+        (h.text, h.finish_reason, h.logprob) == (c.text, c.finish_reason, c.logprob)
+        for h, c in zip((heard[j] for j in range(len(comps))), comps))
 
 
 def _rate(cand: Candidate, rating: str) -> None:
