@@ -32,7 +32,7 @@ def test_shot_cards_and_empty_tables():
            "stacked two-shot (Luna top, Dorian bottom, in front)"]
     assert len(row) == len(SHOT_HEADERS)
     out = cards_html("shots", [row])
-    assert "<b>Shot 2</b> · MS · eye level · static · 1.09 s" in out and "Luna top, Dorian bottom" in out
+    assert "<b>Shot 2</b> · MS · eye level · static · 1.09&nbsp;s" in out and "Luna top, Dorian bottom" in out
     for kind in ("characters", "plan", "shots"):
         empty = cards_html(kind, no_rows(["x"]))
         assert "class='card'" not in empty and "No " in empty

@@ -76,6 +76,7 @@ def build(model: str | None = None) -> gr.Blocks:
         _stop_buttons(p)
         autosave.wire(p)  # each edited field saved as the writer leaves it
         page.wire_phone(p)
+        projects.wire_refresh_on_tab(p)
     demo.queue(default_concurrency_limit=config.get_int("DRAMAGEN_UI_CONCURRENCY"))
     return demo
 

@@ -49,7 +49,7 @@ def _head(kind: str, get) -> str:
     secs = _text(get("seconds"))
     parts = [_text(get(c)) for c in ("size", "angle", "move")]
     return (f"<b>Shot {html.escape(_text(get('#')))}</b> · {html.escape(' · '.join(p for p in parts if p))}"
-            + (f" · {html.escape(secs)} s" if secs else ""))
+            + (f" · {html.escape(secs)}&nbsp;s" if secs else ""))  # "3.27 s" never split at the line's end
 
 
 def cards_html(kind: str, value: Any) -> str:

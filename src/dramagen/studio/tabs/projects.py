@@ -287,3 +287,14 @@ def wire(p: Page) -> None:
     _wire_open(p)
     _wire_manage(p)
     _wire_resume(p)
+
+
+def wire_refresh_on_tab(p: Page) -> None:
+    """The listing is read again as the page changes tab, so that a step written since shows (not "no bible
+    yet"); the table only: the project chosen in the list is the writer's (or a handler's), and an answer
+    landing late must not choose another. Wired after page.wire_phone: the page runs a trigger's listeners
+    one after the other, and the step selector must follow the tab at once, not after the workspace was read."""
+    def listing(sess_=None) -> str:
+        return projects_html(workspace.project_table(), workspace.project_of(session_of(sess_)))
+
+    p.tabs.change(listing, p.sess, p.proj_table, api_visibility="private", queue=False, show_progress="hidden")
