@@ -156,3 +156,27 @@ def test_rows_stream_into_the_page_before_the_step_ends(app, browser, shots_dir)
     assert page.locator("#beats-view .live-card").count() == 0  # the written beats replace the live cards
     assert _error_pills(page) == []
     ctx.close()
+
+
+def test_the_plan_tab_counts_the_beats_written_and_says_nothing_unasked(app, browser, shots_dir):  # noqa: F811
+    """'Write its beats →' keeps the table's edits without a word when there are none (it said "No changes
+    to save." though the writer pressed no Save), and the plan's summary counts every episode whose beats
+    were written, the last one included (it kept the count made before the step: "9 with beats" of 10)."""
+    ctx = browser.new_context(viewport=LAPTOP)
+    page = ctx.new_page()
+    s = Studio(page, shots_dir)
+    s.url = app.url
+    _new_season(page, s)
+    page.click("#plan")
+    s.wait_text("plan-status", "Planned 10 episodes")
+    assert "0 with beats" in page.locator("#plan-summary").inner_text()
+    for n in (1, 2):
+        s.tab("3 · Season plan")
+        s.pick("plan-ep", str(n))
+        page.click("#to-beats")
+        s.wait_text("ep-status", f"Wrote episode {n}'s beats")
+        page.wait_for_function("(t) => (document.querySelector('#plan-summary')?.textContent || '').includes(t)",
+                               arg=f"{n} with beats", timeout=10_000)
+        assert "No changes to save" not in (page.locator("#plan-status").text_content() or "")
+    assert _error_pills(page) == []
+    ctx.close()

@@ -205,12 +205,14 @@ def show_episode(p: Page, sd: SeasonDir, n: int | None, beat: int | None = None)
 
 
 def beats_done(p: Page, sd: SeasonDir, n: int, what: str, beat: int | None = None) -> dict:
-    """The Episode tab after beats were written or saved, with ``what`` in its status."""
+    """The Episode tab after beats were written or saved, with ``what`` in its status, and the plan's
+    summary (it counts the episodes with beats: the step's outputs must hold ``p.plan_summary``)."""
     note = ""
     if sd.script_path(n).exists():
         note = " The script was written from the earlier beats: press **Write script** to follow them."
     view = show_episode(p, sd, n, beat)
     return {**view, **{x: gr.update(choices=episode_choices(sd), value=n) for x in p.pickers},
+            p.plan_summary: show_plan(p, sd, n)[p.plan_summary],  # its count of episodes with beats, checks
             p.ep_status: view[p.ep_status] + f"\n\n✓ {what}.{note}"}
 
 

@@ -90,12 +90,12 @@ def _wire_write_beats(p: Page) -> None:
             edits.save_plan(sd, table)
         return gr.skip()
 
-    outputs = [p.tabs, *p.episode_view, *p.pickers, p.ep_stream]
+    outputs = [p.tabs, *p.episode_view, *p.pickers, p.plan_summary, p.ep_stream]
     p.gen_events.append(p.beats_btn.click(save_plan_first, [p.plan_df, p.sess], None, api_visibility="private")
                         .success(write_beats, [p.ep_pick, p.sess], outputs, api_name="beats",
                                  concurrency_id="generate", show_progress_on=[p.ep_status]))
     p.gen_events.append(p.beats_next_btn.click(
-        plan_tab.make_save_plan(p), [p.plan_df, p.sess, p.plan_ep], plan_tab.save_plan_outputs(p),
+        plan_tab.make_keep_edits(p), [p.plan_df, p.sess, p.plan_ep], plan_tab.save_plan_outputs(p),
         api_visibility="private").success(write_beats, [p.plan_ep, p.sess], outputs, api_visibility="private",
                                           concurrency_id="generate", show_progress_on=[p.ep_status]))
 
@@ -121,8 +121,8 @@ def _wire_beat(p: Page) -> None:
         edits.store_beat(sd, n, new)
         return page.beats_done(p, sd, n, f"Saved beat {new.index}", new.index)
 
-    p.save_beat_btn.click(save_beat, [p.ep_pick, p.beat_pick, *p.beat_form, p.sess], [*p.episode_view, *p.pickers],
-                          api_name="save_beat")
+    p.save_beat_btn.click(save_beat, [p.ep_pick, p.beat_pick, *p.beat_form, p.sess],
+                          [*p.episode_view, *p.pickers, p.plan_summary], api_name="save_beat")
 
     @handler
     def regenerate_beat(episode: int, beat: int, sess_, progress=gr.Progress()):
@@ -144,7 +144,7 @@ def _wire_beat(p: Page) -> None:
                            status=p.ep_status, kept=lambda: page.show_episode(p, sd, n, index))
 
     p.gen_events.append(p.regen_beat_btn.click(
-        regenerate_beat, [p.ep_pick, p.beat_pick, p.sess], [*p.episode_view, *p.pickers, p.ep_stream],
+        regenerate_beat, [p.ep_pick, p.beat_pick, p.sess], [*p.episode_view, *p.pickers, p.plan_summary, p.ep_stream],
         api_name="regenerate_beat", concurrency_id="generate", show_progress_on=[p.ep_status]))
 
 

@@ -7,7 +7,7 @@ import html
 
 import gradio as gr
 
-from .. import edits, page, steps
+from .. import edits, page, steps, views
 from ..live import PlanLive
 from ..page import Page
 from ..session import handler, run_job, season, session_of
@@ -48,6 +48,22 @@ def make_save_plan(p: Page):
 
 def save_plan_outputs(p: Page) -> list:
     return [p.plan_df, p.plan_summary, *p.pickers, p.plan_status]
+
+
+def make_keep_edits(p: Page):
+    """The table's edits kept before a step reads the plan (Write its beats →, Regenerate this episode's
+    text): the status says so only when an edit was saved. The writer pressed no Save, so "No changes to
+    save." would answer a question nobody asked (Save edits still says it)."""
+
+    @handler
+    def keep_plan_edits(plan_table, sess_, episode: int | None = None):
+        sd = season(sess_, "plan")
+        changed = edits.save_plan(sd, plan_table) if views.rows(plan_table) else []
+        if not changed:
+            return gr.skip()  # every output as it is
+        return {**page.show_plan(p, sd, episode), p.plan_status: f"✓ Saved episode(s) {', '.join(map(str, changed))}."}
+
+    return keep_plan_edits
 
 
 def _wire_plan(p: Page) -> None:
@@ -112,6 +128,6 @@ def wire(p: Page) -> None:
                            expected=3, status=p.plan_status)
 
     p.gen_events.append(p.regen_plan_ep_btn.click(
-        save_plan, [p.plan_df, p.sess, p.plan_ep], save_plan_outputs(p), api_visibility="private").success(
+        make_keep_edits(p), [p.plan_df, p.sess, p.plan_ep], save_plan_outputs(p), api_visibility="private").success(
         regenerate_plan_episode, [p.plan_ep, p.sess], [*save_plan_outputs(p), p.plan_stream],
         api_name="regenerate_plan_episode", concurrency_id="generate", show_progress_on=[p.plan_status]))
