@@ -251,10 +251,12 @@ def _timeline_bar(beats: EpisodeBeats, span: float, selected: int | None) -> str
         sel = " sel" if selected == b.index else ""
         who = ", ".join(n.split()[0] for n in b.characters)
         tip = html.escape(f"Beat {b.index} · {b.kind} · {b.start:.1f}–{b.end:.1f} s · {b.location} · {who}")
-        # a label shows only where it fits its beat (studio.css: container queries), over the marks; the tooltip
-        # names every beat (two short beats' labels ran into each other and the 5 s mark)
+        # a label shows only where it fits its beat (studio.css hides it by the beat's share of the bar, a
+        # tl-wN class, at each screen width), over the marks; the tooltip names every beat (two short beats'
+        # labels ran into each other and the 5 s mark)
         two = " tl-n2" if b.index > 9 else ""
-        parts.append(f"<div class='tl-beat tl-{b.kind}{sel}' style='width:{w:.3f}%' title='{tip}'>"
+        narrow = next((f" tl-w{k}" for k in (1, 3, 5, 7, 9) if w < (1.5 if k == 1 else k)), "")
+        parts.append(f"<div class='tl-beat tl-{b.kind}{sel}{narrow}' style='width:{w:.3f}%' title='{tip}'>"
                      f"<span class='tl-n{two}'>{b.index}</span><span class='tl-s'>{b.duration:.1f}s</span></div>")
     if beats.runtime < span:
         parts.append(f"<div style='width:{(span - beats.runtime) / span * 100:.3f}%'></div>")
