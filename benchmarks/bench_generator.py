@@ -10,7 +10,7 @@ and memory start from zero):
 * llama.cpp (``smollm2-135m-instruct-gguf``: the same GGUF file through llama-cpp-python):
   ``sequential`` (``DRAMAGEN_LLAMACPP_BATCH=0``, one completion after another) at batch 1 and 4, and
   ``batched`` (the backend's default: every row in one ``llama_decode`` per step, llm/llamacpp_batch.py)
-  at the same batches as fastgen.
+  at fastgen's batches from 2 rows on (one row takes the sequential path).
 
 Each configuration records the ISA class of the run and the kernels that ran (machine_info.py);
 ``--isa avx2`` runs this machine as an AVX2-only one (see benchmarks/README.md).
@@ -304,7 +304,8 @@ def configs(args, device: str) -> list[dict]:
     if "llamacpp" in args.backends:  # one completion after another (the old path), then batched decoding
         out.append({**llama, "sampler": "sequential", "env": {"DRAMAGEN_LLAMACPP_BATCH": "0"},
                     "batches": args.batches if args.full else args.llamacpp_batches})
-        out.append({**llama, "sampler": "batched", "env": {"DRAMAGEN_LLAMACPP_BATCH": "1"}, "batches": args.batches})
+        out.append({**llama, "sampler": "batched", "env": {"DRAMAGEN_LLAMACPP_BATCH": "1"},  # one row: sequential
+                    "batches": [b for b in args.batches if b > 1] or args.batches})
     return out
 
 
