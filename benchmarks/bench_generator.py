@@ -346,11 +346,12 @@ def table(runs: list[dict], default: str = "") -> list[str]:
 
 
 def default_dtype(device: str) -> str:
-    """What ``dtype="auto"`` picks on this machine (bf16 on CUDA and on CPUs with AMX / AVX-512 BF16)."""
+    """What ``dtype="auto"`` picks on this machine (bf16 on CUDA and on CPUs with AMX / AVX-512 BF16, int8 on other
+    x86 CPUs)."""
     try:
-        from dramagen.llm.hf import pick_dtype
+        from dramagen.llm.hf import auto_cpu_int8, pick_dtype
 
-        return str(pick_dtype("auto", device)).replace("torch.", "")
+        return auto_cpu_int8(device) or str(pick_dtype("auto", device)).replace("torch.", "")
     except Exception:  # noqa: BLE001
         return "float32"
 
@@ -408,7 +409,7 @@ def main() -> None:
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--device", default="auto", choices=["auto", "cpu", "cuda"])
     ap.add_argument("--backends", nargs="+", default=["transformers", "llamacpp"], choices=["transformers", "llamacpp"])
-    ap.add_argument("--dtypes", nargs="+", default=None, choices=["float32", "bfloat16", "float16", "auto"])
+    ap.add_argument("--dtypes", nargs="+", default=None, choices=["float32", "bfloat16", "float16", "int8", "auto"])
     ap.add_argument("--samplers", nargs="+", default=["fastgen", "generate"], choices=["fastgen", "generate"])
     ap.add_argument("--batches", type=int, nargs="+", default=None)
     ap.add_argument("--generate-batches", type=int, nargs="+", default=None)
@@ -442,7 +443,7 @@ def main() -> None:
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
     gpu = device == "cuda"
-    args.dtypes = args.dtypes or (["bfloat16"] if gpu else ["float32", "bfloat16"])
+    args.dtypes = args.dtypes or (["bfloat16"] if gpu else ["float32", "bfloat16", "int8"])
     args.batches = args.batches or ([1, 4, 8, 16, 32, 64, 128, 256] if gpu else [1, 4, 8, 16, 32, 64])
     args.generate_batches = args.generate_batches or ([b for b in args.batches if gpu or b <= 16] or args.batches)
     args.llamacpp_batches = args.llamacpp_batches or ([b for b in args.batches if b <= 4] or args.batches[:1])

@@ -20,9 +20,10 @@ from pathlib import Path
 CPU_FLAGS = ("amx_bf16", "amx_int8", "amx_tile", "avx512f", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx2", "fma")
 
 #: an AVX2-only machine, emulated: ATen's dispatch, oneDNN and MKL capped at AVX2; bf16 off on the CPU
-#: (dramagen.core.config's DRAMAGEN_CPU_BF16; dtype auto then picks float32, as on an AVX2 laptop)
+#: (dramagen.core.config's DRAMAGEN_CPU_BF16; dtype auto then picks int8, as on an AVX2 laptop); int8 runs on
+#: oneDNN's kernels, which follow ONEDNN_MAX_CPU_ISA (fbgemm, the x86 engine's default, picks its ISA itself)
 AVX2_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
-            "DRAMAGEN_CPU_BF16": "0"}
+            "DRAMAGEN_CPU_BF16": "0", "DRAMAGEN_INT8_ENGINE": "onednn"}
 
 #: llama-cpp-python 0.3.36 built without AVX-512 (see benchmarks/README.md); its wheels compile llama.cpp
 #: for the build machine's ISA, with no switch at run time, so an AVX2 run needs this second build

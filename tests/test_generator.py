@@ -135,3 +135,22 @@ def test_langchain_chat_model_as_generator():
     out = gen.generate(["a", "b"])
     assert [c.text for c in out] == ["Kai reveals the mark.", "Mara runs."]
     assert "".join(gen.stream("c")) == "Kai reveals the mark."
+
+
+def test_int8_weights_same_seed_same_bytes():
+    """``dtype="int8"``: every Linear layer quantized (torch dynamic int8), recorded in ``info``, seeded
+    sampling repeats exactly, and the stream joins to the same text."""
+    import torch
+
+    from dramagen.llm import load_generator
+
+    g = load_generator(dtype="int8")
+    assert g.info["dtype"] == "int8"
+    quantized = [m for m in g.model.modules() if isinstance(m, torch.ao.nn.quantized.dynamic.Linear)]
+    assert len(quantized) == 30 * 7 + 1  # q, k, v, o, gate, up, down in each of the 30 layers, and the LM head
+    assert not any(isinstance(m, torch.nn.Linear) for m in g.model.modules())
+    p = GenerationParams(max_new_tokens=16, temperature=0.8, seed=5, n=2)
+    a, b = g.generate(PROMPTS[:2], p), g.generate(PROMPTS[:2], p)
+    assert [c.text for c in a] == [c.text for c in b] and all(c.text.strip() for c in a)
+    one = GenerationParams(max_new_tokens=16, temperature=0.8, seed=5)
+    assert "".join(g.stream(PROMPTS[0], one)) == g.generate([PROMPTS[0]], one)[0].text

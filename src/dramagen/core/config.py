@@ -48,6 +48,12 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("DRAMAGEN_FASTGEN", "flag", True, "0: transformers' generate instead of the shared-prefix sampler"),
     Setting("DRAMAGEN_MAX_ROWS", "int", 0, "rows the shared-prefix sampler decodes at once; 0: 96"),
     Setting("DRAMAGEN_CPU_BF16", "flag", True, "0: never bf16 on CPU, even where it is fast"),
+    Setting("DRAMAGEN_CPU_INT8", "flag", True, "0: float32 rather than int8 on x86 CPUs without fast bf16 "
+            "(AVX2)"),
+    Setting("DRAMAGEN_DTYPE", "str", None, "the transformers weights: float32, bfloat16 or int8 (CPU: Linear "
+            "layers in int8); else auto"),
+    Setting("DRAMAGEN_INT8_ENGINE", "str", "x86", "torch's quantized engine for int8: x86 (fbgemm), or onednn "
+            "(follows ONEDNN_MAX_CPU_ISA: the AVX2 emulation of the benchmarks)"),
     Setting("DRAMAGEN_LLAMACPP_REPACK", "flag", False, "1: keep llama.cpp's weight repacking on"),
     Setting("DRAMAGEN_LLAMACPP_BATCH", "flag", True, "0: llama.cpp makes a call's completions one after "
             "another instead of decoding them together"),

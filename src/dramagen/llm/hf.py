@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import config
+from ..core.errors import InputError
 from .base import (
     Capabilities,
     Completion,
@@ -24,6 +25,9 @@ from .base import (
 )
 
 _LOAD_LOCK = threading.Lock()
+
+
+_DTYPES = ("auto", "float32", "fp32", "bfloat16", "bf16", "float16", "fp16", "int8")
 
 
 def pick_device(device: str = "auto") -> str:
@@ -49,7 +53,23 @@ def cpu_has_fast_bf16() -> bool:
     return False
 
 
+def auto_cpu_int8(device: str) -> str | None:
+    """``"int8"`` where ``auto`` means int8: an x86 CPU without fast bf16 (AVX2 machines: decoding a few dozen rows
+    is bound by reading the weights, and int8 halved a season's time there: docs/architecture.md §6)."""
+    import platform
+
+    import torch
+
+    if device != "cpu" or not config.get_flag("DRAMAGEN_CPU_INT8"):
+        return None
+    if config.get_flag("DRAMAGEN_CPU_BF16") and cpu_has_fast_bf16():
+        return None
+    x86 = platform.machine().lower() in ("x86_64", "amd64")
+    return "int8" if x86 and "x86" in torch.backends.quantized.supported_engines else None
+
+
 def pick_dtype(dtype: str, device: str):
+    """The torch dtype the weights load in (``int8`` loads float32, then :func:`quantize_int8`)."""
     import torch
 
     if dtype == "auto":
@@ -61,7 +81,23 @@ def pick_dtype(dtype: str, device: str):
             return torch.bfloat16
         return torch.float32
     return {"float32": torch.float32, "fp32": torch.float32, "bfloat16": torch.bfloat16, "bf16": torch.bfloat16,
-            "float16": torch.float16, "fp16": torch.float16}[dtype]
+            "float16": torch.float16, "fp16": torch.float16, "int8": torch.float32}[dtype]
+
+
+def quantize_int8(model):
+    """Every Linear layer (the LM head too) with int8 weights and dynamically quantized activations
+    (``torch.ao`` dynamic quantization, fbgemm/x86 kernels). CPU only."""
+    import warnings
+
+    import torch
+
+    engine = config.get_str("DRAMAGEN_INT8_ENGINE") or "x86"
+    if engine not in torch.backends.quantized.supported_engines:
+        raise InputError("DRAMAGEN_INT8_ENGINE", engine, " or ".join(torch.backends.quantized.supported_engines))
+    torch.backends.quantized.engine = engine  # the weights are packed for the engine set here
+    with warnings.catch_warnings():  # torch.ao.quantization is deprecated in favour of torchao; 2.13 still has it
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
 
 
 class _IdStreamer:
@@ -98,12 +134,21 @@ class TransformersGenerator(Generator):
         if torch.get_num_threads() != threads:
             torch.set_num_threads(threads)
         self.device = pick_device(device)
+        if dtype == "auto":
+            dtype = config.get_str("DRAMAGEN_DTYPE") or auto_cpu_int8(self.device) or "auto"
+        if dtype not in _DTYPES:
+            raise InputError("dtype", dtype, "auto, float32, bfloat16, float16 or int8")
         self.dtype = pick_dtype(dtype, self.device)
         t0 = time.perf_counter()
         with _LOAD_LOCK:
             self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
             self.model = AutoModelForCausalLM.from_pretrained(str(self.path), dtype=self.dtype).to(self.device)
         self.model.eval()
+        self.int8 = dtype == "int8"
+        if self.int8:
+            if self.device != "cpu":
+                raise InputError("dtype", dtype, "int8 on the CPU only (device cpu); bfloat16 or float32 on a GPU")
+            self.model = quantize_int8(self.model)
         self.load_seconds = time.perf_counter() - t0
         tok = self.tokenizer
         tok.padding_side = "left"
@@ -123,7 +168,7 @@ class TransformersGenerator(Generator):
             "name": self.name,
             "path": str(self.path),
             "device": self.device,
-            "dtype": str(self.dtype).replace("torch.", ""),
+            "dtype": "int8" if self.int8 else str(self.dtype).replace("torch.", ""),
             "threads": torch.get_num_threads(),
             "load_seconds": round(self.load_seconds, 3),
             "sampler": "fastgen" if self.fast else "generate",
