@@ -331,9 +331,11 @@ class SlotStats(Model):
     fallback: int = 0  # no candidate passed: a template line was used
     candidates: int = 0
     rejected: dict[str, int] = Field(default_factory=dict, description="rejection reasons → count")
+    tokens: int = Field(0, description="tokens the model generated for every candidate")
+    tokens_kept: int = Field(0, description="tokens of the candidates chosen (the rest was wasted compute)")
 
     def add(self, other: SlotStats) -> None:
-        for f in ("slots", "accepted", "repaired", "regenerated", "fallback", "candidates"):
+        for f in ("slots", "accepted", "repaired", "regenerated", "fallback", "candidates", "tokens", "tokens_kept"):
             setattr(self, f, getattr(self, f) + getattr(other, f))
         merged = dict(self.rejected)
         for k, v in other.rejected.items():

@@ -13,11 +13,12 @@ derived from the run seed and the slot's place, never from what ran before it).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import importlib.metadata
 import platform
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Literal
 
@@ -260,14 +261,18 @@ class Runner:
         prev_stats = state.stats.get(f"ep{n:03d}", {}) if not self.force else {}
         ctx.stats.update({k: v.model_copy() for k, v in prev_stats.items()})
         if self.force or n not in state.beats:
-            state.beats[n] = service.write_beats(ctx, state.trope, bible, ep, req.seed, settings=self.timing)
+            with _timed(state, "beats"):
+                state.beats[n] = service.write_beats(ctx, state.trope, bible, ep, req.seed, settings=self.timing)
             state.scripts.pop(n, None)
             state.shootings.pop(n, None)
         if "script" in levels and n not in state.scripts:
-            state.scripts[n] = service.write_script(ctx, state.trope, bible, ep, state.beats[n], settings=self.timing)
+            with _timed(state, "script"):
+                state.scripts[n] = service.write_script(ctx, state.trope, bible, ep, state.beats[n],
+                                                        settings=self.timing)
             state.shootings.pop(n, None)
         if "shooting" in levels and n not in state.shootings:
-            state.shootings[n] = service.make_shooting(state.scripts[n], bible, req.seed, self.timing)
+            with _timed(state, "shooting"):
+                state.shootings[n] = service.make_shooting(state.scripts[n], bible, req.seed, self.timing)
         state.stats[f"ep{n:03d}"] = ctx.stats
         params.update({f"episode.{k}": v for k, v in ctx.params.items()})
         if self.season:  # stats and manifest first; the last stage's file marks the episode done
@@ -331,6 +336,16 @@ class Runner:
         for s in steps[1:]:
             chain = chain | s
         return chain
+
+
+@contextlib.contextmanager
+def _timed(state: SeasonState, level: str) -> Iterator[None]:
+    """Adds the block's wall seconds to ``state.seconds[level]`` (beats, script, shooting: the benchmark)."""
+    t0 = time.perf_counter()
+    try:
+        yield
+    finally:
+        state.seconds[level] = round(state.seconds.get(level, 0) + time.perf_counter() - t0, 2)
 
 
 def _versions() -> dict[str, str]:
