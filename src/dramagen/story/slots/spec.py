@@ -34,6 +34,13 @@ class WriteContext:
     #: the content rating every candidate must pass (dramagen.story.rating); refusals count as ``rating_<reason>``
     rating: str = "platform-safe"
 
+    def __post_init__(self) -> None:
+        # the model's own caps (models/registry.yaml ``candidates``, in ``generator.info``) under the caller's
+        info = getattr(self.generator, "info", None)
+        per_model = info.get("candidates_by_kind") if isinstance(info, dict) else None
+        if per_model:
+            self.candidates_by_kind = {**per_model, **self.candidates_by_kind}
+
     def stat(self, kind: str) -> SlotStats:
         if kind not in self.stats:
             self.stats[kind] = SlotStats()
@@ -99,6 +106,7 @@ class Candidate:
     score: float = -math.inf
     logprob: float | None = None
     round: int = 1
+    tokens: int = 0  # tokens the model generated for it
 
 
 @dataclass
