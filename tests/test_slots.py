@@ -148,16 +148,7 @@ def test_fill_picks_best_and_counts(lib):
 def test_regeneration_then_fallback(lib):
     from dramagen.core.seeding import derive_seed
 
-    first_seed = derive_seed(3, "p")
-
-    def script(prompt, seed):
-        if "good" in prompt:
-            return ["Aria runs into the night."] * 3
-        if "late" in prompt:
-            return ["", "", ""] if seed == first_seed else ["Kai finally answers Aria."]
-        return ["", "Zed", "Marcus wins."]
-
-    ctx = ctx_for(script, lib, seed=3, candidates=3)
+    ctx = ctx_for(_late_script(derive_seed(3, "p")), lib, seed=3, candidates=3)
     res = fill_ranked(ctx, [slot("good"), slot("late"), slot("never", fallback="Bella smiles.")], ("p",))
     assert [r.status for r in res] == ["accepted", "accepted", "fallback"]
     assert [r.regenerated for r in res] == [False, True, True]

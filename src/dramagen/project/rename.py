@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..core.models import EpisodeBeats, EpisodeScript, SeasonPlan, SeriesBible
+from . import service
 from .season import SeasonDir
 
 #: a Fountain scene heading: it names a bible location ("INT. MARA'S CABIN"), which a rename leaves as it is
@@ -145,20 +146,10 @@ def name_uses(sd: SeasonDir, old: str) -> list[NameUse]:
                 if names_in(ln.text, old) or ln.character == old:
                     out.append(NameUse(f"episode {n} beat {b.index} line {k} ({ln.character})", ln.text, "beats", n))
     for n in sd.episodes_done("script"):
-        for k, line in enumerate(_fountain(sd, n).splitlines(), 1):
+        for k, line in enumerate(service.fountain_text(sd, n).splitlines(), 1):
             if names_in(line, old, cues=True) and not _HEADING.match(line):
                 out.append(NameUse(f"episode {n} script line {k}", line.strip(), "script", n))
     return out
-
-
-def _fountain(sd: SeasonDir, n: int) -> str:
-    p = sd.episode_dir(n) / "script.fountain"
-    if p.exists():
-        return p.read_text(encoding="utf-8")
-    from ..screen.fountain import to_fountain
-
-    return to_fountain(sd.load_script(n), sd.load_bible(), sd.load_plan().episode(n),
-                       draft_date=sd.draft_date().isoformat())
 
 
 @dataclass
@@ -176,7 +167,6 @@ def rename_in_season(sd: SeasonDir, old: str, new: str) -> Renamed:
     """Replace ``old`` by the bible character ``new`` everywhere in the season folder (see the module doc);
     returns what changed. Raises ValueError when ``new`` is not in the bible."""
     from ..story.planner import retime_episode
-    from . import service
 
     bible = sd.load_bible()
     plan = sd.load_plan() if sd.has_plan() else None
@@ -193,7 +183,7 @@ def rename_in_season(sd: SeasonDir, old: str, new: str) -> Renamed:
     for n in sd.episodes_done("script") if plan2 is not None else []:
         sc = sd.load_script(n)
         sc2 = _script(sc, old, new)
-        text = _fountain(sd, n)
+        text = service.fountain_text(sd, n)
         if sc2 == sc and not names_in(text, old, cues=True):
             continue
         service.store_episode(sd, n, None, script=sc2, bible=bible2, ep=plan2.episode(n))

@@ -222,6 +222,17 @@ def write_fountain(sd: SeasonDir, n: int, script: EpisodeScript, bible: SeriesBi
     atomic_write_text(sd.episode_dir(n) / "script.fountain", to_fountain(script, bible, ep, draft_date=date))
 
 
+def fountain_text(sd: SeasonDir, n: int) -> str:
+    """Episode ``n``'s script as Fountain (its script.fountain, or rendered from script.json)."""
+    from ..screen.fountain import to_fountain
+
+    p = sd.episode_dir(n) / "script.fountain"
+    if p.exists():
+        return p.read_text(encoding="utf-8")
+    return to_fountain(sd.load_script(n), sd.load_bible(), sd.load_plan().episode(n),
+                       draft_date=sd.draft_date().isoformat())
+
+
 def import_fountain(sd: SeasonDir, episode: object, text: str) -> EpisodeScript:
     """Import an edited Fountain script as episode ``episode``'s script (errors name the line):
     writes ``script.json`` and ``script.fountain`` and removes the now stale shooting script."""

@@ -193,15 +193,7 @@ def save_beat_if_edited(sd: SeasonDir, episode, beat, action, lines, chars, loc,
 # --------------------------------------------------------------------------- script
 
 
-def fountain_text(sd: SeasonDir, n: int) -> str:
-    """Episode ``n``'s script as Fountain (its script.fountain, or rendered from script.json)."""
-    from ..screen.fountain import to_fountain
-
-    p = sd.episode_dir(n) / "script.fountain"
-    if p.exists():
-        return p.read_text(encoding="utf-8")
-    return to_fountain(sd.load_script(n), sd.load_bible(), sd.load_plan().episode(n),
-                       draft_date=sd.draft_date().isoformat())
+fountain_text = service.fountain_text  # the page's and the save check's Fountain of an episode
 
 
 def save_script(sd: SeasonDir, n: int, text: str) -> bool:
