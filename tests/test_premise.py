@@ -104,7 +104,7 @@ def test_werewolf_outcast_and_the_alpha():
                       "sister wants her dead.")
     check_common(p)
     assert p.supernatural
-    assert p.lead_occupation == "she-wolf" and p.lead_gender == "female"
+    assert p.lead_occupation == "pack outcast she-wolf" and p.lead_gender == "female"  # the job as written
     assert p.locations[0] == "PACK HOUSE" and "FOREST CLEARING" in p.locations
     assert p.secret == "she is the alpha's fated mate" and p.secret_about == "lead"
     assert "werewolf-rejected-mate" in p.tropes
@@ -443,3 +443,91 @@ def test_a_love_interest_named_without_a_relation_word_and_a_mid_century_city():
     assert [(a.label, a.name) for a in p.antagonists] == [("brother-in-law", "Marco")]
     assert p.secret_about == "antagonist" and p.lead_knows
     assert "SERVANTS' QUARTERS" not in p.locations and "BAKERY" in p.locations  # 1962 is no Victorian house
+
+
+# --------------------------------------------------------------------------- who does what: the premise keeps its own
+
+LISBON = ("In 1988 Lisbon, a night-shift radio DJ learns that the shipping magnate courting her mother sank her "
+          "father's trawler for the insurance money, and the only proof is a cassette her father left at the station.")
+
+
+def test_lisbon_radio_dj_keeps_her_job_the_magnate_the_cassette_and_the_harbour():
+    p = parse_premise(LISBON)
+    check_common(p)
+    assert p.lead_occupation == "night-shift radio DJ" and p.lead_gender == "female"  # a job no lexicon lists
+    assert [(a.role, a.label, a.relation) for a in p.antagonists] == [
+        ("antagonist", "shipping magnate", "the shipping magnate courting her mother")]  # the doer, with his tie
+    assert [(a.label, a.role) for a in p.allies] == [("mother", "ally"), ("father", "ally")]  # harmed, not foes
+    assert p.secret_about == "antagonist" and p.lead_knows
+    assert p.objects[:2] == ["the cassette", "the trawler"]  # the proof and the deed's thing, no lexicon default
+    assert p.locations[0] == "RADIO STATION" and "RAILWAY STATION" not in p.locations  # 'the station' is hers
+    assert {"LISBON DOCKS", "HARBOUR"} <= set(p.locations)  # shipping and a trawler: the docks of the city
+    assert p.world == "1980s Lisbon"
+    assert p.tropes[0] in ("small-town-murder", "rebirth-revenge") and "doctor-romance" not in p.tropes
+    assert "son-in-law-comeback" not in p.tropes
+    assert {"lead_occupation", "antagonists", "objects", "secret"}.isdisjoint(assumed_fields(p))
+    assert "stakes" in assumed_fields(p)  # still assumed, and said so
+
+
+def test_lighthouse_keeper_finds_a_diary_that_names_the_heiresss_brother_as_the_killer():
+    p = parse_premise("A lighthouse keeper in 1920s Cornwall finds a drowned heiress's diary that names her own "
+                      "brother as the killer.")
+    check_common(p)
+    assert p.lead_occupation == "lighthouse keeper"
+    assert p.world == "1920s Cornwall"
+    assert p.secret == "the drowned heiress's brother is the killer"  # 'her own' is the heiress's, not the lead's
+    assert [(a.role, a.label, a.relation) for a in p.antagonists] == [
+        ("antagonist", "brother", "the drowned heiress's brother")]
+    assert p.objects[0] == "the drowned heiress's diary" and p.lead_knows
+    assert p.locations[0] == "LIGHTHOUSE"
+    assert p.tropes[0] == "small-town-murder"
+
+
+def test_male_paramedic_the_councillor_who_ran_over_his_brother_and_the_dashcam_video():
+    p = parse_premise("Daniel Okafor, a paramedic in Toronto, learns that the city councillor who ran over his "
+                      "brother paid the police to bury the report; his only proof is a dashcam video.")
+    check_common(p)
+    assert p.lead_name == "Daniel Okafor" and p.lead_gender == "male" and p.lead_occupation == "paramedic"
+    assert [(a.label, a.relation, a.role) for a in p.antagonists] == [
+        ("city councillor", "the city councillor", "antagonist")]
+    assert [(a.label, a.relation) for a in p.allies] == [("brother", "his brother")]  # the victim is no rival
+    assert p.objects[:2] == ["the dashcam video", "the report"]
+    assert p.locations[0] == "AMBULANCE BAY" and {"CITY HALL", "POLICE STATION"} <= set(p.locations)
+    assert p.world == "present-day Toronto"
+
+
+def test_werewolf_healer_the_pack_elder_poisoned_her_sister_with_wolfsbane():
+    p = parse_premise("A werewolf healer discovers that the pack's elder poisoned her sister with wolfsbane, and the "
+                      "proof is a silver vial hidden in the elder's den.")
+    check_common(p)
+    assert p.supernatural and p.lead_occupation == "werewolf healer"
+    assert [(a.label, a.relation) for a in p.antagonists] == [("elder", "the pack's elder")]
+    assert "sister" not in labels(p)  # the poisoned sister is a victim, not a rival
+    assert p.objects[:2] == ["the silver vial", "the wolfsbane"]
+    assert p.locations[0] == "HERB GARDEN" and "DEN" in p.locations
+    assert p.tropes[0] == "werewolf-rejected-mate"
+
+
+def test_sous_chef_the_owner_framed_her_brother_and_the_security_tape():
+    p = parse_premise("A sous-chef in present-day Marseille discovers that the restaurant's owner framed her brother "
+                      "for a kitchen fire, and the only proof is a security tape from the walk-in freezer.")
+    check_common(p)
+    assert p.lead_occupation == "sous-chef" and p.lead_status != "framed"  # her brother was framed, not she
+    assert [(a.label, a.relation, a.role) for a in p.antagonists] == [("owner", "the restaurant's owner",
+                                                                       "antagonist")]
+    assert [a.label for a in p.allies] == ["brother"]
+    assert p.objects[0] == "the security tape"
+    assert p.locations[0] == "RESTAURANT KITCHEN" and "WALK-IN FREEZER" in p.locations
+    assert "KITCHEN" not in p.locations  # her 'kitchen' is the restaurant kitchen
+    assert "billionaire-revenge" in p.tropes or "rebirth-revenge" in p.tropes
+
+
+def test_a_family_member_who_does_the_wrong_stays_the_antagonist():
+    p = parse_premise("A night nurse discovers that her stepfather poisoned her mother for the house, and the only "
+                      "proof is a pill bottle.")
+    check_common(p)
+    assert p.lead_occupation == "night nurse" and p.locations[0] == "HOSPITAL WARD"
+    step = antagonist(p, "stepfather")
+    assert step.role == "antagonist"  # he does the wrong: family, but the foe
+    assert "mother" not in labels(p)
+    assert p.objects[0] == "the pill bottle"

@@ -257,6 +257,21 @@ def test_custom_trope_is_usable():
     assert Trope.model_validate_json(t.model_dump_json()) == t
 
 
+def test_custom_trope_keeps_the_premises_job_villain_victims_places_and_props():
+    t = custom_trope("In 1988 Lisbon, a night-shift radio DJ learns that the shipping magnate courting her mother "
+                     "sank her father's trawler for the insurance money, and the only proof is a cassette her father "
+                     "left at the station.")
+    roles = {r.role: r.archetype for r in t.roles}
+    assert "night-shift radio DJ" in roles["lead"] and "Radio DJ" in t.name
+    assert roles["antagonist"] == "the shipping magnate courting her mother"
+    # the people the magnate harms are on the lead's side, never a rival for want of a free role
+    assert roles["ally"] == "her mother" and roles["mentor"] == "her father" and "rival" not in roles
+    assert {"RADIO STATION", "LISBON DOCKS"} <= {s.name for s in t.settings}
+    assert t.story is not None and t.story.objects[:2] == ["the cassette", "the trawler"]
+    assert t.story.secrets[0].evidence == "the cassette" and "trawler" in t.story.secrets[0].text
+    assert any("the cassette" in b.beat for b in t.signature_beats)
+
+
 def test_custom_trope_picks_up_genre_cues():
     murder = custom_trope("A detective finds a body in the lake of her hometown and every suspect is family.")
     assert murder.genre == "mystery" and "violence" in murder.content_notes

@@ -50,6 +50,8 @@ _POOLS = {
     "family_m": ["Harold", "Walter", "Edmund", "Gerald", "Arthur"],
     "ally": ["Jess", "Priya", "Rosa", "Tessa", "Mei"],
     "ally_m": ["Sam", "Owen", "Theo", "Milo", "Jonah"],
+    "mentor": ["Ruth", "Ines", "Marta", "Greta", "Lorna"],
+    "mentor_m": ["Ernest", "Tomas", "Bernard", "Silvio", "Amos"],
 }
 
 #: what each function of a season does, in the premise's terms (the beats' words)
@@ -97,9 +99,10 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
     if p.love_name:
         names["love_interest"] = p.love_name
     relations["love_interest"] = p.love_interest or f"the one who sees {p.possessive} worth"
-    for person in [*p.antagonists, *p.allies]:
-        role = next((r for r in (person.role, "rival", "family", "antagonist", "ally", "mentor")
-                     if r not in {x.role for x in roles}), None)
+    for person, order in [*((a, ("rival", "family", "antagonist", "ally", "mentor")) for a in p.antagonists),
+                          *((a, ("ally", "mentor")) for a in p.allies)]:
+        # someone the lead protects is never made a foe for want of a free role ('her father' no rival)
+        role = next((r for r in (person.role, *order) if r not in {x.role for x in roles}), None)
         if role is None or len(roles) >= 6:
             break
         roles.append(TropeRole(role=role, archetype=person.relation[:160],
@@ -186,7 +189,7 @@ def _examples(p: Premise, roles: list[TropeRole]) -> list[TropeExample]:
 
 
 def _name(p: Premise) -> str:
-    occ = " ".join(w.capitalize() for w in p.lead_occupation.split())
+    occ = " ".join(w if any(c.isupper() for c in w) else w.capitalize() for w in p.lead_occupation.split())
     who = p.lead_name.split()[0] if p.lead_name else f"The {occ}"
     return f"{who}'s Secret" if p.secret_about == "lead" else f"{who} and the {p.antagonists[0].label.title()}"
 

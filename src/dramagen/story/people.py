@@ -15,7 +15,7 @@ from typing import Literal
 
 from .wording import ENGLISH, STOP, WORD, first_of, lexicon
 
-__all__ = ["Person", "gender_of_lead", "lead_name", "lead_occupation", "people"]
+__all__ = ["Person", "gender_of_lead", "lead_name", "lead_occupation", "people", "subject_occupation", "workplace"]
 
 Gender = Literal["female", "male"]
 
@@ -118,6 +118,42 @@ def _after_article(text: str, pos: int) -> bool:
                                  and before[1].islower() and before[1] not in lexicon()["relations"]))
 
 
+def _subject_re() -> re.Pattern[str]:
+    verbs = "|".join(re.escape(v) for v in lexicon()["lead_verbs"])
+    return re.compile(r"(?:^|[.;!?]\s+)(?:(?:In|On|At|During|After|Before|When|Since|Years after)\b[^,.;]*,\s+)?"
+                      r"[Aa]n?\s+((?:[a-z][\w'’\-]*\s+){0,3}?[A-Za-z][\w'’\-]*?)"
+                      r"(?:\s+(?:in|on|at|from)\s+[^,.;]+?)?,?\s+(?:" + verbs + r")\b")
+
+
+def subject_occupation(text: str) -> str | None:
+    """The lead's job as the text says it before the first verb: 'a night-shift radio DJ learns …' → 'night-shift
+    radio DJ', 'A sous-chef in Marseille discovers …' → 'sous-chef' (status words go to the status)."""
+    lex = lexicon()
+    m = _subject_re().search(text)
+    if not m:
+        return None
+    words = [w for w in m.group(1).split() if w.lower() not in lex["statuses"]]
+    if not words or re.search(r"['’]s$", words[-1]):
+        return None  # 'a lighthouse keeper's daughter' is said elsewhere; 'a poor widow' is a status
+    head = words[-1].lower()
+    if head in lex["relations"] and head not in lex["occupations"]:
+        return None  # 'a mother learns …': a relation, not a job
+    return " ".join(words)[:40]
+
+
+def workplace(occupation: str | None) -> str | None:
+    """Where the lead works: the lexicon's place for the job, or for its last words ('night-shift radio DJ' → 'dj')."""
+    if not occupation:
+        return None
+    occs = lexicon()["occupations"]
+    words = occupation.lower().split()
+    for i in range(len(words)):
+        place = occs.get(" ".join(words[i:]))
+        if place:
+            return str(place)
+    return None
+
+
 def lead_occupation(text: str, name: str | None) -> str | None:
     """The lead's occupation: the apposition after the name (', a lighthouse keeper's daughter,'), the job word
     before it ('nightclub singer Elena'), 'as a nanny', else the first occupation word that is not a possessor."""
@@ -128,7 +164,7 @@ def lead_occupation(text: str, name: str | None) -> str | None:
         if m:
             phrase = m.group(1).strip()
             hit = first_of(phrase, occs)
-            if hit:
+            if hit and not re.match(r"['’]s\b", phrase[hit[1] + len(hit[0]):]):  # 'a lighthouse keeper's daughter'
                 return hit[0]
             words = [w for w in phrase.split() if w.lower() not in lexicon()["statuses"]]
             if words and not any(w[0].isupper() for w in words[-1:]):
@@ -137,6 +173,8 @@ def lead_occupation(text: str, name: str | None) -> str | None:
         hit = first_of(before, occs)
         if hit and before.rstrip().endswith(hit[0]):
             return hit[0]
+    if said := subject_occupation(text):
+        return said  # 'a night-shift radio DJ learns …': the job as the text says it
     m = re.search(r"\b(?:job as|works as|working as|poses as|hired as) (?:a|an|the) ([a-z\- ]+?)"
                   r"(?=\s+(?:for|in|at|to|and)\b|[,.;]|$)", text)
     if m and (hit := first_of(m.group(1), occs)):
@@ -234,7 +272,7 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
         before = text[max(0, pos - 30):pos].lower()
         if any(a <= pos < b for a, b in claimed) or (out and not out[-1].name and 0 <= pos - out[-1].span[1] < 4):
             continue  # part of someone already found ('Rohan, the charming heir', 'the billionaire CEO')
-        if (occupation and label == occupation) or re.search(
+        if (occupation and label in (occupation.lower(), occupation.lower().split()[-1])) or re.search(
                 r"\b(?:as|is|was|becomes) (?:a|an|the|his|her|their)\s+(?:\w+\s+)?$", before):
             continue  # the lead's own job or part ("a doctor", "as a fake fiancee")
         if re.search(r"\b(?:a|an)\s+[\w\- ]*['’]s\s+$", before):

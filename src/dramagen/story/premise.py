@@ -21,7 +21,8 @@ from pydantic import Field, field_validator
 
 from ..core.errors import InputError
 from ..core.models import Model
-from .people import Person, gender_of_lead, lead_name, lead_occupation, people
+from .people import Person, gender_of_lead, lead_name, lead_occupation, people, workplace
+from .premise_roles import cast, deed_objects, implied_places, proof_objects
 from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
 __all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon"]
@@ -127,7 +128,7 @@ def _check_text(text: object) -> str:
 #: "finds a drowned sailor's logbook that proves …": the evidence and the secret in one clause
 _EVIDENCE = re.compile(r"\b(?:finds|found|discovers|uncovers|steals|stole|hides|keeps|holds|carries|bears|has|"
                        r"inherits|receives|gets)\s+(?:a|an|the|her|his|their)\s+([a-z][a-z'’\- ]{2,40}?)\s+"
-                       r"(?:that|which)\s+(proves|shows|reveals|makes (?:her|him))\s+([^.;!?]+)", re.I)
+                       r"(?:that|which)\s+(proves|shows|reveals|makes (?:her|him)|names)\s+([^.;!?]+)", re.I)
 
 #: 'whose father was framed and jailed by his business partner' → 'his business partner framed and jailed his father'
 _PASSIVE = re.compile(r"\b(?:whose|her|his) ([a-z\-]+) (?:was|were|had been) (framed|killed|murdered|poisoned|ruined|"
@@ -182,8 +183,21 @@ def _evidence(text: str, pronoun: str) -> tuple[str, str] | None:
     obj = re.split(r"\s+(?:in|from|under|inside|behind|on|at)\s+", obj)[0]  # 'a pawn ticket in his coat'
 
     verb, rest = m.group(2).lower(), _named(_tidy(m.group(3)))
-    secret = f"{pronoun} is {rest}" if verb.startswith("makes") else rest
+    secret = f"{pronoun} is {rest}" if verb.startswith("makes") else _names(rest, obj) if verb == "names" else rest
     return f"the {obj}"[:40], secret
+
+
+def _names(rest: str, obj: str) -> str:
+    """'(a diary that names) her own brother as the killer' → 'the drowned heiress's brother is the killer':
+    'her own' is the owner of the evidence, not the lead."""
+    m = re.match(r"(.+?)\s+as\s+(?:the\s+|a\s+|an\s+)?(.+)$", rest)
+    if not m:
+        return rest
+    who, what = m.group(1), m.group(2)
+    owner = re.match(r"((?:[a-z\-]+\s+)?[a-z\-]+['’]s)\s", obj)
+    if owner:
+        who = re.sub(r"^(?:her|his|their)\s+own\s+", f"the {owner.group(1)} ", who)
+    return f"{who} is the {what}"
 
 
 #: what a witness sees someone do, in the past tense ('sees her boss shoot a policeman' → 'her boss shot a policeman')
@@ -262,18 +276,20 @@ def _place(text: str, names: set[str]) -> str | None:
     return None
 
 
-def _locations(text: str, occupation: str | None, kind: str) -> tuple[list[str], list[str]]:
-    """(locations, assumed ones): the work place, places the text names, then the world's defaults."""
+def _locations(text: str, occupation: str | None, kind: str, city: str | None = None) -> tuple[list[str], list[str]]:
+    """(locations, assumed ones): the work place, places the text names or implies, then the world's defaults."""
     lex = lexicon()
-    out: list[str] = []
+    work = workplace(occupation)
+    out: list[str] = [work] if work else []
     hits = sorted((pos, p) for p in lex["places"] if (pos := find(text, p)) >= 0)
     hits = [(pos, p) for pos, p in hits if not any(q != p and b <= pos < b + len(q) for b, q in hits)]  # 'black market'
     for _, p in hits:
         name = lex["places"][p]
-        if name not in out:
-            out.append(name)
-    if occupation and lex["occupations"].get(occupation) and lex["occupations"][occupation] not in out:
-        out.insert(0, lex["occupations"][occupation])
+        if name in out or (work and " " not in p and name.split()[-1] == work.split()[-1]):
+            continue  # a radio DJ's 'the station' is her radio station; a sous-chef's 'kitchen' is hers
+        out.append(name)
+    out += [name for name in implied_places(text) if name not in out]
+    out = _in_city(out[:6], city)
     assumed = []
     for name in lex["default_places"][kind]:
         if len(out) >= 4:
@@ -282,6 +298,17 @@ def _locations(text: str, occupation: str | None, kind: str) -> tuple[list[str],
             out.append(name)
             assumed.append(name)
     return out[:6], assumed
+
+
+def _in_city(places: list[str], city: str | None) -> list[str]:
+    """The first outdoor place the text gives is in its named city ('1988 Lisbon' + HARBOUR → LISBON HARBOUR)."""
+    if not city or not re.fullmatch(r"[A-Z][a-z]+(?: [A-Z][a-z]+)?", city):
+        return places
+    outside = set(lexicon()["exterior_places"])
+    at = next((i for i, p in enumerate(places) if p in outside), None)
+    if at is None or len(f"{city} {places[at]}") > 40 or f"{city} {places[at]}".upper() in places:
+        return places
+    return [*places[:at], f"{city} {places[at]}".upper(), *places[at + 1:]]
 
 
 def _stakes(text: str, poss: str) -> str | None:
@@ -304,14 +331,16 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
     lex = lexicon()
     hits = sorted((pos, o) for o in lex["objects"] if (pos := find(text, o)) >= 0)
     out: list[str] = [evidence] if evidence else []
+    out += [o for o in proof_objects(text) if o not in out]  # 'the only proof is a cassette'
     for m in _HELD.finditer(text):
         obj = f"the {m.group(1)}"
         if m.group(1).split()[-1] in lex["objects"]:
             continue  # a lexicon object: found below under its own name ('her father's will' → 'the will')
         if obj not in out and not re.search(r"\b(?:fact|truth|secret|company|family|identity|past|pain)\b", obj):
             out.append(obj[:40])
+    out += [o for o in deed_objects(secret) if o not in out]  # 'sank her father's trawler' → the trawler
     for _, o in hits:
-        if not any(o in x or x.removeprefix("the ") in o for x in out) and len(out) < 4:
+        if not any(re.search(rf"\b{re.escape(o)}\b", x) or x.removeprefix("the ") in o for x in out) and len(out) < 4:
             out.append(f"the {o}")
     assumed = False
     if len(out) < 2:
@@ -341,13 +370,26 @@ def nearest_tropes(text: str, n: int = 3) -> list[str]:
     # family words name the cast in nearly every soap premise ("Carmine's son Paolo"), not its trope: a
     # premise about a son is no secret-baby story unless it says baby, pregnant, DNA…
     words = {w for w in content(text) if w not in _FAMILY}
+    cues = _cue_scores(text)
     scored = []
     for t in load_catalogue().values():
         vocab = set(t.keywords) | set(content(t.pitch)) | {w for r in t.roles for w in content(r.archetype)}
-        s = 2 * len(words & set(t.keywords)) + len(words & vocab)
+        s = 2 * len(words & set(t.keywords)) + len(words & vocab) + cues.get(t.id, 0)
         if s > 0:
             scored.append((-s, t.id))
-    return [i for _, i in sorted(scored)[:n]]
+    best = -min(scored)[0] if scored else 0
+    # a trope the cue words chose is not crowded out by chance words ('night-shift' → doctor-romance)
+    return [i for s, i in sorted(scored)[:n] if not cues or -s * 2 >= best]
+
+
+def _cue_scores(text: str) -> dict[str, int]:
+    """Three points per cue word of ``trope_cues`` (data/premise.yaml) found, for each trope the cue names."""
+    out: dict[str, int] = {}
+    for cue_words, ids in lexicon()["trope_cues"]:
+        hits = sum(find(text, w) >= 0 for w in cue_words)
+        for i in ids:
+            out[i] = out.get(i, 0) + 3 * hits
+    return {k: v for k, v in out.items() if v}
 
 
 # --------------------------------------------------------------------------- the parser
@@ -368,65 +410,23 @@ def _lead_status(text: str, name: str | None) -> str | None:
             return hit[0]
     for m in sorted((pos, st) for st in lex["statuses"] if (pos := find(text, st)) >= 0):
         nxt = re.match(r"\s*([a-z\-]+)", text[m[0] + len(m[1]):].lower())
-        if not (nxt and nxt.group(1) in lex["relations"]):
+        if not (nxt and (nxt.group(1) in lex["relations"] or nxt.group(1) in ("her", "his", "their", "him"))):
             return m[1]
     return None
 
 
-def _in(person: Person, secret: str) -> bool:
-    """Whether the secret is something ``person`` did: it opens with their name or label."""
-    low = secret.lower()
-    first = person.name.split()[0].lower() if person.name else None
-    return bool((first and low.startswith(first)) or re.match(
-        rf"(?:the |her |his |their )?(?:\w+['’]s )?(?:\w+ )?(?:{re.escape(person.label)}|{re.escape(first or '@')})\b",
-        low))
-
-
-_LOVE_NAMED = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Hh]er|[Hh]is) ((?:[a-z]+ ){0,2}[a-z]+), ([A-Z][a-z]+(?: [A-Z][a-z]+)?), "
-                         r"who (?:loves|adores|has always loved|is in love with) (?:her|him)\b")
-
-
-def _named_love(text: str) -> Person | None:
-    """'The new baker, Enzo, who loves her': a love interest named with no relation word."""
-    m = _LOVE_NAMED.search(text)
-    if not m:
-        return None
-    label = m.group(1).split()[-1]
-    return Person(label=label, relation=f"the {m.group(1)}"[:60], gender="male", role="love", pos=m.start(),
-                  name=m.group(2), flags={"love"})
-
-
-def _cast(text: str, occupation: str | None, gender: str, secret: str | None
+def _cast(text: str, occupation: str | None, gender: Gender, secret: str | None
           ) -> tuple[list[PremiseAntagonist], list[PremiseAntagonist], Person | None]:
-    """Antagonists, allies (in order of mention) and the love interest."""
-    found = people(text, occupation, gender)  # type: ignore[arg-type]
-    other = "male" if gender == "female" else "female"
-    sec = secret or ""
-    love = next((p for p in found if "love" in p.flags), None) or _named_love(text) or next(
-        (p for p in found if p.gender == other and p.label in lexicon()["romantic_leads"]
-         and not re.search(rf"\b{re.escape(p.label)}\b", sec.lower())
-         and not (p.name and p.name.split()[0] in sec)
-         and not {"villain", "parent", "theirs", "ally"} & p.flags), None)
-    antagonists: list[PremiseAntagonist] = []
-    allies: list[PremiseAntagonist] = []
-    for p in found:
-        if p is love:
-            continue
-        person = PremiseAntagonist(role=p.role, label=p.label[:40], relation=p.relation[:60], gender=p.gender,
-                                   name=p.name)
-        if "ally" in p.flags:
-            if len(allies) < 2 and all(a.label != p.label for a in allies):
-                allies.append(person.model_copy(update={"role": "ally"}))
-            continue
-        if any(a.label == p.label for a in antagonists) or len(antagonists) >= 3:
-            continue
-        if ("villain" in p.flags or _in(p, sec)) and p.role in ("family", "rival") and "parent" not in p.flags:
-            person = person.model_copy(update={"role": "antagonist"})
-        antagonists.append(person)
-    return antagonists, allies, love
+    """Antagonists, allies and the love interest (``story.premise_roles.cast``) as the premise's records."""
+    foes, friends, love = cast(text, occupation, gender, secret)
+
+    def record(p: Person) -> PremiseAntagonist:
+        return PremiseAntagonist(role=p.role, label=p.label[:40], relation=p.relation[:60], gender=p.gender,
+                                 name=p.name)
+    return [record(p) for p in foes], [record(p) for p in friends], love
 
 
-def _who(t: str, assumed: list[str]) -> tuple[str | None, str, str | None]:
+def _who(t: str, assumed: list[str]) -> tuple[str | None, Gender, str | None]:
     """The lead's name, gender and occupation (the gender noted in ``assumed`` when guessed)."""
     fem = len(re.findall(r"\b(she|her)\b", t, re.I)) >= len(re.findall(r"\b(he|his|him)\b", t, re.I))
     first = people(t, None, "female" if fem else "male")
@@ -490,7 +490,8 @@ def parse_premise(text: str) -> Premise:
         secret_about = "antagonist" if any(a.label in secret.lower() or (a.name and a.name.split()[0] in secret)
                                            for a in antagonists) else "lead"
     world = _world(p, lead, period, supernatural, assumed)
-    locations, loc_assumed = _locations(p, occupation, kind)
+    city = _place(p, {w.lower() for w in (lead or "").split()})
+    locations, loc_assumed = _locations(p, occupation, kind, city)
     if loc_assumed:
         assumed.append("locations: " + ", ".join(loc_assumed))
     stakes = _stakes(p, poss)

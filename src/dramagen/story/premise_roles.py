@@ -1,0 +1,233 @@
+"""Who does what in a premise: the wrongdoer of the secret, the people it harms, the cast they make,
+and the things and places the deed names.
+
+Rules over ``data/premise.yaml`` (docs/architecture.md, "Story"). A pitch such as "a night-shift
+radio DJ learns that the shipping magnate courting her mother sank her father's trawler" names the
+villain as the subject of the deed ("the shipping magnate", tied to the lead by "courting her
+mother", a label no lexicon lists) and the people it harms (her father, whose trawler sank; her
+mother, who is courted): family at risk, not foes. The deed's things ("the trawler") and the proof
+the text names ("the only proof is a cassette") are the season's props. The people themselves are
+read by :mod:`dramagen.story.people` (the lead's job as written, "night-shift radio DJ", too);
+:mod:`dramagen.story.premise` puts it all in the typed premise.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .people import Gender, Person, people
+from .wording import find, lexicon
+
+__all__ = ["Doer", "cast", "deed_objects", "doer", "harmed", "implied_places", "proof_objects"]
+
+_DETS = ("the", "her", "his", "their", "a", "an")
+_REL = ("who", "that", "which", "whom", "whose")
+_PREP = ("with", "from", "of", "at", "in", "on", "for", "to", "behind", "after", "before", "into")
+
+
+# --------------------------------------------------------------------------- the wrongdoer and the harmed
+
+
+@dataclass(frozen=True)
+class Doer:
+    """The subject of the secret's deed: its label ('shipping magnate'), its tie as the text says it
+    ('the shipping magnate courting her mother'), its noun phrase without the tie ('the shipping magnate';
+    'Laird Duncan Ross' when it has no label) and where the deed starts."""
+
+    label: str
+    relation: str
+    subject: str
+    deed_at: int
+
+
+def _deed_re() -> re.Pattern[str]:
+    verbs = "|".join(re.escape(v) for v in sorted(lexicon()["deed_verbs"], key=len, reverse=True))
+    nouns = "|".join(re.escape(n) for n in lexicon()["deed_nouns"])
+    return re.compile(rf"\b(?:(?:{verbs})|(?:is|was) (?:the|a) (?:{nouns}))\b", re.I)
+
+
+def _head(words: list[str]) -> tuple[list[str], list[str]]:
+    """The noun phrase's head words and the tie after them ('shipping magnate' | 'courting her mother')."""
+    for i, w in enumerate(words):
+        low = w.lower()
+        if i and (low in _REL or low in _PREP or (low.endswith("ing") and len(low) > 5)):
+            return words[:i], words[i:] if len(words) > i + 1 else []
+    return words, []
+
+
+def doer(secret: str) -> Doer | None:
+    """Who does the wrong in ``secret``: 'the shipping magnate courting her mother sank …' → the magnate; None when
+    the deed's subject is a pronoun, a name with no title or longer than a pitch's noun phrase."""
+    m = next((m for m in _deed_re().finditer(secret)
+              if not re.search(r"\b(?:the|a|an|her|his|their)\s+$", secret[:m.start()], re.I)), None)
+    if not m:  # 'the drowned heiress' is no deed
+        return None
+    words = secret[:m.start()].split()
+    if not words or len(words) > 9 or words[0].lower() not in _DETS:
+        return Doer(label="", relation="", subject=" ".join(_head(words)[0]), deed_at=m.start()) if words else None
+    det = "the" if words[0].lower() in ("a", "an") else words[0].lower()
+    head, tie = _head(words[1:])
+    head = [w for w in head if w.lower() != "own"]
+    if not head or len(head) > 4 or any(w[:1].isupper() for w in head):
+        return Doer(label="", relation="", subject=" ".join([words[0], *head]), deed_at=m.start())
+    owners = [i for i, w in enumerate(head) if re.search(r"['’]s$", w)]
+    own = head[owners[-1] + 1:] if owners else head  # 'the restaurant's owner' → owner
+    label = " ".join(own[-3:] or head[-1:]).lower()
+    relation = " ".join([det, *head, *tie])
+    while len(relation) > 60:
+        relation = relation.rsplit(" ", 1)[0]
+    return Doer(label=label[:40], relation=relation, subject=" ".join([det, *head]), deed_at=m.start())
+
+
+def harmed(secret: str, villain: Doer | None) -> set[str]:
+    """Relation words the secret speaks of outside its villain's own words: the people the deed harms or the
+    villain reaches for ('… courting her mother sank her father's trawler' → mother, father)."""
+    if villain is None:
+        return set()
+    tail = _tail(secret, villain)
+    return {rel for rel in lexicon()["relations"]
+            if re.search(rf"\b(?:her|his|their)\s+(?:own\s+)?(?:\w+\s+)?{re.escape(rel)}\b", tail, re.I)}
+
+
+def _tail(secret: str, villain: Doer) -> str:
+    """The secret without its villain's head words (what remains is the tie and the deed)."""
+    at = secret.lower().find(villain.label) if villain.label else -1
+    return secret[at + len(villain.label):] if at >= 0 else secret[villain.deed_at:]
+
+
+# --------------------------------------------------------------------------- things and places the text names
+
+
+_THING = r"(?:a|an|the|her|his|their)\s+(?:[a-z'’\-]+['’]s\s+)?((?:[a-z][a-z'’\-]*\s+){0,2}?[a-z][a-z'’\-]*)"
+_THING_END = r"(?=\s+(?:her|his|their|that|which|who|from|in|into|at|on|under|hidden|left|she|he|for|to|and|with|" \
+             r"behind|before|after)\b|[,.;!?]|$)"
+_PROOF = re.compile(rf"\b(?:only\s+)?(?:proof|evidence|clue)\s+(?:is|was|lies in|:)\s+{_THING}{_THING_END}", re.I)
+
+
+def _thing(noun: str) -> str | None:
+    lex = lexicon()
+    words = noun.lower().split()
+    if not words or any(words[-1] in lex[k] for k in ("relations", "not_objects", "places", "occupations")):
+        return None  # a person, a place or no thing at all
+    return f"the {' '.join(words)}"[:40]
+
+
+def proof_objects(text: str) -> list[str]:
+    """Things the text names as proof: 'the only proof is a cassette her father left' → the cassette."""
+    out: list[str] = []
+    for m in _PROOF.finditer(text):
+        if (obj := _thing(m.group(1))) and obj not in out:
+            out.append(obj)
+    return out
+
+
+def deed_objects(secret: str | None) -> list[str]:
+    """The things the secret's deed is done to or with: 'sank her father's trawler' → the trawler; 'poisoned her
+    sister with wolfsbane' → the wolfsbane (people are no props)."""
+    out: list[str] = []
+    for m in _deed_re().finditer(secret or ""):
+        after = (secret or "")[m.end():]
+        for t in (re.match(rf"\s+{_THING}{_THING_END}", after), re.search(rf"\bwith\s+(?:a\s+|an\s+|the\s+)?"
+                                                                           rf"([a-z][a-z'’\-]+){_THING_END}", after)):
+            if t and (obj := _thing(t.group(1))) and obj not in out:
+                out.append(obj)
+    return out
+
+
+def implied_places(text: str) -> list[str]:
+    """Places the text's words imply, in order of mention: 'trawler' → HARBOUR, 'shipping' → DOCKS."""
+    hits = sorted((pos, place) for word, place in lexicon()["implied_places"].items() if (pos := find(text, word)) >= 0)
+    out: list[str] = []
+    for _, place in hits:
+        if place not in out:
+            out.append(str(place))
+    return out
+
+
+# --------------------------------------------------------------------------- the cast
+
+
+def _in(person: Person, secret: str) -> bool:
+    """Whether the secret is something ``person`` did: it opens with their name or label."""
+    low = secret.lower()
+    first = person.name.split()[0].lower() if person.name else None
+    return bool((first and low.startswith(first)) or re.match(
+        rf"(?:the |her |his |their )?(?:\w+['’]s )?(?:\w+ )?(?:{re.escape(person.label)}|{re.escape(first or '@')})\b",
+        low))
+
+
+_LOVE_NAMED = re.compile(r"\b(?:[Tt]he|[Aa]n?|[Hh]er|[Hh]is) ((?:[a-z]+ ){0,2}[a-z]+), ([A-Z][a-z]+(?: [A-Z][a-z]+)?), "
+                         r"who (?:loves|adores|has always loved|is in love with) (?:her|him)\b")
+
+
+def _named_love(text: str) -> Person | None:
+    """'The new baker, Enzo, who loves her': a love interest named with no relation word."""
+    m = _LOVE_NAMED.search(text)
+    if not m:
+        return None
+    label = m.group(1).split()[-1]
+    return Person(label=label, relation=f"the {m.group(1)}"[:60], gender="male", role="love", pos=m.start(),
+                  name=m.group(2), flags={"love"})
+
+
+def cast(text: str, occupation: str | None, gender: Gender, secret: str | None
+         ) -> tuple[list[Person], list[Person], Person | None]:
+    """Antagonists, allies (in order of mention) and the love interest. The doer of the secret's deed is the
+    antagonist (cast from the secret when no relation word names them); the people it harms are allies."""
+    found = people(text, occupation, gender)
+    sec = secret or ""
+    villain = doer(sec)
+    hurt = harmed(sec, villain)
+    love = _love(text, found, gender, sec)
+    antagonists: list[Person] = []
+    allies: list[Person] = []
+    cast_villain = False
+    for p in found:
+        if p is love:
+            continue
+        person = replace(p)
+        if villain is not None and _does(p, villain):
+            cast_villain = True
+            relation = villain.relation if len(villain.relation) > len(p.relation) else person.relation
+            person = replace(person, role="antagonist", relation=relation)
+        elif "ally" in p.flags or p.label in hurt:
+            if len(allies) < 2 and all(a.label != p.label for a in allies):
+                allies.append(replace(person, role="ally"))
+            continue
+        if any(a.label == p.label for a in antagonists) or len(antagonists) >= 3:
+            continue
+        if ("villain" in p.flags or _in(p, sec)) and p.role in ("family", "rival") and "parent" not in p.flags:
+            person = replace(person, role="antagonist")
+        antagonists.append(person)
+    if villain is not None and villain.label and not cast_villain:
+        antagonists.insert(0, Person(label=villain.label, relation=villain.relation, gender=_gender_of(villain.label),
+                                     role="antagonist", pos=-1))
+    return antagonists[:3], allies, love
+
+
+def _love(text: str, found: list[Person], gender: Gender, sec: str) -> Person | None:
+    other = "male" if gender == "female" else "female"
+    return next((p for p in found if "love" in p.flags), None) or _named_love(text) or next(
+        (p for p in found if p.gender == other and p.label in lexicon()["romantic_leads"]
+         and not re.search(rf"\b{re.escape(p.label)}\b", sec.lower())
+         and not (p.name and p.name.split()[0] in sec)
+         and not {"villain", "parent", "theirs", "ally"} & p.flags), None)
+
+
+def _does(person: Person, villain: Doer) -> bool:
+    """Whether ``person`` is the doer of the secret's deed: their label or first name is in its subject."""
+    head = villain.subject.lower()
+    first = person.name.split()[0].lower() if person.name else None
+    return bool(re.search(rf"\b{re.escape(person.label)}\b", head) or (first and re.search(rf"\b{first}\b", head)))
+
+
+def _gender_of(label: str) -> Gender:
+    """A villain's gender from the words of their label ('widow', 'matriarch'…); a man when they say none."""
+    lex = lexicon()
+    for w in reversed(label.split()):
+        if w in lex["gender_cues"]:
+            return lex["gender_cues"][w]
+        if w in lex["relations"]:
+            return lex["relations"][w][1]
+    return "male"
