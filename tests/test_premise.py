@@ -531,3 +531,25 @@ def test_a_family_member_who_does_the_wrong_stays_the_antagonist():
     assert step.role == "antagonist"  # he does the wrong: family, but the foe
     assert "mother" not in labels(p)
     assert p.objects[0] == "the pill bottle"
+
+
+def test_the_villains_tie_is_kept_and_the_victims_are_no_props():
+    p = parse_premise("An orphan baker learns that the duke who courts her killed her parents.")
+    check_common(p)
+    assert p.lead_occupation == "baker" and p.lead_status in ("orphan", "orphaned")  # the status is no job word
+    assert [(a.label, a.relation) for a in p.antagonists] == [("duke", "the duke who courts her")]
+    assert p.love_interest == ""  # he courts her, but he is the killer
+    assert "the parents" not in p.objects
+
+
+def test_an_assumed_job_gives_no_work_place_from_its_last_word():
+    p = parse_premise("Revenge at the gala: the CEO's ex-wife returns with proof of his fraud.")
+    assert "lead_occupation" in assumed_fields(p)
+    assert "EXECUTIVE OFFICE" not in p.locations and p.locations[0] == "GALA"  # 'shop assistant' is no assistant
+
+
+def test_a_deed_on_a_dead_mans_thing_keeps_the_thing():
+    p = parse_premise("In 1974 Naples, Carmela learns that her brother-in-law Carmine sold her late husband's boat "
+                      "to the Camorra.")
+    assert p.objects[0] == "the boat"
+    assert [(a.label, a.name, a.role) for a in p.antagonists] == [("brother-in-law", "Carmine", "antagonist")]

@@ -276,10 +276,12 @@ def _place(text: str, names: set[str]) -> str | None:
     return None
 
 
-def _locations(text: str, occupation: str | None, kind: str, city: str | None = None) -> tuple[list[str], list[str]]:
-    """(locations, assumed ones): the work place, places the text names or implies, then the world's defaults."""
+def _locations(text: str, occupation: str | None, kind: str, city: str | None = None,
+               said: bool = True) -> tuple[list[str], list[str]]:
+    """(locations, assumed ones): the work place (of a job the text ``said``, or the lexicon's for an assumed one),
+    places the text names or implies, then the world's defaults."""
     lex = lexicon()
-    work = workplace(occupation)
+    work = workplace(occupation) if said else lex["occupations"].get(occupation or "")
     out: list[str] = [work] if work else []
     hits = sorted((pos, p) for p in lex["places"] if (pos := find(text, p)) >= 0)
     hits = [(pos, p) for pos, p in hits if not any(q != p and b <= pos < b + len(q) for b, q in hits)]  # 'black market'
@@ -491,7 +493,7 @@ def parse_premise(text: str) -> Premise:
                                            for a in antagonists) else "lead"
     world = _world(p, lead, period, supernatural, assumed)
     city = _place(p, {w.lower() for w in (lead or "").split()})
-    locations, loc_assumed = _locations(p, occupation, kind, city)
+    locations, loc_assumed = _locations(p, occupation, kind, city, "lead_occupation" not in _assumed_fields(assumed))
     if loc_assumed:
         assumed.append("locations: " + ", ".join(loc_assumed))
     stakes = _stakes(p, poss)

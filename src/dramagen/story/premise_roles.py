@@ -47,6 +47,13 @@ def _deed_re() -> re.Pattern[str]:
     return re.compile(rf"\b(?:(?:{verbs})|(?:is|was) (?:the|a) (?:{nouns}))\b", re.I)
 
 
+def _adjective(secret: str, m: re.Match[str]) -> bool:
+    """'the drowned heiress', 'her poisoned sister': a deed word before a noun describes it; 'who courts her
+    killed her parents' is a deed."""
+    return bool(re.search(r"\b(?:the|a|an|her|his|their)\s+$", secret[:m.start()], re.I)) and not re.match(
+        r"\s+(?:the|a|an|her|his|their|him|them|it|for|to|with|in|on|at|into|down|over)\b", secret[m.end():], re.I)
+
+
 def _head(words: list[str]) -> tuple[list[str], list[str]]:
     """The noun phrase's head words and the tie after them ('shipping magnate' | 'courting her mother')."""
     for i, w in enumerate(words):
@@ -59,9 +66,8 @@ def _head(words: list[str]) -> tuple[list[str], list[str]]:
 def doer(secret: str) -> Doer | None:
     """Who does the wrong in ``secret``: 'the shipping magnate courting her mother sank …' → the magnate; None when
     the deed's subject is a pronoun, a name with no title or longer than a pitch's noun phrase."""
-    m = next((m for m in _deed_re().finditer(secret)
-              if not re.search(r"\b(?:the|a|an|her|his|their)\s+$", secret[:m.start()], re.I)), None)
-    if not m:  # 'the drowned heiress' is no deed
+    m = next((m for m in _deed_re().finditer(secret) if not _adjective(secret, m)), None)
+    if not m:
         return None
     words = secret[:m.start()].split()
     if not words or len(words) > 9 or words[0].lower() not in _DETS:
@@ -99,7 +105,8 @@ def _tail(secret: str, villain: Doer) -> str:
 # --------------------------------------------------------------------------- things and places the text names
 
 
-_THING = r"(?:a|an|the|her|his|their)\s+(?:[a-z'’\-]+['’]s\s+)?((?:[a-z][a-z'’\-]*\s+){0,2}?[a-z][a-z'’\-]*)"
+_THING = r"(?:a|an|the|her|his|their)\s+(?:(?:[a-z\-]+\s+)?[a-z\-]+['’]s\s+)?" \
+         r"((?:[a-z][a-z'’\-]*\s+){0,2}?[a-z][a-z'’\-]*)"  # 'her late husband's boat' → boat
 _THING_END = r"(?=\s+(?:her|his|their|that|which|who|from|in|into|at|on|under|hidden|left|she|he|for|to|and|with|" \
              r"behind|before|after)\b|[,.;!?]|$)"
 _PROOF = re.compile(rf"\b(?:only\s+)?(?:proof|evidence|clue)\s+(?:is|was|lies in|:)\s+{_THING}{_THING_END}", re.I)
