@@ -459,7 +459,8 @@ def test_lisbon_radio_dj_keeps_her_job_the_magnate_the_cassette_and_the_harbour(
         ("antagonist", "shipping magnate", "the shipping magnate courting her mother")]  # the doer, with his tie
     assert [(a.label, a.role) for a in p.allies] == [("mother", "ally"), ("father", "ally")]  # harmed, not foes
     assert p.secret_about == "antagonist" and p.lead_knows
-    assert p.objects[:2] == ["the cassette", "the trawler"]  # the proof and the deed's thing, no lexicon default
+    # the proof, then the deed's thing as a prop a hand can hold (a trawler cannot be slid into a drawer)
+    assert p.objects[:2] == ["the cassette", "the trawler's logbook"]
     assert p.locations[0] == "RADIO STATION" and "RAILWAY STATION" not in p.locations  # 'the station' is hers
     assert {"LISBON DOCKS", "HARBOUR"} <= set(p.locations)  # shipping and a trawler: the docks of the city
     assert p.world == "1980s Lisbon"
@@ -551,5 +552,5 @@ def test_an_assumed_job_gives_no_work_place_from_its_last_word():
 def test_a_deed_on_a_dead_mans_thing_keeps_the_thing():
     p = parse_premise("In 1974 Naples, Carmela learns that her brother-in-law Carmine sold her late husband's boat "
                       "to the Camorra.")
-    assert p.objects[0] == "the boat"
+    assert p.objects[0] == "the boat's logbook"  # not 'the late husband's boat', and one a hand can hold
     assert [(a.label, a.name, a.role) for a in p.antagonists] == [("brother-in-law", "Carmine", "antagonist")]

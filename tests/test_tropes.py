@@ -265,9 +265,9 @@ def test_custom_trope_keeps_the_premises_job_villain_victims_places_and_props():
     assert "night-shift radio DJ" in roles["lead"] and "Radio DJ" in t.name
     assert roles["antagonist"] == "the shipping magnate courting her mother"
     # the people the magnate harms are on the lead's side, never a rival for want of a free role
-    assert roles["ally"] == "her mother" and roles["mentor"] == "her father" and "rival" not in roles
-    assert {"RADIO STATION", "LISBON DOCKS"} <= {s.name for s in t.settings}
-    assert t.story is not None and t.story.objects[:2] == ["the cassette", "the trawler"]
+    assert roles["mentor"] == "her mother" and roles["ally"] == "her father" and "rival" not in roles
+    assert {(s.name, s.interior) for s in t.settings} >= {("RADIO STATION", True), ("LISBON DOCKS", False)}
+    assert t.story is not None and t.story.objects[:2] == ["the cassette", "the trawler's logbook"]
     assert t.story.secrets[0].evidence == "the cassette" and "trawler" in t.story.secrets[0].text
     assert any("the cassette" in b.beat for b in t.signature_beats)
 

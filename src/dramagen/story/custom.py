@@ -68,6 +68,10 @@ _BEATS = {
 }
 
 
+#: relatives of an older generation: an ally among them takes the mentor's place (age, look), not a friend's
+_ELDERS = frozenset("mother father grandmother grandfather aunt uncle stepmother stepfather".split())
+
+
 def _pool(role: str, gender: str) -> list[str]:
     key = f"{role}_m" if gender == "male" and f"{role}_m" in _POOLS else \
         f"{role}_f" if gender == "female" and f"{role}_f" in _POOLS else role
@@ -99,10 +103,11 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
     if p.love_name:
         names["love_interest"] = p.love_name
     relations["love_interest"] = p.love_interest or f"the one who sees {p.possessive} worth"
-    for person, order in [*((a, ("rival", "family", "antagonist", "ally", "mentor")) for a in p.antagonists),
-                          *((a, ("ally", "mentor")) for a in p.allies)]:
-        # someone the lead protects is never made a foe for want of a free role ('her father' no rival)
-        role = next((r for r in (person.role, *order) if r not in {x.role for x in roles}), None)
+    for person, order in [*((a, (a.role, "rival", "family", "antagonist", "ally", "mentor")) for a in p.antagonists),
+                          *((a, ("mentor", "ally") if a.label in _ELDERS else ("ally", "mentor")) for a in p.allies)]:
+        # someone the lead protects is never made a foe for want of a free role ('her father' no rival); a parent
+        # she protects is the older friend (mentor's age and look), not a friend of her own age
+        role = next((r for r in order if r not in {x.role for x in roles}), None)
         if role is None or len(roles) >= 6:
             break
         roles.append(TropeRole(role=role, archetype=person.relation[:160],
@@ -120,7 +125,8 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
 def _settings(p: Premise) -> list[TropeSetting]:
     outside = set(lexicon()["exterior_places"])
     times = ("NIGHT", "DAY", "NIGHT", "EVENING", "DAY", "NIGHT")
-    out = [TropeSetting(name=loc, interior=loc not in outside, time=times[i]) for i, loc in enumerate(p.locations)]
+    out = [TropeSetting(name=loc, interior=not any(loc == o or loc.endswith(f" {o}") for o in outside),
+                        time=times[i]) for i, loc in enumerate(p.locations)]  # LISBON DOCKS is outdoors
     for spare in ("HALLWAY", "STREET", "ROOFTOP"):
         if len(out) >= 4:
             break

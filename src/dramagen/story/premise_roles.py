@@ -113,11 +113,13 @@ _PROOF = re.compile(rf"\b(?:only\s+)?(?:proof|evidence|clue)\s+(?:is|was|lies in
 
 
 def _thing(noun: str) -> str | None:
+    """'the cassette'; a thing too big to hold as the prop that stands for it ('trawler' → "the trawler's logbook")."""
     lex = lexicon()
     words = noun.lower().split()
     if not words or any(words[-1] in lex[k] for k in ("relations", "not_objects", "places", "occupations")):
         return None  # a person, a place or no thing at all
-    return f"the {' '.join(words)}"[:40]
+    phrase = " ".join(words)
+    return str(lex["held_for"].get(phrase) or lex["held_for"].get(words[-1]) or f"the {phrase}")[:40]
 
 
 def proof_objects(text: str) -> list[str]:
