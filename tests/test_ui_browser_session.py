@@ -14,7 +14,7 @@ from .test_ui_browser import LAPTOP, Studio, _error_pills, app, browser, shots_d
 pytestmark = test_ui_browser.pytestmark  # the browser mark; skipped without chromium or playwright
 
 
-def _new_season(page, s: Studio, episodes: str = "10", app=None) -> None:
+def _new_season(page, s: Studio, episodes: str = "10", studio=None) -> None:
     page.goto(s.url)
     page.wait_for_selector("#start")
     s.field("episodes").fill(episodes)
@@ -29,7 +29,7 @@ def _new_season(page, s: Studio, episodes: str = "10", app=None) -> None:
     except Exception as e:  # say what the page and the app were doing (once seen in CI, never reproduced alone)
         seen = {k: page.evaluate(f"() => document.querySelector('#{k}')?.innerText || ''")
                 for k in ("opt-status", "bible-status", "episodes", "paywall")}
-        raise AssertionError(f"the bible step did not end: {seen}\napp log:\n{app.log() if app else ''}") from e
+        raise AssertionError(f"the bible step did not end: {seen}\napp log:\n{studio.log() if studio else ''}") from e
 
 
 def test_a_reload_restores_the_season(app, browser, shots_dir):  # noqa: F811
@@ -37,7 +37,7 @@ def test_a_reload_restores_the_season(app, browser, shots_dir):  # noqa: F811
     page = ctx.new_page()
     s = Studio(page, shots_dir)
     s.url = app.url
-    _new_season(page, s, app=app)
+    _new_season(page, s, studio=app)
     title = s.field("bible-title").input_value()
     page.click("#plan")
     s.wait_text("plan-status", "Planned 10 episodes")
@@ -95,7 +95,7 @@ def test_projects_rename_duplicate_delete(app, browser, shots_dir):  # noqa: F81
     page = ctx.new_page()
     s = Studio(page, shots_dir)
     s.url = app.url
-    _new_season(page, s, app=app)
+    _new_season(page, s, studio=app)
     s.tab("Projects")  # the project this page works on is the one chosen (not the last one of another tab)
     current = page.locator("#proj-current strong").inner_text()
     page.wait_for_function("(n) => document.querySelector('#proj-list input').value.startsWith(n)", arg=current)
@@ -135,7 +135,7 @@ def test_rows_stream_into_the_page_before_the_step_ends(app, browser, shots_dir)
     page = ctx.new_page()
     s = Studio(page, shots_dir)
     s.url = app.url
-    _new_season(page, s, app=app)
+    _new_season(page, s, studio=app)
     app.delay_file.write_text("0.6")  # a slow model: each batch of slots takes a while
     try:
         page.click("#plan")
@@ -175,7 +175,7 @@ def test_the_plan_tab_counts_the_beats_written_and_says_nothing_unasked(app, bro
     page = ctx.new_page()
     s = Studio(page, shots_dir)
     s.url = app.url
-    _new_season(page, s, app=app)
+    _new_season(page, s, studio=app)
     page.click("#plan")
     s.wait_text("plan-status", "Planned 10 episodes")
     assert "0 with beats" in page.locator("#plan-summary").inner_text()

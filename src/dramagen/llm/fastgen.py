@@ -5,9 +5,11 @@ of an episode. Their prompts share most of their text (the few-shot examples), a
 candidates of one slot share all of it. ``transformers``' ``generate`` prefills every row
 in full and keeps decoding rows that have already stopped. This loop instead
 
-1. tokenizes each distinct prompt once and finds the longest token prefix they all share;
-2. prefills that prefix ONCE (batch 1), copies its key/value cache to every distinct prompt
-   and prefills only the differing tails (left-padded, positions continuing the prefix);
+1. tokenizes each distinct prompt once and splits them into a trie of shared token runs
+   (``llm/prefill.py``): the world and cast every prompt opens with, the worked examples a
+   group shares, each prompt's own last lines;
+2. prefills each run ONCE, a trie level per forward pass, each node on a copy of its parent's
+   key/value cache, then compacts every prompt's cache to its own tokens (left-padded);
 3. copies each prompt's cache to its candidate rows (no prefill per candidate);
 4. decodes all rows together, sampling each row with its own ``torch.Generator`` seeded
    from (seed, prompt, candidate number): a row's text does not depend on which other rows
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import GenerationParams
+from .kvcache import make_roomy
 
 
 @dataclass
@@ -52,10 +55,9 @@ def _cache_kw(model) -> str:
 class FastSampler:
     """Runs one batch of rows (prompt text, candidate number) through the model."""
 
-    def __init__(self, model, tokenizer, device: str, eos_ids: Sequence[int], min_prefix: int = 8):
+    def __init__(self, model, tokenizer, device: str, eos_ids: Sequence[int]):
         self.model, self.tok, self.device = model, tokenizer, device
         self.eos = set(eos_ids)
-        self.min_prefix = min_prefix
         self._piece: dict[int, str] = {}
         self._kw = _cache_kw(model)
 
@@ -88,36 +90,19 @@ class FastSampler:
         return self._finish(state, ids, rows, logprobs)
 
     def _prefill(self, ids: list[list[int]]):
-        """Steps 1–2: the shared prefix once, then every prompt's tail. Returns (cache, logits, mask, positions)."""
-        import torch
+        """Steps 1–2 (``llm/prefill.py``): the prompts' shared prefixes once each, by trie level.
+        Returns (cache, logits, mask, positions)."""
         from transformers import DynamicCache
 
-        dev = self.device
-        U = len(ids)
-        # 1. the shared prefix (at least one token of each prompt stays in its tail)
-        shortest = min(len(x) for x in ids)
-        P = 0
-        first = ids[0]
-        while shortest - 1 > P and all(x[P] == first[P] for x in ids):
-            P += 1
-        if self.min_prefix > P:
-            P = 0
-        cache = DynamicCache()
-        if P:
-            self._forward(input_ids=torch.tensor([first[:P]], device=dev), cache=cache)
-            cache.batch_select_indices(torch.zeros(U, dtype=torch.long, device=dev))
-        tails = [x[P:] for x in ids]
-        Ls = max(len(t) for t in tails)
-        tail_ids = torch.full((U, Ls), self._pad(), dtype=torch.long)
-        tail_mask = torch.zeros((U, Ls), dtype=torch.long)
-        for i, t in enumerate(tails):
-            tail_ids[i, Ls - len(t):] = torch.tensor(t)
-            tail_mask[i, Ls - len(t):] = 1
-        pos = (P + tail_mask.cumsum(-1) - 1).clamp(min=P)
-        mask = torch.cat([torch.ones((U, P), dtype=torch.long), tail_mask], dim=1)
-        out = self._forward(input_ids=tail_ids.to(dev), attention_mask=mask.to(dev), position_ids=pos.to(dev),
-                            cache=cache)
-        return cache, out.logits[:, -1, :].float(), mask, pos
+        from .prefill import prefill
+
+        def forward(**kw):
+            return self._forward(**kw).logits[:, -1, :].float()
+
+        def new_cache(data=None):
+            return DynamicCache(ddp_cache_data=data) if data else DynamicCache()
+
+        return prefill(forward, ids, self._pad(), self.device, new_cache)
 
     def _pad(self) -> int:
         return self.tok.pad_token_id if self.tok.pad_token_id is not None else 0
@@ -130,6 +115,7 @@ class FastSampler:
         dev = self.device
         src = torch.tensor([u for u, _ in rows], dtype=torch.long, device=dev)
         cache.batch_select_indices(src)
+        make_roomy(cache, params.max_new_tokens)  # each step's keys written in place, not concatenated
         R = len(rows)
         gens = []
         for u, k in rows:
