@@ -554,3 +554,13 @@ def test_a_deed_on_a_dead_mans_thing_keeps_the_thing():
                       "to the Camorra.")
     assert p.objects[0] == "the boat's logbook"  # not 'the late husband's boat', and one a hand can hold
     assert [(a.label, a.name, a.role) for a in p.antagonists] == [("brother-in-law", "Carmine", "antagonist")]
+
+
+@pytest.mark.parametrize("text", [
+    "Mara, a s with",  # a one-letter job
+    "In 1988 Lisbon, a x discovers discovers - 1988 finds 's courting - who a as",
+    "Mara, a cassette courting own is the killer names heiress's learns the the sous-chef In",  # a secret of one word
+    "A Lisbon, x is is at diary cassette his learns a - killed 1988 courting",  # a villain labelled '-'
+])
+def test_word_salad_with_the_new_patterns_parses_without_a_crash(text):
+    check_common(parse_premise(text))

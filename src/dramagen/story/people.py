@@ -136,9 +136,14 @@ def subject_occupation(text: str) -> str | None:
     if not words or re.search(r"['’]s$", words[-1]):
         return None  # 'a lighthouse keeper's daughter' is said elsewhere; 'a poor widow' is a status
     head = words[-1].lower()
-    if head in lex["relations"] and head not in lex["occupations"]:
+    if (head in lex["relations"] and head not in lex["occupations"]) or not _wordy(head):
         return None  # 'a mother learns …': a relation, not a job
     return " ".join(words)[:40]
+
+
+def _wordy(job: str) -> bool:
+    """A job is a word of two letters or more ('DJ' is; 'a s with …' has none)."""
+    return sum(c.isalpha() for c in job.split()[-1]) >= 2
 
 
 def workplace(occupation: str | None) -> str | None:
@@ -167,7 +172,7 @@ def lead_occupation(text: str, name: str | None) -> str | None:
             if hit and not re.match(r"['’]s\b", phrase[hit[1] + len(hit[0]):]):  # 'a lighthouse keeper's daughter'
                 return hit[0]
             words = [w for w in phrase.split() if w.lower() not in lexicon()["statuses"]]
-            if words and not any(w[0].isupper() for w in words[-1:]):
+            if words and not any(w[0].isupper() for w in words[-1:]) and _wordy(" ".join(words)):
                 return " ".join(words)[:40]
         before = text[max(0, at - 30):at].lower()
         hit = first_of(before, occs)

@@ -475,6 +475,7 @@ def parse_premise(text: str) -> Premise:
     _contradictions(p)
     evidence = _evidence(p, pronoun)
     secret = evidence[1] if evidence else (_secret(p, pronoun) or _passive(p, poss))
+    secret = secret if secret and len(content(secret)) >= 1 and len(secret) >= 3 else None  # 'learns the In'
     knows = bool(evidence) or bool(secret and re.search(
         r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed)\b", p, re.I)) \
         or bool(_PASSIVE.search(p))

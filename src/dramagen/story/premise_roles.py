@@ -75,7 +75,7 @@ def doer(secret: str) -> Doer | None:
     det = "the" if words[0].lower() in ("a", "an") else words[0].lower()
     head, tie = _head(words[1:])
     head = [w for w in head if w.lower() != "own"]
-    if not head or len(head) > 4 or any(w[:1].isupper() for w in head):
+    if not head or len(head) > 4 or any(w[:1].isupper() for w in head) or sum(c.isalpha() for c in head[-1]) < 2:
         return Doer(label="", relation="", subject=" ".join([words[0], *head]), deed_at=m.start())
     owners = [i for i, w in enumerate(head) if re.search(r"['’]s$", w)]
     own = head[owners[-1] + 1:] if owners else head  # 'the restaurant's owner' → owner
