@@ -19,11 +19,13 @@ from pathlib import Path
 
 CPU_FLAGS = ("amx_bf16", "amx_int8", "amx_tile", "avx512f", "avx512_bf16", "avx512_vnni", "avx_vnni", "avx2", "fma")
 
-#: an AVX2-only machine, emulated: ATen's dispatch, oneDNN and MKL capped at AVX2; bf16 off on the CPU
-#: (dramagen.core.config's DRAMAGEN_CPU_BF16; dtype auto then picks int8, as on an AVX2 laptop); int8 runs on
-#: oneDNN's kernels, which follow ONEDNN_MAX_CPU_ISA (fbgemm, the x86 engine's default, picks its ISA itself)
+#: an AVX2-only machine, emulated: ATen's dispatch, oneDNN, MKL and fbgemm capped at AVX2; bf16 off on the CPU
+#: (dramagen.core.config's DRAMAGEN_CPU_BF16; dtype auto then picks int8, as on an AVX2 laptop). int8 runs on
+#: torch's default x86 engine as on such a laptop: its dynamic linear layers are fbgemm's, capped by
+#: FBGEMM_ENABLE_INSTRUCTIONS (stop 24 ran int8 on oneDNN instead, 1.8x slower per decoding step than fbgemm's
+#: AVX2 kernels: benchmarks/README.md, "Which int8 kernels")
 AVX2_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
-            "DRAMAGEN_CPU_BF16": "0", "DRAMAGEN_INT8_ENGINE": "onednn"}
+            "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "DRAMAGEN_CPU_BF16": "0"}
 
 #: llama-cpp-python 0.3.36 built without AVX-512 (see benchmarks/README.md); its wheels compile llama.cpp
 #: for the build machine's ISA, with no switch at run time, so an AVX2 run needs this second build
@@ -160,6 +162,8 @@ def torch_kernels(dtype: str) -> dict:
             lin.to(torch.bfloat16)(x.to(torch.bfloat16))  # oneDNN only where bf16 is supported
 
     out: dict = {"aten_capability": torch.backends.cpu.get_cpu_capability(), "dtype": dtype,
+                 "int8_engine": torch.backends.quantized.engine,
+                 "fbgemm_isa": os.environ.get("FBGEMM_ENABLE_INSTRUCTIONS") or "the CPU's best (not capped)",
                  "mkldnn_bf16_supported": bool(getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported",
                                                        lambda: None)())}
     try:
@@ -189,7 +193,9 @@ def kernels_line(k: dict) -> str:
         feats = [f.split("=")[0].strip() for f in k["system_info"].split("|") if f.strip().endswith("= 1")]
         simd = [f for f in feats if f.startswith(("AVX", "AMX"))]
         return "ggml " + "+".join(simd[-3:] if simd else feats)
-    if str(k.get("dtype", "")).endswith("bfloat16"):
+    if k.get("dtype") == "int8":
+        lin = f"int8 {k.get('int8_engine')} (fbgemm {k.get('fbgemm_isa')})"
+    elif str(k.get("dtype", "")).endswith("bfloat16"):
         impl = k.get("onednn_bf16_matmul", "")
         lin = f"oneDNN {impl}" if impl and not impl.startswith("not used") else "bf16 Linear in ATen (no oneDNN bf16)"
     else:

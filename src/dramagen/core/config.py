@@ -52,8 +52,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
             "(AVX2)"),
     Setting("DRAMAGEN_DTYPE", "str", None, "the transformers weights: float32, bfloat16 or int8 (CPU: Linear "
             "layers in int8); else auto"),
-    Setting("DRAMAGEN_INT8_ENGINE", "str", "x86", "torch's quantized engine for int8: x86 (fbgemm), or onednn "
-            "(follows ONEDNN_MAX_CPU_ISA: the AVX2 emulation of the benchmarks)"),
+    Setting("DRAMAGEN_INT8_ENGINE", "str", "x86", "torch's quantized engine for int8: x86 (fbgemm's kernels, "
+            "capped by FBGEMM_ENABLE_INSTRUCTIONS), or onednn (follows ONEDNN_MAX_CPU_ISA)"),
     Setting("DRAMAGEN_LLAMACPP_REPACK", "flag", False, "1: keep llama.cpp's weight repacking on"),
     Setting("DRAMAGEN_LLAMACPP_BATCH", "flag", True, "0: llama.cpp makes a call's completions one after "
             "another instead of decoding them together"),
