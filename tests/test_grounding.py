@@ -199,3 +199,15 @@ def test_a_pack_in_the_woods_has_no_city_scenes_but_a_modern_time_loop_does():
     text = "Chloe meets a stranger in a parking lot and takes a thick envelope."
     assert off_world(text, pack) == "anachronism" and off_world(text, loop) is None
     assert off_world("Chloe meets a stranger under the pines and takes a thick envelope.", pack) is None
+
+
+def test_a_phrase_says_the_seasons_stakes_not_the_events_secret():
+    """'With {stakes} on the line' in a beat said the secret ("With the shipping magnate courting her mother sank her
+    father's trawler on the line"): the beat writer filled phrases without the season's stakes (stop 25)."""
+    from dramagen.story.scenes import phrase_options
+
+    decision = EXPOSURE.model_copy(update={"id": "ep010", "episode": 10, "type": "decision"})
+    world = world_of({"story": {"period": "present day", "stakes": "her family's fishing fleet"}})
+    assert world.stakes == "her family's fishing fleet"
+    said = " ".join(phrase_options(decision, "lines", world) + phrase_options(decision, "synopsis", world))
+    assert "her family's fishing fleet on the line" in said and "insurance on the line" not in said

@@ -36,6 +36,8 @@ def _data() -> dict:
 class World:
     period: str = "present day"
     supernatural: bool = False
+    #: what the lead stands to lose (the trope's story stakes): an authored phrase's {stakes}, never its secret
+    stakes: str = ""
     #: the season's bible: an authored phrase whose capitalised word looks like a misspelt name is not used
     bible: Any = field(default=None, compare=False)
 
@@ -68,7 +70,8 @@ def world_of(trope: Any) -> World:
         genre = trope.get("genre", "") if isinstance(trope, dict) else getattr(trope, "genre", "")
         return World(supernatural=genre in ("fantasy", "paranormal", "supernatural", "sci-fi"))
     get = story.get if isinstance(story, dict) else lambda k, d=None: getattr(story, k, d)
-    return World(period=str(get("period", "present day")), supernatural=bool(get("supernatural", False)))
+    return World(period=str(get("period", "present day")), supernatural=bool(get("supernatural", False)),
+                 stakes=str(get("stakes", "") or ""))
 
 
 def speech_table() -> dict:

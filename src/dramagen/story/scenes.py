@@ -41,7 +41,7 @@ def phrase_options(ev: StoryEvent, kind: str, world: World, side: str = "a") -> 
     """Every variant of ``kind`` (synopsis, cliffhanger, payoff, action, lines) for ``ev``, filled, in this world."""
     ph = phrases_for(ev.type)
     raw = getattr(ph.lines, side) if kind == "lines" else getattr(ph, kind)
-    fill = filler(ev)
+    fill = filler(ev, world.stakes)
     if not ev.secret:  # {secret} reads as a clause ("that she is the heir"): only events with a secret use it
         raw = [t for t in raw if "{secret}" not in t] or raw
     raw = [t for t in raw if fits_object(t, ev.object)] or raw  # nobody signs a pocket watch

@@ -122,7 +122,7 @@ class EventWriter(_Writer):
             a = names[0] if names else (chars[0] if chars else ev.actor)
             o = next((c for c in chars if c != a), None) or _others(chars, a, self.bible)
         loc = ("the " + b.location.lower()).replace("'S", "'s")
-        return dataclasses.replace(filler(self.ev), a=first(a), b=first(o), loc=loc)
+        return dataclasses.replace(filler(self.ev, self.world.stakes), a=first(a), b=first(o), loc=loc)
 
     def _action_fallback(self, b: Beat, idx: int, names: list[str]) -> str:
         fill = self._fill_for(b, names)
@@ -165,7 +165,7 @@ class EventWriter(_Writer):
     def _line_fill(self, speaker: str, to: str, side: str):
         """The event's phrase values with the speaker in their side's place and the person spoken to in the other."""
         a, b = (first(speaker), to) if side == "a" else (to, first(speaker))
-        fill = filler(self.ev)
+        fill = filler(self.ev, self.world.stakes)
         return dataclasses.replace(fill, a=a, b=b, stakes=_spoken_stakes(fill.stakes, speaker, to, self.bible))
 
     def _side(self, speaker: str, idx: int, j: int) -> str:
@@ -192,7 +192,7 @@ class EventWriter(_Writer):
         r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, idx, j, "line", *self.take)
         order = rng(self.ctx.seed, "beats", self.salt, self.ep.number, side, "line-examples").sample(
             range(len(raw)), len(raw))
-        shown = [_fill_side(self.ev, side, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
+        shown = [_fill_side(self.ev, self.world.stakes, self.ev.actor, self.ev.target, raw[k]) for k in order[:3]]
         fallback = self._exchange_line(b, idx, j, speaker, side, fill, used)
         if fallback is None:
             options = [fill.fill(t) for t in raw]  # the shown examples may be fallbacks too (fewer repeats)
@@ -257,9 +257,9 @@ class EventWriter(_Writer):
         return self._action_fallback(d.beat, i, [])
 
 
-def _fill_side(ev: StoryEvent, side: str, actor: str, target: str, template: str) -> str:
-    """A line template of ``side`` filled for the event's own people."""
-    return dataclasses.replace(filler(ev), a=first(actor), b=first(target)).fill(template)
+def _fill_side(ev: StoryEvent, stakes: str, actor: str, target: str, template: str) -> str:
+    """A line template filled for the event's own people and the season's stakes."""
+    return dataclasses.replace(filler(ev, stakes), a=first(actor), b=first(target)).fill(template)
 
 
 def _action_templates(ev: StoryEvent) -> list[str]:
