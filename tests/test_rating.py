@@ -59,10 +59,17 @@ PLATFORM_UNSAFE: list[tuple[str, str]] = [
     ("He gropes her breasts in the elevator.", "sexual"),
     ("She gives him a blowjob in the car.", "sexual"),
     ("The porn video of the bride plays on the big screen.", "sexual"),
+    ("Fucked Out In The Shadows", "profanity"),  # an episode title the default model wrote (stop 25)
+    ("What the fuck are you doing here, Kai?", "profanity"),
+    ("Get your shit and get out.", "profanity"),
+    ("You motherfucker.", "profanity"),
 ]
 
 # Normal soap lines: both ratings let them through.
 SAFE: list[str] = [
+    "Damn you, Dick. You lying bastard.",  # the soap's own register; Dick is a name
+    "You bitch! Get out of my house.",
+    "The cock crows at dawn over the farm.",
     "I could kill you for this!",
     "We need to kill the deal before Friday.",
     "She was killed in an accident ten years ago.",
@@ -148,7 +155,7 @@ def test_the_lists_are_long_enough() -> None:
     assert len(ALWAYS_UNSAFE) + len(PLATFORM_UNSAFE) >= 30
     assert len(SAFE) >= 30
     reasons = {r for _, r in ALWAYS_UNSAFE + PLATFORM_UNSAFE}
-    assert reasons == {"self_harm", "minors_sexual", "slur", "gore", "sexual"}
+    assert reasons == {"self_harm", "minors_sexual", "slur", "gore", "sexual", "profanity"}
 
 
 def test_case_and_inflection() -> None:

@@ -4,7 +4,9 @@ Two ratings (:data:`RATINGS`):
 
 ``platform-safe`` (the default)
     No self-harm or suicide (shown, told as a method, urged or taught), no sexual content
-    involving minors, no slurs, no graphic gore, no explicit sexual content. Deaths and
+    involving minors, no slurs, no graphic gore, no explicit sexual content, no strong
+    profanity (the words a platform bleeps: "fuck", "shit", "cunt"…; "damn", "bastard", "bitch"
+    stay, the soap's own register). Deaths and
     non-graphic violence told as plot facts pass ("she was killed in an accident", "a
     gunshot; Derek falls"), and so do the idioms of soap dialogue ("I could kill you for
     this", "hang up the phone", "she spills her guts to the detective").
@@ -20,7 +22,7 @@ sentence, with verb inflections (``<hang>``), macros (``{minor}``), co-occurrenc
 Slurs and explicit sexual vocabulary come from a kept library, pyobscenity (MIT; a port
 of the ``obscenity`` filter's English dataset: whole words, leetspeak, look-alike
 letters, and whitelists such as "analysis", "cocktail", "Scunthorpe"); the YAML names
-which of its words count, under which reason (its plain swear words, "damn",
+which of its words count, under which reason (its mild swear words, "damn",
 "bastard", are not filtered).
 
 Public API: :data:`RATINGS`, :data:`REASONS`, :func:`validate_rating`,
@@ -46,7 +48,7 @@ __all__ = ["DEFAULT_RATING", "RATINGS", "REASONS", "RULES_FILE", "RatingRule", "
 RATINGS: tuple[str, ...] = ("platform-safe", "mature")
 DEFAULT_RATING = "platform-safe"
 #: Reason codes, most severe first.
-REASONS: tuple[str, ...] = ("minors_sexual", "self_harm", "slur", "gore", "sexual")
+REASONS: tuple[str, ...] = ("minors_sexual", "self_harm", "slur", "gore", "sexual", "profanity")
 RULES_FILE = Path(__file__).resolve().parents[1] / "data" / "rating.yaml"
 
 _SENTENCE = re.compile(r"(?<=[.!?;])\s+|\n+")
