@@ -80,8 +80,14 @@ def test_the_models_logits_are_the_prompts_alone(fp32):
         more = torch.cat([mask, torch.ones_like(mask[:, :1])], 1)
         step = sampler._forward(input_ids=nxt[:, None], attention_mask=more, position_ids=pos + 1,
                                 cache=cache).logits[:, -1].float()
-        for u, x in enumerate(ids):
-            alone = fp32.model(input_ids=torch.tensor([x + [int(nxt[u])]])).logits[0].float()
+        assert fp32.info["attention"] == "gqa_sdpa"  # llm/attention.py; the reference below is transformers' own
+        fp32.model.set_attn_implementation("sdpa")
+        try:
+            alone_all = [fp32.model(input_ids=torch.tensor([x + [int(nxt[u])]])).logits[0].float()
+                         for u, x in enumerate(ids)]
+        finally:
+            fp32.model.set_attn_implementation("dramagen_gqa_sdpa")
+        for u, (x, alone) in enumerate(zip(ids, alone_all)):
             assert mask[u].sum() == len(x) and int(pos[u]) == len(x) - 1
             assert torch.allclose(logits[u], alone[-2], atol=2e-3), (u, (logits[u] - alone[-2]).abs().max())
             assert torch.allclose(step[u], alone[-1], atol=2e-3), (u, (step[u] - alone[-1]).abs().max())

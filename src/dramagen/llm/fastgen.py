@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from .base import GenerationParams
-from .kvcache import make_roomy
 
 
 @dataclass
@@ -115,7 +114,6 @@ class FastSampler:
         dev = self.device
         src = torch.tensor([u for u, _ in rows], dtype=torch.long, device=dev)
         cache.batch_select_indices(src)
-        make_roomy(cache, params.max_new_tokens)  # each step's keys written in place, not concatenated
         R = len(rows)
         gens = []
         for u, k in rows:
