@@ -564,3 +564,30 @@ def test_a_deed_on_a_dead_mans_thing_keeps_the_thing():
 ])
 def test_word_salad_with_the_new_patterns_parses_without_a_crash(text):
     check_common(parse_premise(text))
+
+
+HAVANA = ("In 1962 Havana, a cigar-factory lector who reads novels aloud to the rollers discovers that the factory's "
+          "new owner forged her grandfather's signature to steal the factory, and the only proof is the original deed "
+          "hidden inside a hollowed-out copy of Don Quixote.")
+
+
+def test_a_book_title_is_no_lead_and_a_who_clause_keeps_the_job():
+    """Stop 25: 'a copy of Don Quixote' made Don Quixote the lead, and the season crashed on two Dons."""
+    p = parse_premise(HAVANA)
+    assert p.lead_name != "Don Quixote" and "Quixote" not in (p.lead_name or "")
+    assert p.lead_occupation == "cigar-factory lector"
+    assert p.antagonists[0].label == "new owner"
+    assert "the original deed" in p.objects
+
+
+def test_a_season_from_it_has_unique_first_names():
+    from dramagen.story.custom import custom_trope
+    from dramagen.story.slots import WriteContext
+    from dramagen.story.stages.bible import write_bible
+
+    from .stand_in import StubGenerator
+
+    for seed in range(6):
+        bible = write_bible(WriteContext(StubGenerator(), seed), custom_trope(HAVANA))
+        firsts = [c.name.split()[0] for c in bible.characters]
+        assert len(set(firsts)) == len(firsts), firsts

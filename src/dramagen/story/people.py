@@ -102,12 +102,20 @@ def lead_name(text: str, taken: set[str], claimed: list[tuple[int, int]]) -> str
     if names and all(w[0].isupper() for w in names) and len(names) <= 4:
         return names[0]  # a premise of names only: the first is the lead
     for m in re.finditer(rf"\b({_NAME}(?: {_NAME})?)\b", text):
-        if any(a <= m.start() < b for a, b in claimed) or _after_article(text, m.start()):
+        if any(a <= m.start() < b for a, b in claimed) or _after_article(text, m.start()) \
+                or _title_of_work(text, m.start()):
             continue
         parts = [p for p in m.group(1).split() if _name_ok(p, taken)]
         if parts and not _is_place_word(text, parts[0]) and len(parts) == len(m.group(1).split()):
             return " ".join(parts)
     return None
+
+
+def _title_of_work(text: str, pos: int) -> bool:
+    """'a hollowed-out copy of Don Quixote', 'her novel The Tempest': the title of a work is no person."""
+    return bool(re.search(r"\b(?:cop(?:y|ies)|book|novel|volume|edition|poem|play|painting|portrait|song|film|"
+                          r"story|tale|opera|ballad|bible)\s+(?:of\s+|called\s+|titled\s+)?(?:the\s+)?$",
+                          text[max(0, pos - 40):pos], re.IGNORECASE))
 
 
 def _after_article(text: str, pos: int) -> bool:
@@ -122,7 +130,7 @@ def _subject_re() -> re.Pattern[str]:
     verbs = "|".join(re.escape(v) for v in lexicon()["lead_verbs"])
     return re.compile(r"(?:^|[.;!?]\s+)(?:(?:In|On|At|During|After|Before|When|Since|Years after)\b[^,.;]*,\s+)?"
                       r"[Aa]n?\s+((?:[a-z][\w'’\-]*\s+){0,3}?[A-Za-z][\w'’\-]*?)"
-                      r"(?:\s+(?:in|on|at|from)\s+[^,.;]+?)?,?\s+(?:" + verbs + r")\b")
+                      r"(?:\s+(?:in|on|at|from)\s+[^,.;]+?|\s+who\s+[^,.;]+?)?,?\s+(?:" + verbs + r")\b")
 
 
 def subject_occupation(text: str) -> str | None:

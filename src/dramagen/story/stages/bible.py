@@ -147,16 +147,16 @@ def _cast(trope: Any, pins: PinnedBible, n_chars: int, story: Any, seed: int) ->
                          "speech": c.speech or speech_of(c.role, seed, i)})
             continue
         r = rng(seed, "bible", "cast", i, role)
-        pool = [n for n in pools.get(role, []) if n.lower() not in taken]
+        pool = [n for n in pools.get(role, []) if first(n).lower() not in taken]  # first names are the cues
         kept = str(_get(story, "names", {}).get(role, "")) if story is not None else ""
         if kept and first(kept).lower() not in taken:
             pool = [kept]  # the premise named this person
         if not pool:
-            pool = [n for p in pools.values() for n in p if n.lower() not in taken]
+            pool = [n for p in pools.values() for n in p if first(n).lower() not in taken]
         if not pool:
-            pool = [n for n in _SPARE_NAMES if n.lower() not in taken]
+            pool = [n for n in _SPARE_NAMES if first(n).lower() not in taken]
         name = r.choice(pool)
-        taken.add(name.lower())
+        taken.add(first(name).lower())
         lo, hi = AGE_RANGES.get(role, (24, 45))
         cast.append({"name": name, "age": r.randint(lo, hi), "role": role, "archetype": archetype,
                      "want": "", "secret": secrets.get(role, "")[:300], "look": "", "tie": ties.get(role, "")[:80],
