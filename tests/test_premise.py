@@ -578,6 +578,9 @@ def test_a_book_title_is_no_lead_and_a_who_clause_keeps_the_job():
     assert p.lead_occupation == "cigar-factory lector"
     assert p.antagonists[0].label == "new owner"
     assert "the original deed" in p.objects
+    assert not any(o.endswith("signature") for o in p.objects)  # a signature is in a hand as the signed papers
+    assert "the signed papers" in p.objects
+    assert p.tropes[0] in ("rebirth-revenge", "billionaire-revenge")  # forged, steal: a revenge shape
 
 
 def test_a_season_from_it_has_unique_first_names():

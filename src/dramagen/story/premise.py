@@ -335,7 +335,7 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
     out: list[str] = [evidence] if evidence else []
     out += [o for o in proof_objects(text) if o not in out]  # 'the only proof is a cassette'
     for m in _HELD.finditer(text):
-        obj = f"the {m.group(1)}"
+        obj = str(lex["held_for"].get(m.group(1).split()[-1]) or f"the {m.group(1)}")  # a signature → signed papers
         if m.group(1).split()[-1] in lex["objects"]:
             continue  # a lexicon object: found below under its own name ('her father's will' → 'the will')
         if obj not in out and not re.search(r"\b(?:fact|truth|secret|company|family|identity|past|pain)\b", obj):
