@@ -211,3 +211,12 @@ def test_a_phrase_says_the_seasons_stakes_not_the_events_secret():
     assert world.stakes == "her family's fishing fleet"
     said = " ".join(phrase_options(decision, "lines", world) + phrase_options(decision, "synopsis", world))
     assert "her family's fishing fleet on the line" in said and "insurance on the line" not in said
+
+
+def test_a_phone_switched_off_is_modern():
+    """An accepted model action in a 1962 Havana season: 'Elena turns off her phone onto the couch for the night'."""
+    sixties = World(period="1960s")
+    assert off_world("Elena turns off her phone onto the couch for the night.", sixties) == "anachronism"
+    assert off_world("He switched off his phone and waited.", sixties) == "anachronism"
+    assert off_world("The phone rings twice in the hall; Elena does not answer.", sixties) is None
+    assert off_world("Elena turns off her phone.", World(period="present day")) is None
