@@ -8,8 +8,8 @@ in full and keeps decoding rows that have already stopped. This loop instead
 1. tokenizes each distinct prompt once and splits them into a trie of shared token runs
    (``llm/prefill.py``): the world and cast every prompt opens with, the worked examples a
    group shares, each prompt's own last lines;
-2. prefills each run ONCE, a trie level per forward pass, each node on a copy of its parent's
-   key/value cache, then compacts every prompt's cache to its own tokens (left-padded);
+2. prefills each run ONCE, a trie level in one or more forward passes, each node on its
+   ancestors' keys and values; every prompt's cache is then its own tokens, left-padded;
 3. copies each prompt's cache to its candidate rows (no prefill per candidate);
 4. decodes all rows together, sampling each row with its own ``torch.Generator`` seeded
    from (seed, prompt, candidate number): a row's text does not depend on which other rows

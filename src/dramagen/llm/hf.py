@@ -153,7 +153,8 @@ class TransformersGenerator(Generator):
         if self.device == "cpu" and self.dtype == torch.float32:  # float32 and int8 (llm/attention.py)
             from .attention import use_gqa_sdpa
 
-            self.attention = "gqa_sdpa" if use_gqa_sdpa(self.model) else "sdpa"
+            if use_gqa_sdpa(self.model):
+                self.attention = "gqa_sdpa"
         self.load_seconds = time.perf_counter() - t0
         tok = self.tokenizer
         tok.padding_side = "left"

@@ -141,7 +141,7 @@ def _stack(paths: list[list], device: str):
     mask = torch.zeros((len(paths), longest), dtype=torch.long)
     for r, (p, n) in enumerate(zip(paths, lens)):
         if n:
-            kv[:, :, r, :, longest - n:] = torch.cat(p, dim=3) if len(p) > 1 else p[0]
+            kv[:, :, r, :, longest - n:] = torch.cat(p, dim=3)
             mask[r, longest - n:] = 1
     return kv, mask
 
@@ -164,10 +164,10 @@ def _pass(forward: Callable, nodes: list[Node], group: list[int], runs: dict, pa
     pos = (starts + seg_mask.cumsum(-1) - 1).clamp(min=0)
     mask = torch.cat([past_mask, seg_mask], dim=1)
     out = forward(input_ids=seg.to(device), attention_mask=mask.to(device), position_ids=pos.to(device), cache=cache)
-    kv = torch.stack([torch.stack([layer.keys, layer.values]) for layer in cache.layers])
-    total = kv.shape[4]
+    # only the segment's keys and values are new (the past is the ancestors' runs, kept already)
+    kv = torch.stack([torch.stack([layer.keys[:, :, -width:], layer.values[:, :, -width:]]) for layer in cache.layers])
     for r, i in enumerate(group):
-        runs[i] = kv[:, :, r, :, total - len(nodes[i].tokens):].contiguous()
+        runs[i] = kv[:, :, r, :, width - len(nodes[i].tokens):].contiguous()
     return out
 
 
