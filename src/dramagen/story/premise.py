@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from ..core.errors import InputError
 from ..core.models import Model
 from .people import Person, gender_of_lead, lead_name, lead_occupation, people, workplace
-from .premise_roles import cast, deed_objects, implied_places, proof_objects
+from .premise_roles import cast, deed_objects, held_prop, implied_places, proof_objects
 from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
 __all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon"]
@@ -335,7 +335,7 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
     out: list[str] = [evidence] if evidence else []
     out += [o for o in proof_objects(text) if o not in out]  # 'the only proof is a cassette'
     for m in _HELD.finditer(text):
-        obj = str(lex["held_for"].get(m.group(1).split()[-1]) or f"the {m.group(1)}")  # a signature → signed papers
+        obj = held_prop(m.group(1))  # 'her grandfather's signature' → the signed papers
         if m.group(1).split()[-1] in lex["objects"]:
             continue  # a lexicon object: found below under its own name ('her father's will' → 'the will')
         if obj not in out and not re.search(r"\b(?:fact|truth|secret|company|family|identity|past|pain)\b", obj):

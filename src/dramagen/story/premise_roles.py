@@ -118,8 +118,14 @@ def _thing(noun: str) -> str | None:
     words = noun.lower().split()
     if not words or any(words[-1] in lex[k] for k in ("relations", "not_objects", "places", "occupations")):
         return None  # a person, a place or no thing at all
-    phrase = " ".join(words)
-    return str(lex["held_for"].get(phrase) or lex["held_for"].get(words[-1]) or f"the {phrase}")[:40]
+    return held_prop(" ".join(words))[:40]
+
+
+def held_prop(phrase: str) -> str:
+    """The prop a hand holds for ``phrase``: 'the cassette'; 'trawler' → "the trawler's logbook", 'grandfather's
+    signature' → 'the signed papers' (data/premise.yaml ``held_for``, by the whole phrase, then its last word)."""
+    held = lexicon()["held_for"]
+    return str(held.get(phrase) or held.get(phrase.split()[-1]) or f"the {phrase}")
 
 
 def proof_objects(text: str) -> list[str]:
