@@ -44,7 +44,7 @@ Options (defaults in brackets):
   --candidates 4              rows per prompt (best-of-n)
   --repeats 1                 timed runs per batch (the median is reported)
   --threads N                 torch / llama.cpp threads [DRAMAGEN_THREADS or all cores]
-  --isa native|avx2           [native]; avx2: ATen/oneDNN/MKL capped at AVX2, no CPU bf16, llama.cpp's AVX2 build
+  --isa native|avx2           [native]; avx2: ATen/oneDNN/MKL/fbgemm capped at AVX2, no CPU bf16, llama.cpp's AVX2 build
   --convert                   also time a first GGUF -> safetensors conversion (temporary folder)
   --model NAME / --gguf-model NAME   [the registry's default / smollm2-135m-instruct-gguf]
   --tag TEXT                  appended to the result file name (e.g. before, after)

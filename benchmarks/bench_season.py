@@ -68,7 +68,7 @@ def main() -> None:
     ap.add_argument("--season", default=None, help="keep the season here (default: a temporary folder)")
     ap.add_argument("--dtype", default="auto", help="auto | float32 | bfloat16 | int8 (transformers)")
     ap.add_argument("--isa", default="native", choices=["native", "avx2"],
-                    help="avx2: limit torch/oneDNN/MKL to AVX2 and bf16 off (an AVX2-only CPU)")
+                    help="avx2: limit torch/oneDNN/MKL/fbgemm to AVX2 and bf16 off (an AVX2-only CPU)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
     args = ap.parse_args()
     _isa_env(args.isa)

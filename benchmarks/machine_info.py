@@ -23,7 +23,7 @@ CPU_FLAGS = ("amx_bf16", "amx_int8", "amx_tile", "avx512f", "avx512_bf16", "avx5
 #: (dramagen.core.config's DRAMAGEN_CPU_BF16; dtype auto then picks int8, as on an AVX2 laptop). int8 runs on
 #: torch's default x86 engine as on such a laptop: its dynamic linear layers are fbgemm's, capped by
 #: FBGEMM_ENABLE_INSTRUCTIONS (stop 24 ran int8 on oneDNN instead, 1.8x slower per decoding step than fbgemm's
-#: AVX2 kernels: benchmarks/README.md, "Which int8 kernels")
+#: AVX2 kernels: benchmarks/README.md, "Stop 25")
 AVX2_ENV = {"ATEN_CPU_CAPABILITY": "avx2", "ONEDNN_MAX_CPU_ISA": "AVX2", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
             "FBGEMM_ENABLE_INSTRUCTIONS": "AVX2", "DRAMAGEN_CPU_BF16": "0"}
 
