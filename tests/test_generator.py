@@ -154,3 +154,34 @@ def test_int8_weights_same_seed_same_bytes():
     assert [c.text for c in a] == [c.text for c in b] and all(c.text.strip() for c in a)
     one = GenerationParams(max_new_tokens=16, temperature=0.8, seed=5)
     assert "".join(g.stream(PROMPTS[0], one)) == g.generate([PROMPTS[0]], one)[0].text
+
+
+def test_int8_in_place_equals_torch_quantize_dynamic():
+    """``llm/int8.py`` builds each int8 layer itself (in place, no copy of the model): the same packed int8
+    weights and bias as ``torch.ao.quantization.quantize_dynamic``, hence the same logits."""
+    import warnings
+
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from dramagen.llm import resolve
+    from dramagen.llm.int8 import quantize_int8, set_engine
+
+    path = resolve(None).local_dir
+    ours = quantize_int8(AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32).eval())
+    set_engine()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        theirs = torch.ao.quantization.quantize_dynamic(
+            AutoModelForCausalLM.from_pretrained(str(path), dtype=torch.float32).eval(), {torch.nn.Linear},
+            dtype=torch.qint8, inplace=True)
+    a = dict(ours.named_modules())
+    for name, mod in theirs.named_modules():
+        if isinstance(mod, torch.ao.nn.quantized.dynamic.Linear):
+            (wa, ba), (wb, bb) = a[name]._weight_bias(), mod._weight_bias()
+            assert (a[name].in_features, a[name].out_features) == (mod.in_features, mod.out_features)
+            assert torch.equal(wa.int_repr(), wb.int_repr()) and wa.q_scale() == wb.q_scale(), name
+            assert (ba is None) == (bb is None)
+    ids = torch.tensor([[1, 2, 3, 400, 500, 600, 7000]])
+    with torch.no_grad():
+        assert torch.equal(ours(ids).logits, theirs(ids).logits)

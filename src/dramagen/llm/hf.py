@@ -84,22 +84,6 @@ def pick_dtype(dtype: str, device: str):
             "float16": torch.float16, "fp16": torch.float16, "int8": torch.float32}[dtype]
 
 
-def quantize_int8(model):
-    """Every Linear layer (the LM head too) with int8 weights and dynamically quantized activations
-    (``torch.ao`` dynamic quantization, fbgemm/x86 kernels). CPU only."""
-    import warnings
-
-    import torch
-
-    engine = config.get_str("DRAMAGEN_INT8_ENGINE") or "x86"
-    if engine not in torch.backends.quantized.supported_engines:
-        raise InputError("DRAMAGEN_INT8_ENGINE", engine, " or ".join(torch.backends.quantized.supported_engines))
-    torch.backends.quantized.engine = engine  # the weights are packed for the engine set here
-    with warnings.catch_warnings():  # torch.ao.quantization is deprecated in favour of torchao; 2.13 still has it
-        warnings.simplefilter("ignore", DeprecationWarning)
-        return torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8)
-
-
 class _IdStreamer:
     """A transformers streamer that hands generated token ids to a queue."""
 
@@ -148,6 +132,8 @@ class TransformersGenerator(Generator):
         if self.int8:
             if self.device != "cpu":
                 raise InputError("dtype", dtype, "int8 on the CPU only (device cpu); bfloat16 or float32 on a GPU")
+            from .int8 import quantize_int8
+
             self.model = quantize_int8(self.model)
         self.attention = str(getattr(self.model.config, "_attn_implementation", "") or "default")
         if self.device == "cpu" and self.dtype == torch.float32:  # float32 and int8 (llm/attention.py)
