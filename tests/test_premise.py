@@ -594,3 +594,30 @@ def test_a_season_from_it_has_unique_first_names():
         bible = write_bible(WriteContext(StubGenerator(), seed), custom_trope(HAVANA))
         firsts = [c.name.split()[0] for c in bible.characters]
         assert len(set(firsts)) == len(firsts), firsts
+
+
+def test_a_deed_she_catches_in_the_act_is_the_secret_and_her_own_secret_is_her_marriage():
+    """'finds his stepmother slipping powder into his tea': the deed (in the past tense) is the season's secret,
+    not her secret marriage; 'his' is the heir she married, so the villain is the heir's stepmother; the powder
+    and the named proof are the props, not 'the stepmother slipping powder'."""
+    p = parse_premise("A hotel housekeeper in Macau secretly married the casino heir; she finds his stepmother "
+                      "slipping powder into his tea to take the casino, and the only proof is a cracked teacup.")
+    check_common(p)
+    assert p.lead_occupation == "housekeeper" and p.lead_status == "married"
+    assert p.secret == "the heir's stepmother slipped powder into his tea to take the casino"
+    assert p.secret_about == "antagonist" and p.lead_knows
+    assert [(a.label, a.relation, a.gender) for a in p.antagonists] == [("stepmother", "the heir's stepmother",
+                                                                         "female")]
+    assert p.love_interest == "the heir"
+    assert p.objects[:2] == ["the cracked teacup", "the powder"]
+    assert "secret-baby" not in p.tropes and "ceo-contract-marriage" in p.tropes
+    assert "CASINO" in p.locations
+
+
+def test_a_witness_who_catches_someone_at_a_deed():
+    p = parse_premise("A night nurse catches the chief surgeon switching the labels on a dying patient's blood bags.")
+    assert p.secret == "the chief surgeon switched the labels on a dying patient's blood bags"
+    assert p.lead_knows and p.secret_about == "antagonist"
+    assert labels(p) == ["chief surgeon"] and p.lead_status == "overlooked"  # 'a dying patient's': not hers
+    assert p.objects[:2] == ["the labels", "the blood bags"]
+    assert "vampire-bride" not in p.tropes and p.tropes[0] == "doctor-romance"  # blood bags are no vampire story

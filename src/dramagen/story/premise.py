@@ -214,7 +214,42 @@ def _witnessed(clause: str) -> str | None:
     return f"{m.group(1)} {_DEEDS[m.group(2)]}{m.group(3)}" if m else None
 
 
+#: 'finds his stepmother slipping powder into his tea': a witness catches someone at a deed, in the act
+_CAUGHT = re.compile(r"\b(?:sees|saw|witnesses|witnessed|watches|catches|caught|finds|found|discovers|discovered|"
+                     r"overhears|walks in on) ((?:her|his|their|the|a) (?:[a-z'’\-]+ ){0,2}?[a-z'’\-]+) "
+                     r"([a-z]+ing)\b([^.;!?]*)", re.I)
+
+
+def _past(gerund: str) -> str:
+    """'slipping' → 'slipped', 'poisoning' → 'poisoned', 'burying' → 'buried', 'taking' → 'took'."""
+    stem = gerund[:-3]
+    for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if base in _DEEDS:
+            return _DEEDS[base]
+    if stem.endswith("y") and len(stem) > 2 and stem[-2] not in "aeiou":
+        return stem[:-1] + "ied"
+    return stem + "ed"
+
+
+def _caught(text: str) -> str | None:
+    """The deed a witness catches someone at, as a fact about the doer: '… finds his stepmother slipping powder
+    into his tea' → 'his stepmother slipped powder into his tea'. The one caught must be a person the lexicon
+    knows ('his stepmother', 'her boss'), not a thing ('finds the door opening')."""
+    lex = lexicon()
+    for m in _CAUGHT.finditer(text):
+        who = m.group(1)
+        if not any(re.search(rf"\b{re.escape(w)}\b", who.lower()) for w in (*lex["relations"], *lex["occupations"])):
+            continue
+        return _tidy(f"{who} {_past(m.group(2).lower())}{m.group(3)}")
+    return None
+
+
 def _secret(text: str, pronoun: str) -> str | None:
+    """The season's secret: a deed the lead catches someone at comes first (it is what she can prove and
+    the villain must bury: a lead's own secret, 'secretly married the heir', is then her status), then
+    the patterns of :data:`_SECRET_PATTERNS` in order."""
+    if caught := _caught(text):
+        return caught
     for pat in _SECRET_PATTERNS:
         m = re.search(pat, text, re.I)
         if not m:
@@ -338,6 +373,8 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
         obj = held_prop(m.group(1))  # 'her grandfather's signature' → the signed papers
         if m.group(1).split()[-1] in lex["objects"]:
             continue  # a lexicon object: found below under its own name ('her father's will' → 'the will')
+        if any(w in lex["relations"] or w in lex["occupations"] for w in m.group(1).lower().split()):
+            continue  # 'finds his stepmother slipping powder …': a person, caught in the act
         if obj not in out and not re.search(r"\b(?:fact|truth|secret|company|family|identity|past|pain)\b", obj):
             out.append(obj[:40])
     out += [o for o in deed_objects(secret) if o not in out]  # 'sank her father's trawler' → the trawler
@@ -365,8 +402,11 @@ _FAMILY = frozenset("son sons daughter daughters father mother brother brothers 
                     "uncle aunt cousin nephew niece grandfather grandmother parents".split())
 
 
-def nearest_tropes(text: str, n: int = 3) -> list[str]:
-    """Catalogue trope ids whose keywords, pitch and archetypes share the most words with ``text``."""
+def nearest_tropes(text: str, n: int = 3, supernatural: bool = False) -> list[str]:
+    """Catalogue trope ids whose keywords, pitch and archetypes share the most words with ``text``.
+
+    A fantasy or sci-fi trope needs a supernatural premise or its own first keyword in the text ('vampire',
+    'android', 'loop'): a nurse's 'blood bags' make no vampire story."""
     from .tropes import load_catalogue
 
     # family words name the cast in nearly every soap premise ("Carmine's son Paolo"), not its trope: a
@@ -375,6 +415,8 @@ def nearest_tropes(text: str, n: int = 3) -> list[str]:
     cues = _cue_scores(text)
     scored = []
     for t in load_catalogue().values():
+        if t.genre in ("fantasy", "sci-fi") and not supernatural and t.keywords[0] not in words:
+            continue
         vocab = set(t.keywords) | set(content(t.pitch)) | {w for r in t.roles for w in content(r.archetype)}
         s = 2 * len(words & set(t.keywords)) + len(words & vocab) + cues.get(t.id, 0)
         if s > 0:
@@ -411,8 +453,9 @@ def _lead_status(text: str, name: str | None) -> str | None:
         if hit:
             return hit[0]
     for m in sorted((pos, st) for st in lex["statuses"] if (pos := find(text, st)) >= 0):
-        nxt = re.match(r"\s*([a-z\-]+)", text[m[0] + len(m[1]):].lower())
-        if not (nxt and (nxt.group(1) in lex["relations"] or nxt.group(1) in ("her", "his", "their", "him"))):
+        nxt = re.match(r"\s*([a-z\-]+)(['’]s)?", text[m[0] + len(m[1]):].lower())
+        if not (nxt and (nxt.group(1) in lex["relations"] or nxt.group(1) in ("her", "his", "their", "him")
+                         or nxt.group(2))):  # 'a dying patient's blood': said of someone else
             return m[1]
     return None
 
@@ -426,6 +469,24 @@ def _cast(text: str, occupation: str | None, gender: Gender, secret: str | None
         return PremiseAntagonist(role=p.role, label=p.label[:40], relation=p.relation[:60], gender=p.gender,
                                  name=p.name)
     return [record(p) for p in foes], [record(p) for p in friends], love
+
+
+def _his_is_the_love(antagonists: list[PremiseAntagonist], secret: str | None, gender: Gender, love: str
+                     ) -> tuple[list[PremiseAntagonist], str | None]:
+    """'secretly married the casino heir; she finds his stepmother …': a heroine's 'his' is the man she loves,
+    so the stepmother is 'the heir's stepmother' on every card and in the secret, not 'his' (whose?)."""
+    other = "his" if gender == "female" else "her"
+    owner = love if love.startswith(("the ", "a ")) else f"the {love.split()[-1]}"
+    owner = "the " + owner.split(" ", 1)[1].split(",")[0]
+    out = []
+    for a in antagonists:
+        if a.relation.startswith(other + " "):
+            old = a.relation
+            a = a.model_copy(update={"relation": f"{owner}'s {old[len(other) + 1:]}"[:60]})
+            if secret and secret.startswith(old):
+                secret = a.relation + secret[len(old):]
+        out.append(a)
+    return out, secret
 
 
 def _who(t: str, assumed: list[str]) -> tuple[str | None, Gender, str | None]:
@@ -478,8 +539,10 @@ def parse_premise(text: str) -> Premise:
     secret = secret if secret and len(content(secret)) >= 1 and len(secret) >= 3 else None  # 'learns the In'
     knows = bool(evidence) or bool(secret and re.search(
         r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed)\b", p, re.I)) \
-        or bool(_PASSIVE.search(p))
+        or bool(_PASSIVE.search(p)) or bool(secret and secret == _caught(p))
     antagonists, allies, love = _cast(p, occupation, gender, secret)
+    if love is not None:
+        antagonists, secret = _his_is_the_love(antagonists, secret, gender, love.relation)
     if not antagonists:
         antagonists = [PremiseAntagonist(role="antagonist", label="rival heir", relation=f"{poss} ruthless rival",
                                          gender="male")]
@@ -510,7 +573,7 @@ def parse_premise(text: str) -> Premise:
                    love_name=love.name if love else None, secret=secret[:200], secret_about=secret_about,
                    lead_knows=knows and secret_about != "lead" and "secret" not in _assumed_fields(assumed),
                    world=world[:80], period=period[0] if period else "present day", supernatural=supernatural,
-                   locations=locations, stakes=stakes[:120], objects=objects, tropes=nearest_tropes(t),
+                   locations=locations, stakes=stakes[:120], objects=objects, tropes=nearest_tropes(t, supernatural=supernatural),
                    assumed=assumed)
 
 

@@ -144,7 +144,9 @@ def deed_objects(secret: str | None) -> list[str]:
     for m in _deed_re().finditer(secret or ""):
         after = (secret or "")[m.end():]
         for t in (re.match(rf"\s+{_THING}{_THING_END}", after), re.search(rf"\bwith\s+(?:a\s+|an\s+|the\s+)?"
-                                                                           rf"([a-z][a-z'’\-]+){_THING_END}", after)):
+                                                                           rf"([a-z][a-z'’\-]+){_THING_END}", after),
+                  re.match(rf"\s+([a-z][a-z'’\-]+)(?=\s+(?:into|in|onto|under)\b)", after),  # slipped powder into …
+                  re.search(rf"\b(?:on|into|onto|inside)\s+{_THING}{_THING_END}", after.split(",")[0])):  # on … bags
             if t and (obj := _thing(t.group(1))) and obj not in out:
                 out.append(obj)
     return out
@@ -205,7 +207,8 @@ def cast(text: str, occupation: str | None, gender: Gender, secret: str | None
         if villain is not None and _does(p, villain):
             cast_villain = True
             relation = villain.relation if len(villain.relation) > len(p.relation) else person.relation
-            person = replace(person, role="antagonist", relation=relation)
+            label = villain.label if p.label in villain.label.split() else person.label  # chief → chief surgeon
+            person = replace(person, role="antagonist", relation=relation, label=label)
         elif "ally" in p.flags or p.label in hurt:
             if len(allies) < 2 and all(a.label != p.label for a in allies):
                 allies.append(replace(person, role="ally"))
