@@ -48,6 +48,7 @@ from ..core.models import (
 )
 from ..core.seeding import derive_seed, rng
 from ..core.timing import TimingSettings, estimate_elements, get_settings, grid_edges
+from .trope_names import adapt, name_map
 
 __all__ = [
     "ANCHOR_FUNCTIONS",
@@ -394,6 +395,7 @@ def plan_season(trope: Any, bible: SeriesBible, episodes: int, paywall: int, tar
         raise InputError("seed", seed, "a whole number >= 0")
 
     sigs = signature_episodes(trope, n)
+    names = name_map(trope, bible)  # the trope's "Vivian" is the bible's villain in every beat a writer reads
     funcs, _ = _functions(n, sigs, seed)
     strengths = _strengths(funcs, pw, seed)
     prefs = _preferred_types(trope)
@@ -409,7 +411,7 @@ def plan_season(trope: Any, bible: SeriesBible, episodes: int, paywall: int, tar
     eps = [
         EpisodePlan(number=e, function=funcs[e - 1], free=e <= pw, target_seconds=target,
                     cliffhanger_type=types[e - 1], strength=strengths[e - 1],
-                    signature_beat=(sigs[e]["beat"] or None) if e in sigs else None,
+                    signature_beat=(adapt(sigs[e]["beat"], names) or None) if e in sigs else None,
                     characters=cast[e - 1], location=locs[e - 1])
         for e in range(1, n + 1)
     ]

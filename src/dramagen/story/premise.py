@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from ..core.errors import InputError
 from ..core.models import Model
 from .people import Person, gender_of_lead, lead_name, lead_occupation, people, workplace
-from .premise_roles import cast, deed_objects, held_prop, implied_places, proof_objects
+from .premise_roles import cast, caught, deed_objects, held_prop, implied_places, proof_objects, witnessed
 from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
 __all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon"]
@@ -200,56 +200,17 @@ def _names(rest: str, obj: str) -> str:
     return f"{who} is the {what}"
 
 
-#: what a witness sees someone do, in the past tense ('sees her boss shoot a policeman' → 'her boss shot a policeman')
-_DEEDS = {"shoot": "shot", "kill": "killed", "stab": "stabbed", "poison": "poisoned", "bury": "buried",
-          "burn": "burned", "steal": "stole", "hit": "hit", "push": "pushed", "drown": "drowned",
-          "strangle": "strangled", "bribe": "bribed", "beat": "beat", "murder": "murdered", "kiss": "kissed",
-          "take": "took", "hide": "hid", "forge": "forged", "rob": "robbed", "attack": "attacked", "sell": "sold",
-          "switch": "switched", "dump": "dumped", "set": "set", "throw": "threw"}
-
-
-def _witnessed(clause: str) -> str | None:
-    """The deed a witness saw, as a fact about the doer: 'her boss shoot a policeman' → 'her boss shot a policeman'."""
-    m = re.match(rf"((?:her|his|the|a|their)\s+(?:[a-z'’]+\s+)?[a-z'’]+?)\s+({'|'.join(_DEEDS)})\b(.*)", clause)
-    return f"{m.group(1)} {_DEEDS[m.group(2)]}{m.group(3)}" if m else None
-
-
-#: 'finds his stepmother slipping powder into his tea': a witness catches someone at a deed, in the act
-_CAUGHT = re.compile(r"\b(?:sees|saw|witnesses|witnessed|watches|catches|caught|finds|found|discovers|discovered|"
-                     r"overhears|walks in on) ((?:her|his|their|the|a) (?:[a-z'’\-]+ ){0,2}?[a-z'’\-]+) "
-                     r"([a-z]+ing)\b([^.;!?]*)", re.I)
-
-
-def _past(gerund: str) -> str:
-    """'slipping' → 'slipped', 'poisoning' → 'poisoned', 'burying' → 'buried', 'taking' → 'took'."""
-    stem = gerund[:-3]
-    for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
-        if base in _DEEDS:
-            return _DEEDS[base]
-    if stem.endswith("y") and len(stem) > 2 and stem[-2] not in "aeiou":
-        return stem[:-1] + "ied"
-    return stem + "ed"
-
-
 def _caught(text: str) -> str | None:
-    """The deed a witness catches someone at, as a fact about the doer: '… finds his stepmother slipping powder
-    into his tea' → 'his stepmother slipped powder into his tea'. The one caught must be a person the lexicon
-    knows ('his stepmother', 'her boss'), not a thing ('finds the door opening')."""
-    lex = lexicon()
-    for m in _CAUGHT.finditer(text):
-        who = m.group(1)
-        if not any(re.search(rf"\b{re.escape(w)}\b", who.lower()) for w in (*lex["relations"], *lex["occupations"])):
-            continue
-        return _tidy(f"{who} {_past(m.group(2).lower())}{m.group(3)}")
-    return None
+    deed = caught(text)
+    return _tidy(deed) if deed else None
 
 
 def _secret(text: str, pronoun: str) -> str | None:
     """The season's secret: a deed the lead catches someone at comes first (it is what she can prove and
     the villain must bury: a lead's own secret, 'secretly married the heir', is then her status), then
     the patterns of :data:`_SECRET_PATTERNS` in order."""
-    if caught := _caught(text):
-        return caught
+    if deed := _caught(text):
+        return deed
     for pat in _SECRET_PATTERNS:
         m = re.search(pat, text, re.I)
         if not m:
@@ -267,7 +228,7 @@ def _secret(text: str, pronoun: str) -> str | None:
         if "disguised" in pat:
             return f"{pronoun} is {clause} in disguise"
         if "sees|saw" in pat:
-            return _witnessed(_named(clause)) or f"{pronoun} saw {clause}"
+            return witnessed(_named(clause)) or f"{pronoun} saw {clause}"
         return _named(clause)
     return None
 
@@ -573,7 +534,8 @@ def parse_premise(text: str) -> Premise:
                    love_name=love.name if love else None, secret=secret[:200], secret_about=secret_about,
                    lead_knows=knows and secret_about != "lead" and "secret" not in _assumed_fields(assumed),
                    world=world[:80], period=period[0] if period else "present day", supernatural=supernatural,
-                   locations=locations, stakes=stakes[:120], objects=objects, tropes=nearest_tropes(t, supernatural=supernatural),
+                   locations=locations, stakes=stakes[:120], objects=objects,
+                   tropes=nearest_tropes(t, supernatural=supernatural),
                    assumed=assumed)
 
 

@@ -19,7 +19,8 @@ from dataclasses import dataclass, replace
 from .people import Gender, Person, people
 from .wording import find, lexicon
 
-__all__ = ["Doer", "cast", "deed_objects", "doer", "harmed", "implied_places", "proof_objects"]
+__all__ = ["Doer", "cast", "caught", "deed_objects", "doer", "harmed", "implied_places", "proof_objects",
+           "witnessed"]
 
 _DETS = ("the", "her", "his", "their", "a", "an")
 _REL = ("who", "that", "which", "whom", "whose")
@@ -102,6 +103,53 @@ def _tail(secret: str, villain: Doer) -> str:
     return secret[at + len(villain.label):] if at >= 0 else secret[villain.deed_at:]
 
 
+# --------------------------------------------------------------------------- deeds a witness sees
+
+
+#: what a witness sees someone do, in the past tense ('sees her boss shoot a policeman' → 'her boss shot a policeman')
+_DEEDS = {"shoot": "shot", "kill": "killed", "stab": "stabbed", "poison": "poisoned", "bury": "buried",
+          "burn": "burned", "steal": "stole", "hit": "hit", "push": "pushed", "drown": "drowned",
+          "strangle": "strangled", "bribe": "bribed", "beat": "beat", "murder": "murdered", "kiss": "kissed",
+          "take": "took", "hide": "hid", "forge": "forged", "rob": "robbed", "attack": "attacked", "sell": "sold",
+          "switch": "switched", "dump": "dumped", "set": "set", "throw": "threw"}
+
+
+def witnessed(clause: str) -> str | None:
+    """The deed a witness saw, as a fact about the doer: 'her boss shoot a policeman' → 'her boss shot a policeman'."""
+    m = re.match(rf"((?:her|his|the|a|their)\s+(?:[a-z'’]+\s+)?[a-z'’]+?)\s+({'|'.join(_DEEDS)})\b(.*)", clause)
+    return f"{m.group(1)} {_DEEDS[m.group(2)]}{m.group(3)}" if m else None
+
+
+#: 'finds his stepmother slipping powder into his tea': a witness catches someone at a deed, in the act
+_CAUGHT = re.compile(r"\b(?:sees|saw|witnesses|witnessed|watches|catches|caught|finds|found|discovers|discovered|"
+                     r"overhears|walks in on) ((?:her|his|their|the|a) (?:[a-z'’\-]+ ){0,2}?[a-z'’\-]+) "
+                     r"([a-z]+ing)\b([^.;!?]*)", re.I)
+
+
+def _past(gerund: str) -> str:
+    """'slipping' → 'slipped', 'poisoning' → 'poisoned', 'burying' → 'buried', 'taking' → 'took'."""
+    stem = gerund[:-3]
+    for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
+        if base in _DEEDS:
+            return _DEEDS[base]
+    if stem.endswith("y") and len(stem) > 2 and stem[-2] not in "aeiou":
+        return stem[:-1] + "ied"
+    return stem + "ed"
+
+
+def caught(text: str) -> str | None:
+    """The deed a witness catches someone at, as a fact about the doer: '… finds his stepmother slipping powder
+    into his tea' → 'his stepmother slipped powder into his tea'. The one caught must be a person the lexicon
+    knows ('his stepmother', 'her boss'), not a thing ('finds the door opening')."""
+    lex = lexicon()
+    for m in _CAUGHT.finditer(text):
+        who = m.group(1)
+        if not any(re.search(rf"\b{re.escape(w)}\b", who.lower()) for w in (*lex["relations"], *lex["occupations"])):
+            continue
+        return f"{who} {_past(m.group(2).lower())}{m.group(3)}"
+    return None
+
+
 # --------------------------------------------------------------------------- things and places the text names
 
 
@@ -145,8 +193,8 @@ def deed_objects(secret: str | None) -> list[str]:
         after = (secret or "")[m.end():]
         for t in (re.match(rf"\s+{_THING}{_THING_END}", after), re.search(rf"\bwith\s+(?:a\s+|an\s+|the\s+)?"
                                                                            rf"([a-z][a-z'’\-]+){_THING_END}", after),
-                  re.match(rf"\s+([a-z][a-z'’\-]+)(?=\s+(?:into|in|onto|under)\b)", after),  # slipped powder into …
-                  re.search(rf"\b(?:on|into|onto|inside)\s+{_THING}{_THING_END}", after.split(",")[0])):  # on … bags
+                  re.match(r"\s+([a-z][a-z'’\-]+)(?=\s+(?:into|in|onto|under)\b)", after),  # slipped powder into …
+                  re.search(rf"\b(?:on|onto|inside)\s+{_THING}{_THING_END}", after.split(",")[0])):  # on … bags
             if t and (obj := _thing(t.group(1))) and obj not in out:
                 out.append(obj)
     return out

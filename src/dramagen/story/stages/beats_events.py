@@ -66,7 +66,7 @@ class EventWriter(_Writer):
         # another take (regenerate the episode or one beat: purpose carries the variant / rewrite tag) draws
         # other authored phrases too; the season's own text (purpose ("beats", n)) draws none of these keys
         self.take = tuple(purpose[2:])
-        beats = self._pair_cast(self._hook_cast(list(beats)))
+        beats = self._side_cast(self._pair_cast(self._hook_cast(list(beats))))
         seen: set[str] = set()
         for i, b in enumerate(beats):
             self.intro[i] = [c for c in b.characters if c not in seen]
@@ -85,6 +85,25 @@ class EventWriter(_Writer):
                                 and self.bible.character(p)), None)
                 if partner is not None:
                     b = b.model_copy(update={"characters": [b.characters[0], partner]})
+            out.append(b)
+        return out
+
+    def _side_cast(self, beats: list[Beat]) -> list[Beat]:
+        """A beat between the hook and the cliffhanger faces the event's two sides: where everyone in it stands on
+        one side (the lead and her love interest in a face-slap of the stepmother), the other side's principal
+        takes the place of all but one of them. The event's lines and shots are written for two sides; on one
+        side the love interest was handed the villain's part ('Lucas mimics Mara's accent', stop 26)."""
+        ev, absent = self.ev, set(self.ep.absent)
+        if not all(p and p not in absent and self.bible.character(p) for p in (ev.actor, ev.target)):
+            return beats
+        out = []
+        for b in beats:
+            sides = {self._side(c, 0, 0) for c in b.characters}
+            if b.kind not in ("hook", "cliffhanger") and len(sides) == 1:
+                side = sides.pop()
+                keep = next((c for c in b.characters if c in (ev.actor, ev.target)), b.characters[0])
+                picked = {keep, ev.target if side == "a" else ev.actor}
+                b = b.model_copy(update={"characters": [c.name for c in self.bible.characters if c.name in picked]})
             out.append(b)
         return out
 

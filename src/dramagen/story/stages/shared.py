@@ -7,6 +7,9 @@ import re
 from typing import Any
 
 from ...core.models import SeriesBible
+from ..trope_names import adapt, name_map
+
+__all__ = ["FUNCTION_GLOSS", "ROLE_LABEL", "adapt", "allowed_words", "cast_line", "first", "keywords", "name_map"]
 
 #: What each episode function means, in a few words the model can follow.
 FUNCTION_GLOSS: dict[str, str] = {
@@ -39,37 +42,6 @@ def cast_line(bible: SeriesBible, names: list[str] | None = None) -> str:
     """"Aria (lead), Kai (love interest), Bella (rival)" for the given names (default all)."""
     chars = [bible.character(n) for n in names] if names else list(bible.characters)
     return ", ".join(f"{first(c.name)} ({ROLE_LABEL.get(c.role, c.role.replace('_', ' '))})" for c in chars if c)
-
-
-def name_map(trope: Any, bible: SeriesBible) -> dict[str, str]:
-    """Trope pool name → bible first name: same role first, then the bible's other characters."""
-    out: dict[str, str] = {}
-    used_roles: dict[str, str] = {}
-    for c in bible.characters:
-        used_roles.setdefault(c.role, first(c.name))
-    spare = [first(c.name) for c in bible.characters]
-    i = 0
-    for role in _get(trope, "roles", None) or []:
-        r = _get(role, "role", "")
-        target = used_roles.get(r)
-        if target is None:
-            # a role the bible does not have: lend it a supporting character (never the lead)
-            pool = spare[2:] or spare[1:] or spare
-            target = pool[i % len(pool)]
-            i += 1
-        for n in _get(role, "names", None) or []:
-            out[n] = target
-    for c in bible.characters:  # bible names stay themselves
-        out[first(c.name)] = first(c.name)
-    return out
-
-
-def adapt(text: str, mapping: dict[str, str]) -> str:
-    """Replace trope pool names with the bible's (one pass, whole words)."""
-    if not mapping:
-        return text
-    pat = re.compile(r"\b(" + "|".join(re.escape(k) for k in sorted(mapping, key=len, reverse=True)) + r")\b")
-    return pat.sub(lambda m: mapping[m.group(1)], text)
 
 
 def allowed_words(bible: SeriesBible, trope: Any = None) -> list[str]:
