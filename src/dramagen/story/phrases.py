@@ -24,7 +24,8 @@ from ..core.models import Model
 from ..core.seeding import rng
 from .ledger import EVENT_TYPES
 
-__all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_object", "load_phrases", "phrases_for"]
+__all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_object", "load_phrases", "needs", "object_kinds",
+           "phrases_for"]
 
 PLACEHOLDERS = frozenset({"a", "b", "object", "secret", "loc", "stakes"})
 
@@ -44,6 +45,8 @@ class EventPhrases(Model):
     lines: _Lines
     #: two-line exchanges on this event: [what {a} says, what {b} answers]
     exchanges: list[tuple[str, str]] = Field(..., min_length=6)
+    #: the secret said aloud ({said}: story/spoken.py); exposure, discovery and confession have them
+    said: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -75,9 +78,10 @@ def _check_placeholders(path: Path, data: dict) -> None:
                                          for t in data.get(k) or []]
     texts += [t for side in (data.get("lines") or {}).values() for t in side or []]
     texts += [t for pair in data.get("exchanges") or [] for t in (pair if isinstance(pair, list) else [pair])]
-    for t in texts:
+    said = [str(t) for t in data.get("said") or []]
+    for t in texts + said:
         for _, name, _, _ in string.Formatter().parse(str(t)):
-            if name is not None and name not in PLACEHOLDERS:
+            if name is not None and name not in PLACEHOLDERS | ({"said"} if t in said else set()):
                 raise PromptError(f"{path}: unknown placeholder {{{name}}} in {t!r}; "
                                   f"allowed: {', '.join(sorted(PLACEHOLDERS))}")
 
@@ -100,18 +104,53 @@ def load_phrases(directory: str | None = None) -> dict[str, EventPhrases]:
     return out
 
 
-_PAPER_VERB = re.compile(r"\b(sign|signs|signed|signing|read|reads|reading|tear|tears|tore|torn|rip|rips|ripped|write|"
-                         r"writes|wrote|stamp|stamps|stamped|fold|folds|folded|shred|shreds|shredded)\b(?:\s+\w+)?\s+"
-                         r"\{object\}")
-_PAPERS = frozenset("""letter letters papers paper contract will certificate deed note notes report records record diary
-journal ledger file files document documents memo receipt statement invitation envelope page pages sketchbook manuscript
-card cards check cheque agreement license licence list message messages confession score bill""".split())
+#: what a phrase does to its {object}, in the sentence that names it → the kinds of prop it needs
+_NEEDS = (
+    (re.compile(r"\b(?:reads?|reading|aloud|pages?|signs?|signed|signing|signature|leafs?|upside down|clause|terms|"
+                r"written|unfolds?|copies|letterhead|the date|owner's name|ink)\b"), {"paper"}),
+    (re.compile(r"\b(?:tears?|tore|torn|rips?|ripped|shreds?|shredded|curls|blackens|into the fire|in the grate|"
+                r"folds \{object\})"), {"paper", "picture"}),
+    (re.compile(r"\{object\} into an envelope"), {"paper", "picture", "worn"}),
+    (re.compile(r"\b(?:plays?|voice|rewinds?|press(?:es)? play)\b"), {"recording"}),
+    (re.compile(r"\b(?:wearing|wears|puts on|fastens|clasps)\s+\{object\}"), {"worn"}),
+    (re.compile(r"\bopens?\s+\{object\}"), {"paper", "container", "recording"}),
+)
+
+
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, frozenset[str]]:
+    """Last word of a prop → its kinds (``object_kinds`` of data/story.yaml)."""
+    from importlib import resources
+
+    with resources.files("dramagen").joinpath("data/story.yaml").open("r", encoding="utf-8") as f:
+        table = yaml.safe_load(f)["object_kinds"]
+    out: dict[str, set[str]] = {}
+    for kind, words in table.items():
+        for w in words:
+            out.setdefault(str(w), set()).add(kind)
+    return {w: frozenset(k) for w, k in out.items()}
+
+
+def object_kinds(obj: str) -> frozenset[str]:
+    """The kinds of a prop by its last word ('the cracked teacup' → none; "the trawler's logbook" → paper)."""
+    head = (re.findall(r"[A-Za-z]+", obj) or [""])[-1].lower()
+    return _kinds().get(head, frozenset())
+
+
+def needs(template: str) -> list[set[str]]:
+    """What a phrase does to its {object}: for each sentence naming it, the kinds one of which it needs."""
+    out = []
+    for sentence in re.split(r"(?<=[.!?:;])\s+", template):
+        if "{object}" in sentence:
+            out += [kinds for pattern, kinds in _NEEDS if pattern.search(sentence)]
+    return out
 
 
 def fits_object(template: str, obj: str) -> bool:
-    """False for a phrase that signs, reads or tears ``{object}`` when the object is no paper (a watch, a ring)."""
-    head = (re.findall(r"[A-Za-z]+", obj) or [""])[-1].lower()
-    return head in _PAPERS or not _PAPER_VERB.search(template)
+    """False for a phrase that reads, signs, tears, plays, wears or opens ``{object}`` when the prop is no such
+    thing: nobody leafs through a cracked teacup or signs a pocket watch."""
+    kinds = object_kinds(obj)
+    return all(kinds & need for need in needs(template))
 
 
 def phrases_for(event_type: str) -> EventPhrases:

@@ -214,6 +214,10 @@ class _Writer:
         """An action written without the model (the event writer's hook payoff), or None."""
         return None
 
+    def fixed_line(self, b: Beat, idx: int, j: int, speaker: str) -> str | None:
+        """A line written without the model (the event writer's secret said aloud), or None."""
+        return None
+
     def line_slot(self, b: Beat, idx: int, j: int, speaker: str, paren: str, used: set[str]) -> Slot:
         hook = b.kind == "hook"
         ch = self.bible.character(speaker)
@@ -241,6 +245,7 @@ class _Writer:
         where: list[tuple[int, int]] = []  # (beat position, -1 action | line number)
         specs: dict[int, list[tuple[str, str]]] = {}
         fixed: dict[int, str] = {}
+        fixed_lines: dict[tuple[int, int], str] = {}
         used: set[str] = set()
         for i, b in enumerate(beats):
             if only is not None and i not in only:
@@ -262,6 +267,10 @@ class _Writer:
                 speaker = chars[(start + j) % len(chars)]
                 paren = r.choice(_PARENS.get(b.kind, _PARENS["development"])) if j == 0 and b.kind != "hook" else ""
                 spec.append((speaker, paren))
+                said = self.fixed_line(b, i, j, speaker)
+                if said is not None:
+                    fixed_lines[(i, j)] = said
+                    continue
                 slots.append(self.line_slot(b, i, j, speaker, paren or "quiet", used))
                 where.append((i, j))
             specs[i] = spec
@@ -278,14 +287,17 @@ class _Writer:
             drafts.append(d)
         for i, text in fixed.items():
             drafts[i].action = _Choice(text, fixed=True)
+        lines: dict[tuple[int, int], _Choice] = {k: _Choice(t, fixed=True) for k, t in fixed_lines.items()}
         for (i, j), res in zip(where, results):
             choice = _Choice(res.text, result=res if res.alternatives else None, alt=0,
                              score=res.score if math.isfinite(res.score) else -3.0)
             if j < 0:
                 drafts[i].action = choice
             else:
-                speaker, paren = specs[i][j]
-                drafts[i].lines.append(_LineDraft(speaker, paren, choice))
+                lines[(i, j)] = choice
+        for (i, j) in sorted(lines):
+            speaker, paren = specs[i][j]
+            drafts[i].lines.append(_LineDraft(speaker, paren, lines[(i, j)]))
         d = drafts[last]
         if d.beat.kind == "cliffhanger" and (only is None or last in only):
             a, o = (first(x) for x in (d.beat.characters[:2] if len(d.beat.characters) > 1

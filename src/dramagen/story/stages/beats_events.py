@@ -26,8 +26,10 @@ from ...core.seeding import rng
 from ...core.timing import estimate_elements
 from ..events import filler
 from ..grounding import event_check, event_words, grounded, keeps, world_of
+from ..phrases import phrases_for
 from ..scenes import phrase_options, scene_line
 from ..slots import Slot
+from ..spoken import spoken
 from ..vocabulary import season_texts, season_vocabulary, vocabulary_check
 from . import _get, first
 from .beat_writer import HOOK_MAX_SECONDS, _others, _Writer
@@ -66,7 +68,9 @@ class EventWriter(_Writer):
         # another take (regenerate the episode or one beat: purpose carries the variant / rewrite tag) draws
         # other authored phrases too; the season's own text (purpose ("beats", n)) draws none of these keys
         self.take = tuple(purpose[2:])
+        self.said_at: tuple[int, int] | None = None
         beats = self._side_cast(self._pair_cast(self._hook_cast(list(beats))))
+        self.turn_at = next((i for i, b in enumerate(beats) if b.kind == "turn"), 1)
         seen: set[str] = set()
         for i, b in enumerate(beats):
             self.intro[i] = [c for c in b.characters if c not in seen]
@@ -181,6 +185,24 @@ class EventWriter(_Writer):
                 for t in texts]
 
     # -- lines --------------------------------------------------------------------------------
+    def fixed_line(self, b: Beat, idx: int, j: int, speaker: str) -> str | None:
+        """The secret said aloud (story/spoken.py), once an episode, by the event's actor from its first turn on
+        (before the cliffhanger): to the face of the one it is about, or of oneself in a confession."""
+        said = phrases_for(self.ev.type).said
+        if (not said or not self.ev.detail or self.said_at is not None or speaker != self.ev.actor
+                or idx < self.turn_at or b.kind in ("hook", "cliffhanger")):
+            return None
+        text = spoken(self.ev.detail, self.bible, speaker, _others(b.characters, speaker, self.bible))
+        if text is None:
+            return None
+        r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, "said", *self.take)
+        options = [t.format(said=text) for t in said]
+        line = r.choice([t for t in options if len(t.split()) <= 18] or [f"{text}."])
+        if len(line.split()) > 22:
+            return None
+        self.said_at = (idx, j)
+        return line
+
     def _line_fill(self, speaker: str, to: str, side: str):
         """The event's phrase values with the speaker in their side's place and the person spoken to in the other."""
         a, b = (first(speaker), to) if side == "a" else (to, first(speaker))

@@ -1,0 +1,57 @@
+"""A secret as someone in the scene says it aloud.
+
+The ledger keeps each secret as a clause about its person ("the heir's stepmother slipped powder into his tea to
+take the casino"). An exposure is that clause said to their face: "You slipped powder into his tea to take the
+casino." A confession is it said of oneself: "I have known the truth all along." The episode that exposes,
+finds or confesses a secret says it once in so many words (docs/architecture.md, "Story"); before stop 26 no
+line of a season ever named what the stepmother had done.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ..core.models import Character, SeriesBible
+
+__all__ = ["about", "spoken"]
+
+_AGREE = {"You": {"is": "are", "was": "were", "has": "have", "knows": "know", "does": "do", "wants": "want"},
+          "I": {"is": "am", "has": "have", "knows": "know", "does": "do", "wants": "want"}}
+
+
+def _subjects(c: Character) -> list[str]:
+    """The words a secret may open with for ``c``: the tie ('the heir's stepmother'), its last word with 'the',
+    the first name, and the love-secret's 'the one who loves her'."""
+    out = [first := c.name.split()[0]]
+    tie = re.sub(r"^(?:her|his|their)\s+", "the ", (c.tie or "").strip().lower())
+    if tie:
+        out += [tie, "the " + tie.split()[-1]]
+    if c.role == "love_interest":
+        out += ["the one who loves her", "the one who loves him"]
+    return sorted({s for s in out if s and s != first} | {first}, key=len, reverse=True)
+
+
+def about(secret: str, bible: SeriesBible) -> tuple[Character, str] | None:
+    """The character ``secret`` opens with, and the words that name them."""
+    low = secret.lower()
+    for c in bible.characters:
+        for s in _subjects(c):
+            if low.startswith(s.lower() + " "):
+                return c, secret[len(s):].strip()
+    return None
+
+
+def spoken(secret: str, bible: SeriesBible, speaker: str, to: str) -> str | None:
+    """``secret`` as ``speaker`` says it to ``to`` (first names or full names): 'You …' to the one it is about,
+    'I …' of oneself; None when it is about neither (the line would be a third-person report)."""
+    found = about(secret, bible)
+    if found is None:
+        return None
+    c, rest = found
+    name = c.name.split()[0]
+    person = "You" if name == to.split()[0] else "I" if name == speaker.split()[0] else None
+    if person is None or not rest:
+        return None
+    verb, _, tail = rest.partition(" ")
+    verb = _AGREE[person].get(verb, verb)
+    return f"{person} {verb} {tail}".strip().rstrip(".")

@@ -1,0 +1,48 @@
+"""story/spoken.py: a secret as someone in the scene says it, and the episode that exposes it says it once."""
+
+from dramagen.core.models import Character, Location, SeriesBible
+from dramagen.story.spoken import about, spoken
+
+
+def _bible() -> SeriesBible:
+    return SeriesBible(
+        title="The Cracked Teacup", logline="A housekeeper's proof.", trope_id="test",
+        characters=[Character(name="Mara", age=27, role="lead", tie="married housekeeper"),
+                    Character(name="Lucas Ho", age=31, role="love_interest", tie="the heir"),
+                    Character(name="Helena", age=45, role="antagonist", tie="the heir's stepmother"),
+                    Character(name="Regina", age=34, role="ally")],
+        locations=[Location(name="CASINO", interior=True, time="NIGHT"),
+                   Location(name="HOTEL LOBBY", interior=True, time="DAY"),
+                   Location(name="APARTMENT", interior=True, time="NIGHT")])
+
+
+def test_said_to_the_face_of_the_one_it_is_about():
+    b = _bible()
+    secret = "the heir's stepmother slipped powder into his tea to take the casino"
+    assert about(secret, b)[0].name == "Helena"
+    assert spoken(secret, b, "Mara", "Helena") == "You slipped powder into his tea to take the casino"
+    assert spoken(secret, b, "Mara", "Regina") is None  # a report to a third person is no exposure line
+
+
+def test_the_verb_agrees_with_you_and_i():
+    b = _bible()
+    secret = "the one who loves her has known the truth all along"
+    assert spoken(secret, b, "Mara", "Lucas") == "You have known the truth all along"
+    assert spoken(secret, b, "Lucas Ho", "Mara") == "I have known the truth all along"
+    assert spoken("Helena is the poisoner", b, "Mara", "Helena") == "You are the poisoner"
+    assert spoken("the stepmother planned every humiliation she suffered", b, "Mara", "Helena") == \
+        "You planned every humiliation she suffered"
+
+
+def test_a_secret_about_nobody_in_the_cast_is_not_said():
+    assert spoken("a stranger sank the trawler", _bible(), "Mara", "Helena") is None
+
+
+def test_the_golden_season_says_its_secret_once_in_the_discovery_episode():
+    """The golden season (tests/test_golden.py): its first episode finds the rival's secret and says it to her
+    face once, as a fixed line (the fitter never drops it)."""
+    from pathlib import Path
+
+    golden = (Path(__file__).parent / "golden" / "ep001").glob("*.fountain")
+    text = next(golden).read_text()
+    assert text.count("You staged every humiliation.") == 1
