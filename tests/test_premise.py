@@ -599,7 +599,7 @@ def test_a_season_from_it_has_unique_first_names():
 def test_a_deed_she_catches_in_the_act_is_the_secret_and_her_own_secret_is_her_marriage():
     """'finds his stepmother slipping powder into his tea': the deed (in the past tense) is the season's secret,
     not her secret marriage; 'his' is the heir she married, so the villain is the heir's stepmother; the powder
-    and the named proof are the props, not 'the stepmother slipping powder'."""
+    and the named proof are the props (the powder as a packet), not 'the stepmother slipping powder'."""
     p = parse_premise("A hotel housekeeper in Macau secretly married the casino heir; she finds his stepmother "
                       "slipping powder into his tea to take the casino, and the only proof is a cracked teacup.")
     check_common(p)
@@ -609,7 +609,7 @@ def test_a_deed_she_catches_in_the_act_is_the_secret_and_her_own_secret_is_her_m
     assert [(a.label, a.relation, a.gender) for a in p.antagonists] == [("stepmother", "the heir's stepmother",
                                                                          "female")]
     assert p.love_interest == "the heir"
-    assert p.objects[:2] == ["the cracked teacup", "the powder"]
+    assert p.objects[:2] == ["the cracked teacup", "the packet of powder"]  # a hand holds and shows a packet
     assert "secret-baby" not in p.tropes and "ceo-contract-marriage" in p.tropes
     assert "CASINO" in p.locations
 

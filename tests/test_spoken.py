@@ -46,3 +46,17 @@ def test_the_golden_season_says_its_secret_once_in_the_discovery_episode():
     golden = (Path(__file__).parent / "golden" / "ep001").glob("*.fountain")
     text = next(golden).read_text()
     assert text.count("You staged every humiliation.") == 1
+
+
+def test_the_leads_own_people_are_mine_when_the_lead_says_it():
+    b = SeriesBible(
+        title="Ash", logline="A firefighter's proof.", trope_id="test",
+        characters=[Character(name="Leo", age=30, role="lead", tie="disgraced firefighter"),
+                    Character(name="Silas", age=50, role="antagonist", tie="his captain"),
+                    Character(name="Zoe", age=28, role="love_interest")],
+        locations=[Location(name="FIRE STATION", interior=True, time="NIGHT"),
+                   Location(name="WAREHOUSE", interior=True, time="DAY"),
+                   Location(name="APARTMENT", interior=True, time="NIGHT")])
+    secret = "his captain set the warehouse fire that killed his brother"
+    assert spoken(secret, b, "Leo", "Silas") == "You set the warehouse fire that killed my brother"
+    assert spoken("the captain set the fire", b, "Leo", "Silas") == "You set the fire"

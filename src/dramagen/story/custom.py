@@ -145,8 +145,9 @@ def _secrets(p: Premise, roles: list[TropeRole]) -> list[TropeSecret]:
     crime = TropeSecret(id="foe-crime", holder=ant, about=ant, evidence=objs[1],
                         text=f"the {_label(p, ant)} planned every humiliation {p.pronoun} suffered")
     who_loves = p.love_name.split()[0] if p.love_name else f"the one who loves {'her' if poss == 'her' else 'him'}"
+    known = f"all along what the {_label(p, ant)} did" if first.about != "lead" else "the truth all along"
     love = TropeSecret(id="love-secret", holder="love_interest", about="love_interest", evidence=objs[2],
-                       text=f"{who_loves} has known the truth all along")
+                       text=f"{who_loves} has known {known}")  # said: 'You have known all along what the captain did'
     return [first, crime, love] if first.about == "lead" else [first, love]
 
 

@@ -20,12 +20,13 @@ _AGREE = {"You": {"is": "are", "was": "were", "has": "have", "knows": "know", "d
 
 
 def _subjects(c: Character) -> list[str]:
-    """The words a secret may open with for ``c``: the tie ('the heir's stepmother'), its last word with 'the',
-    the first name, and the love-secret's 'the one who loves her'."""
+    """The words a secret may open with for ``c``: the tie as written ('his captain', 'the heir's stepmother')
+    and with 'the', its last word with 'the', the first name, and the love-secret's 'the one who loves her'."""
     out = [first := c.name.split()[0]]
-    tie = re.sub(r"^(?:her|his|their)\s+", "the ", (c.tie or "").strip().lower())
+    tie = (c.tie or "").strip().lower()
     if tie:
-        out += [tie, "the " + tie.split()[-1]]
+        the = re.sub(r"^(?:her|his|their)\s+", "the ", tie)
+        out += [tie, the, "the " + the.split()[-1]]
     if c.role == "love_interest":
         out += ["the one who loves her", "the one who loves him"]
     return sorted({s for s in out if s and s != first} | {first}, key=len, reverse=True)
@@ -54,4 +55,17 @@ def spoken(secret: str, bible: SeriesBible, speaker: str, to: str) -> str | None
         return None
     verb, _, tail = rest.partition(" ")
     verb = _AGREE[person].get(verb, verb)
+    lead = next((ch for ch in bible.characters if ch.role == "lead"), bible.characters[0])
+    poss = _lead_possessive(bible)
+    if poss and speaker.split()[0] == lead.name.split()[0]:  # '… that killed his brother', said by him: 'my brother'
+        tail = re.sub(rf"\b{poss}\b", "my", tail)
     return f"{person} {verb} {tail}".strip().rstrip(".")
+
+
+def _lead_possessive(bible: SeriesBible) -> str | None:
+    """'his' or 'her': the word the ties say the lead's people with ('his captain'); None when none says."""
+    for c in bible.characters:
+        m = re.match(r"(her|his)\s", (c.tie or "").lower())
+        if m and c.role != "lead":
+            return m.group(1)
+    return None
