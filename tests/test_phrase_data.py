@@ -293,3 +293,44 @@ def test_neutral_scenes_pass_in_every_period(text):
 
     for world in (World(period="1890s"), World(period="18th century"), World(), World(supernatural=True)):
         assert off_world(text, world) is None, (text, world)
+
+
+@pytest.mark.parametrize("event", sorted(EVENT_TYPES))
+def test_every_type_has_eight_titles_of_two_to_six_words(event):
+    from dramagen.story.phrases import Filler, title_case
+
+    titles = _phrase_files()[event].get("titles") or []
+    assert len(titles) >= 8 and len(set(titles)) == len(titles), event
+    fill = Filler(a="Mara", b="Kai", object="the melted lighter", loc="the pack hall")
+    for t in titles:
+        assert _fields(t) <= {"a", "b", "object", "loc"}, t
+        filled = title_case(fill.fill(t))
+        assert 1 <= len(filled.split()) <= 6 and not re.search(r"[.?:]", filled), filled
+        assert all(w[:1].isupper() or w in ("a", "an", "the", "of", "at", "in", "on", "to", "for", "and", "by",
+                                             "from", "with", "or") for w in filled.split()), filled
+
+
+def test_a_season_of_sixty_episodes_repeats_no_authored_title():
+    """The plan's fallback titles (the default model writes none: models/registry.yaml) walk each type's titles
+    in the season's order and skip one an earlier episode has, while the type has others."""
+    import dataclasses
+
+    from dramagen.story.events import build_ledger
+    from dramagen.story.grounding import world_of
+    from dramagen.story.planner import plan_season
+    from dramagen.story.stages.plan_events import _title_fallbacks
+    from dramagen.story.tropes import get_trope
+    from tests.test_ledger import bible_for
+
+    trope = get_trope("werewolf-rejected-mate")
+    bible = bible_for(trope)
+    _, plan = build_ledger(plan_season(trope, bible, 60, 10, 75, seed=11), bible, trope, 11)
+    titles = _title_fallbacks(plan, 60, dataclasses.replace(world_of(trope), bible=bible), 11, 0)
+    types = {e.number: e.event.type for e in plan.episodes}
+    count = {t: list(types.values()).count(t) for t in set(types.values())}
+    for n, title in titles.items():  # a title repeats only once its type has had every one of its own
+        if list(titles.values()).count(title) > 1:
+            assert count[types[n]] > len(_phrase_files()[types[n]]["titles"]), (n, title)
+    assert len(set(titles.values())) >= 57
+    assert _title_fallbacks(plan, 10, dataclasses.replace(world_of(trope), bible=bible), 11, 0) == \
+        {n: titles[n] for n in range(1, 11)}  # a resumed group gets the whole season's titles

@@ -25,7 +25,7 @@ from ..core.seeding import rng
 from .ledger import EVENT_TYPES
 
 __all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_object", "load_phrases", "needs", "object_kinds",
-           "phrases_for"]
+           "phrases_for", "title_case"]
 
 PLACEHOLDERS = frozenset({"a", "b", "object", "secret", "loc", "stakes"})
 
@@ -47,6 +47,8 @@ class EventPhrases(Model):
     exchanges: list[tuple[str, str]] = Field(..., min_length=6)
     #: the secret said aloud ({said}: story/spoken.py); exposure, discovery and confession have them
     said: list[str] = Field(default_factory=list)
+    #: episode titles ({a} {b} {object} {loc}), title-cased once filled: the plan's fallback for a refused title
+    titles: list[str] = Field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -78,6 +80,7 @@ def _check_placeholders(path: Path, data: dict) -> None:
                                          for t in data.get(k) or []]
     texts += [t for side in (data.get("lines") or {}).values() for t in side or []]
     texts += [t for pair in data.get("exchanges") or [] for t in (pair if isinstance(pair, list) else [pair])]
+    texts += list(data.get("titles") or [])
     said = [str(t) for t in data.get("said") or []]
     for t in texts + said:
         for _, name, _, _ in string.Formatter().parse(str(t)):
@@ -151,6 +154,16 @@ def fits_object(template: str, obj: str) -> bool:
     thing: nobody leafs through a cracked teacup or signs a pocket watch."""
     kinds = object_kinds(obj)
     return all(kinds & need for need in needs(template))
+
+
+_SMALL = frozenset("a an the of at in on to for and or by from with as".split())
+
+
+def title_case(text: str) -> str:
+    """'what the melted lighter proves' → 'What the Melted Lighter Proves' (small words low, but the first)."""
+    words = text.split()
+    return " ".join(w if (i and w.lower() in _SMALL) or w[:1].isupper() else w[:1].upper() + w[1:]
+                    for i, w in enumerate(words))
 
 
 def phrases_for(event_type: str) -> EventPhrases:

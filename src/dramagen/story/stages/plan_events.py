@@ -13,15 +13,17 @@ an uninterrupted one).
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any
 
 from ...core.models import EpisodePlan, SeasonPlan, SeriesBible, StoryEvent
-from ..grounding import event_check, event_words, grounded, head_noun, stem, world_of
-from ..scenes import phrase_examples, phrase_fallback, scene_line
+from ..grounding import event_check, event_words, grounded, head_noun, off_world, stem, world_of
+from ..phrases import title_case
+from ..scenes import phrase_examples, phrase_fallback, phrase_options, scene_line
 from ..slots import Slot, WriteContext, fill
 from ..vocabulary import season_texts, season_vocabulary, vocabulary_check
 from . import _get, allowed_words, cast_line, keywords
-from .plan_shared import GROUP, keep_written, title_check, title_fallback
+from .plan_shared import GROUP, keep_written, title_check
 
 __all__ = ["write_event_plan_text"]
 
@@ -56,14 +58,38 @@ def _shows(ev: StoryEvent, world):
     return check
 
 
-def _named_title_check(bible: SeriesBible):
-    """An episode title may be a free phrase, but no near-miss of a cast name ('Alicia' beside Olivia)."""
+def _named_title_check(bible: SeriesBible, world, vocab: frozenset[str], need: set[str] = frozenset()):
+    """An episode title may be a free phrase, but no near-miss of a cast name ('Alicia' beside Olivia), inside the
+    season's world and its closed vocabulary: a 60-episode werewolf season's model titles read "She Was a Dealtl
+    Shtetel" and "In a Merchandise" (stop 26)."""
     from ..check import near_misses
 
-    def check(text: str) -> str | None:
-        return title_check(text) or ("near_miss_name" if near_misses(text, bible) else None)
+    names = {c.name.split()[0] for c in bible.characters}
 
-    return check
+    def check(text: str) -> str | None:
+        if need and not grounded(text, need | {stem(n.lower()) for n in names}):
+            return "ungrounded"  # a title names the episode's people, its thing or its deed ('Drawn with a Slap')
+        return title_check(text) or ("near_miss_name" if near_misses(text, bible) else None) or off_world(text, world)
+
+    inner = vocabulary_check(vocab, check)
+
+    def titled(text: str) -> str | None:  # a title capitalises every word: only the cast's names are names here
+        return inner(re.sub(r"[A-Za-z]+", lambda m: m.group(0) if m.group(0) in names else m.group(0).lower(), text))
+
+    return titled
+
+
+def _title_fallbacks(plan: SeasonPlan, upto: int, world, seed: int, variant: int) -> dict[int, str]:
+    """Each episode's authored title (``titles`` in prompts/phrases/, filled and title-cased), episode 1 to
+    ``upto`` in order, none the same as an earlier one while the type has others: a resumed or regenerated
+    group gets the titles the whole season would give it."""
+    out: dict[int, str] = {}
+    for ep in plan.episodes[:upto]:
+        if ep.event is not None:
+            seen = {t.lower() for t in out.values()}
+            avoid = {o for o in phrase_options(ep.event, "titles", world) if title_case(o).lower() in seen}
+            out[ep.number] = title_case(phrase_fallback(ep.event, "titles", world, seed, variant, avoid=avoid))
+    return out
 
 
 def _base(bible: SeriesBible, trope: Any) -> dict[str, str]:
@@ -82,6 +108,8 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
     names, kws = bible.names, keywords(trope)
     vocab = season_vocabulary(season_texts(bible, trope, [e.event for e in plan.episodes if e.event]))
     done: dict[int, EpisodePlan] = {}
+    upto = ((max(wanted) - 1) // GROUP + 1) * GROUP  # whole groups are written
+    titles = _title_fallbacks(plan, upto, world, ctx.seed, variant)
     for g in sorted({(e - 1) // GROUP for e in wanted}):
         group = plan.episodes[g * GROUP:(g + 1) * GROUP]
         purpose = ("plan", g + 1) + ((variant,) if variant else ())
@@ -109,9 +137,9 @@ def write_event_plan_text(ctx: WriteContext, plan: SeasonPlan, bible: SeriesBibl
             need = event_words(ev, ev.detail)
             line_slots.append(Slot(
                 kind="plan.title", template="plan/title.j2", context={"story": syn},
-                fallback=title_fallback(ep, ev.actor), names=names, strict_names=False, allowed_words=words,
-                keywords=syn.split() + kws, min_words=2, max_words=6, sweet_words=4, labels=("Title",),
-                max_tokens=12, check=_named_title_check(bible)))
+                fallback=titles[ep.number], names=names, strict_names=False,
+                allowed_words=words, keywords=syn.split() + kws, min_words=2, max_words=6, sweet_words=4,
+                labels=("Title",), max_tokens=12, check=_named_title_check(bible, world, vocab, need)))
             line_slots.append(Slot(
                 kind="plan.cliffhanger", template="plan/event_cliffhanger.j2",
                 context={**base, "examples": cliff_examples,
