@@ -158,7 +158,7 @@ _SECRET_PATTERNS = (
     r"\bthe truth (?:is )?that ([^.;!?]+)",
     r"\bunaware (?:that )?([^.;!?]+)",
     r"\b(?:discovers|learns|finds out|uncovers|realises|realizes) (?:that )?([^.;!?]+)",
-    r"\b(?:sees|saw|witnesses|witnessed|watches|catches) ((?:her|his|the|a) [^.;!?]+)",
+    r"\b(?:sees|saw|witnesses|witnessed|watches|catches|hears|heard|overhears|overheard) ((?:her|his|the|a) [^.;!?]+)",
 )
 
 
@@ -227,7 +227,7 @@ def _secret(text: str, pronoun: str) -> str | None:
             return f"{pronoun} is the {clause}"
         if "disguised" in pat:
             return f"{pronoun} is {clause} in disguise"
-        if "sees|saw" in pat:
+        if "sees|saw" in pat:  # 'hears the judge she works for take a bribe' → 'the judge … took a bribe'
             return witnessed(_named(clause)) or f"{pronoun} saw {clause}"
         return _named(clause)
     return None
@@ -499,7 +499,8 @@ def parse_premise(text: str) -> Premise:
     secret = evidence[1] if evidence else (_secret(p, pronoun) or _passive(p, poss))
     secret = secret if secret and len(content(secret)) >= 1 and len(secret) >= 3 else None  # 'learns the In'
     knows = bool(evidence) or bool(secret and re.search(
-        r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed)\b", p, re.I)) \
+        r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed|hears|heard|"
+        r"overhears|overheard)\b", p, re.I)) \
         or bool(_PASSIVE.search(p)) or bool(secret and secret == _caught(p))
     antagonists, allies, love = _cast(p, occupation, gender, secret)
     if love is not None:

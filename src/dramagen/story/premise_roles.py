@@ -24,6 +24,7 @@ __all__ = ["Doer", "cast", "caught", "deed_objects", "doer", "harmed", "implied_
 
 _DETS = ("the", "her", "his", "their", "a", "an")
 _REL = ("who", "that", "which", "whom", "whose")
+_PRONOUNS = ("she", "he", "they", "we", "i", "you")  # 'the judge she works for': a relative clause with no 'who'
 _PREP = ("with", "from", "of", "at", "in", "on", "for", "to", "behind", "after", "before", "into")
 
 
@@ -59,7 +60,7 @@ def _head(words: list[str]) -> tuple[list[str], list[str]]:
     """The noun phrase's head words and the tie after them ('shipping magnate' | 'courting her mother')."""
     for i, w in enumerate(words):
         low = w.lower()
-        if i and (low in _REL or low in _PREP or (low.endswith("ing") and len(low) > 5)):
+        if i and (low in _REL or low in _PREP or low in _PRONOUNS or (low.endswith("ing") and len(low) > 5)):
             return words[:i], words[i:] if len(words) > i + 1 else []
     return words, []
 
@@ -116,7 +117,7 @@ _DEEDS = {"shoot": "shot", "kill": "killed", "stab": "stabbed", "poison": "poiso
 
 def witnessed(clause: str) -> str | None:
     """The deed a witness saw, as a fact about the doer: 'her boss shoot a policeman' → 'her boss shot a policeman'."""
-    m = re.match(rf"((?:her|his|the|a|their)\s+(?:[a-z'’]+\s+)?[a-z'’]+?)\s+({'|'.join(_DEEDS)})\b(.*)", clause)
+    m = re.match(rf"((?:her|his|the|a|their)\s+(?:[a-z'’]+\s+){{0,4}}?[a-z'’]+?)\s+({'|'.join(_DEEDS)})\b(.*)", clause)
     return f"{m.group(1)} {_DEEDS[m.group(2)]}{m.group(3)}" if m else None
 
 
