@@ -276,7 +276,10 @@ class EventWriter(_Writer):
             return None
         order = rng(self.ctx.seed, "beats", self.salt, "exchanges", self.ev.type).sample(range(len(pairs)), len(pairs))
         speakers = [c for c in b.characters if self.bible.character(c)]
-        other = next((c for c in speakers if c != speaker), None)
+        # the one answered is across the event (with the lead, her love interest and the foe in one beat, the love
+        # interest answered the lead with the foe's 'Then name your price', stop 26), else whoever is there
+        other = next((c for c in speakers if c != speaker and self._side(c, idx, j) != side), None) or \
+            next((c for c in speakers if c != speaker), None)
         by_side = other is not None and self._side(other, idx, j) != side
         pick = (self.ev.nth * len(self.sk.beats) + idx + j // 2) % len(pairs)
         if self.take:
