@@ -334,3 +334,19 @@ def test_a_season_of_sixty_episodes_repeats_no_authored_title():
     assert len(set(titles.values())) >= 57
     assert _title_fallbacks(plan, 10, dataclasses.replace(world_of(trope), bible=bible), 11, 0) == \
         {n: titles[n] for n in range(1, 11)}  # a resumed group gets the whole season's titles
+
+
+def test_a_prop_takes_only_the_phrases_its_kind_allows():
+    """A phrase that reads, signs, tears, plays, wears or opens its {object} needs a prop of that kind
+    (data/story.yaml object_kinds); a spoken line's 'it' is the prop too."""
+    from dramagen.story.phrases import fits_object, object_kinds
+
+    assert object_kinds("the trawler's logbook") == {"paper"} and object_kinds("the cracked teacup") == set()
+    leafs = "{a} leafs through {object} with one finger, unbothered."
+    assert fits_object(leafs, "the sealed letter") and not fits_object(leafs, "the cracked teacup")
+    assert fits_object("{b} looks up to see {a} wearing {object}.", "the silver locket")
+    assert not fits_object("{b} looks up to see {a} wearing {object}.", "the shorthand notebook")
+    assert fits_object("{b}'s own voice plays from {object}.", "the cassette")
+    assert fits_object("{a} sets {object} on the table.", "the cracked teacup")  # a thing of no kind: neutral
+    assert not fits_object("Read the last line again. Slowly.", "the old photograph", spoken=True)
+    assert fits_object("Read the last line again. Slowly.", "the old photograph")  # an action: another paper

@@ -149,11 +149,18 @@ def needs(template: str) -> list[set[str]]:
     return out
 
 
-def fits_object(template: str, obj: str) -> bool:
+#: a spoken line's "it" is the event's thing: what it says of it needs that kind of thing
+_SPOKEN = ((re.compile(r"\b(?:read it|read the|to read|read me|handwriting)\b", re.I), {"paper"}),
+           (re.compile(r"\b(?:copy|copies)\b", re.I), {"paper", "picture", "recording"}))
+
+
+def fits_object(template: str, obj: str, spoken: bool = False) -> bool:
     """False for a phrase that reads, signs, tears, plays, wears or opens ``{object}`` when the prop is no such
-    thing: nobody leafs through a cracked teacup or signs a pocket watch."""
+    thing: nobody leafs through a cracked teacup or signs a pocket watch. A ``spoken`` line names no {object}
+    but means it: "Read the last line again" is said of a paper, not of a photograph."""
     kinds = object_kinds(obj)
-    return all(kinds & need for need in needs(template))
+    spoken_needs = [need for pattern, need in _SPOKEN if spoken and pattern.search(template)]
+    return all(kinds & need for need in needs(template) + spoken_needs)
 
 
 _SMALL = frozenset("a an the of at in on to for and or by from with as".split())

@@ -336,7 +336,7 @@ def _line_templates(ev: StoryEvent, side: str) -> list[str]:
     from ..phrases import fits_object, phrases_for
 
     raw = getattr(phrases_for(ev.type).lines, side)
-    return [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object)] or raw
+    return [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object, spoken=True)] or raw
 
 
 def _spoken_stakes(stakes: str, speaker: str, to: str, bible) -> str:
@@ -359,7 +359,7 @@ def _exchanges(ev: StoryEvent) -> list[tuple[str, str]]:
 
     raw = [tuple(p) for p in getattr(phrases_for(ev.type), "exchanges", []) or []]
     return [p for p in raw
-            if (ev.secret or "{secret}" not in p[0] + p[1]) and fits_object(p[0] + " " + p[1], ev.object)]
+            if (ev.secret or "{secret}" not in p[0] + p[1]) and fits_object(p[0] + " " + p[1], ev.object, spoken=True)]
 
 
 def _object_words(ev: StoryEvent) -> list[str]:
