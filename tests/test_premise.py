@@ -625,13 +625,15 @@ def test_a_witness_who_catches_someone_at_a_deed():
 
 def test_a_witness_who_hears_a_deed_and_a_villain_tied_by_a_clause_without_who():
     """'hears the judge she works for take a bribe': the lead's job is the one before the verb, not 'judge'; the
-    judge is the villain with the clause as his tie; she heard it, so she knows."""
+    judge is the villain with the clause as his tie, the mobster who paid him a second foe; she heard it, so she
+    knows."""
     p = parse_premise("A shy court stenographer in 1960s Boston hears the judge she works for take a bribe from the "
                       "mobster on trial; her only proof is the shorthand notebook she kept that night.")
     check_common(p)
     assert p.lead_occupation == "court stenographer" and p.lead_status == "shy"
     assert p.secret == "the judge she works for took a bribe from the mobster on trial"
-    assert [(a.label, a.relation) for a in p.antagonists] == [("judge", "the judge she works for")]
+    assert [(a.label, a.relation) for a in p.antagonists] == [("judge", "the judge she works for"),
+                                                             ("mobster", "the mobster")]  # who paid: a foe too
     assert p.secret_about == "antagonist" and p.lead_knows
     assert p.objects[0] == "the shorthand notebook" and "COURTROOM" in p.locations
     assert "secret-baby" not in p.tropes
