@@ -60,3 +60,16 @@ def test_the_leads_own_people_are_mine_when_the_lead_says_it():
     secret = "his captain set the warehouse fire that killed his brother"
     assert spoken(secret, b, "Leo", "Silas") == "You set the warehouse fire that killed my brother"
     assert spoken("the captain set the fire", b, "Leo", "Silas") == "You set the fire"
+
+
+def test_the_foe_who_threatens_says_their_own_deed():
+    """threat.yaml's said lines are the foe's ('said_by: b'), of their own deed: 'I …'."""
+    from dramagen.story.phrases import phrases_for
+
+    b = _bible()
+    ph = phrases_for("threat")
+    assert ph.said_by == "b" and ph.said
+    secret = "the heir's stepmother slipped powder into his tea to take the casino"
+    said = spoken(secret, b, "Helena", "Mara")
+    assert said == "I slipped powder into his tea to take the casino"
+    assert ph.said[0].format(said=said).startswith("I slipped powder into his tea")

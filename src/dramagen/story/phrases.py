@@ -15,6 +15,7 @@ import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import Field
@@ -47,6 +48,8 @@ class EventPhrases(Model):
     exchanges: list[tuple[str, str]] = Field(..., min_length=6)
     #: the secret said aloud ({said}: story/spoken.py); exposure, discovery and confession have them
     said: list[str] = Field(default_factory=list)
+    #: who says it: {a} (who exposes, finds or confesses) or {b} (the foe who threatens, of their own deed: 'I …')
+    said_by: Literal["a", "b"] = "a"
     #: episode titles ({a} {b} {object} {loc}), title-cased once filled: the plan's fallback for a refused title
     titles: list[str] = Field(default_factory=list)
 

@@ -191,13 +191,15 @@ class EventWriter(_Writer):
     def fixed_line(self, b: Beat, idx: int, j: int, speaker: str) -> str | None:
         """The secret said aloud (story/spoken.py), once an episode, by the event's actor from its first turn on
         (before the cliffhanger): to the face of the one it is about, or of oneself in a confession."""
-        said = phrases_for(self.ev.type).said
-        if (not said or not self.ev.detail or self.said_at is not None or speaker != self.ev.actor
+        ph = phrases_for(self.ev.type)
+        by = self.ev.actor if ph.said_by == "a" else self.ev.target
+        if (not ph.said or not self.ev.secret or self.said_at is not None or speaker != by
                 or idx < self.turn_at or b.kind in ("hook", "cliffhanger")):
             return None
         text = spoken(self.ev.detail, self.bible, speaker, _others(b.characters, speaker, self.bible))
-        if text is None:
+        if text is None or (ph.said_by == "b" and not text.startswith("I ")):  # a foe says only their own deed
             return None
+        said = ph.said
         r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, "said", *self.take)
         options = [t.format(said=text) for t in said]
         line = r.choice([t for t in options if len(t.split()) <= 18] or [f"{text}."])
