@@ -72,4 +72,4 @@ def test_the_foe_who_threatens_says_their_own_deed():
     secret = "the heir's stepmother slipped powder into his tea to take the casino"
     said = spoken(secret, b, "Helena", "Mara")
     assert said == "I slipped powder into his tea to take the casino"
-    assert ph.said[0].format(said=said).startswith("I slipped powder into his tea")
+    assert ph.said[0].format(said=said).startswith("You think I slipped powder into his tea")
