@@ -637,3 +637,20 @@ def test_a_witness_who_hears_a_deed_and_a_villain_tied_by_a_clause_without_who()
     assert p.secret_about == "antagonist" and p.lead_knows
     assert p.objects[0] == "the shorthand notebook" and "COURTROOM" in p.locations
     assert "secret-baby" not in p.tropes
+
+
+def test_a_caught_deed_ends_at_its_clause_and_a_believer_is_an_ally():
+    vet = parse_premise("When a small-town vet in Montana finds the rancher next door poisoning wolves with "
+                        "strychnine, the sheriff, his brother, tells her to keep quiet.")
+    assert vet.secret == "the rancher next door poisoned wolves with strychnine" and vet.lead_knows
+    assert vet.objects[0] == "the tin of strychnine" and vet.locations[0] == "VET CLINIC"
+    guard = parse_premise("Ethan, a security guard at a Manhattan bank, watches his own brother rob the vault on "
+                          "the night shift and must decide whether to turn him in.")
+    assert guard.secret == "his own brother robbed the vault on the night shift" and guard.lead_knows
+    assert not {"the vault", "the night shift"} & set(guard.objects)
+    maid = parse_premise("An orphaned maid in 1890s Edinburgh overhears the laird plotting to burn the village for "
+                         "the insurance; only the blacksmith's son believes her.")
+    assert [a.label for a in maid.antagonists] == ["laird"] and [a.label for a in maid.allies] == ["son"]
+    violinist = parse_premise("A penniless violinist in 1920s Vienna learns her fiancé sold her late father's "
+                              "Stradivarius to pay his gambling debts.")
+    assert violinist.lead_name is None  # her father's Stradivarius is a thing, not the lead

@@ -103,7 +103,7 @@ def lead_name(text: str, taken: set[str], claimed: list[tuple[int, int]]) -> str
         return names[0]  # a premise of names only: the first is the lead
     for m in re.finditer(rf"\b({_NAME}(?: {_NAME})?)\b", text):
         if any(a <= m.start() < b for a, b in claimed) or _after_article(text, m.start()) \
-                or _title_of_work(text, m.start()):
+                or _title_of_work(text, m.start()) or _owned(text, m.start()):
             continue
         parts = [p for p in m.group(1).split() if _name_ok(p, taken)]
         if parts and not _is_place_word(text, parts[0]) and len(parts) == len(m.group(1).split()):
@@ -116,6 +116,12 @@ def _title_of_work(text: str, pos: int) -> bool:
     return bool(re.search(r"\b(?:cop(?:y|ies)|book|novel|volume|edition|poem|play|painting|portrait|song|film|"
                           r"story|tale|opera|ballad|bible)\s+(?:of\s+|called\s+|titled\s+)?(?:the\s+)?$",
                           text[max(0, pos - 40):pos], re.IGNORECASE))
+
+
+def _owned(text: str, pos: int) -> bool:
+    """"her late father's Stradivarius": a capitalised word someone owns is a thing, not a person."""
+    before = text[max(0, pos - 40):pos]
+    return bool(re.search(r"\b(?:her|his|their|my)\s+(?:[a-z\-]+\s+){0,2}[a-z\-]+['’]s\s+$", before))
 
 
 def _after_article(text: str, pos: int) -> bool:
@@ -323,8 +329,11 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
             person.flags.add("ally")  # the lead's own child
         if owner:
             person.flags.add("theirs")
-        if re.search(r"\b(save|saves|saving|protect|protects|rescue|rescues|free|frees)\s+(?:\w+\s+){0,2}$", before):
-            person.flags.add("ally")
+        helps = re.match(r"\W*(?:\w+\s+){0,2}?(?:believes|trusts|helps|stands by|sides with)\s+(?:her|him)\b", after)
+        if re.search(r"\b(save|saves|saving|protect|protects|rescue|rescues|free|frees)\s+(?:\w+\s+){0,2}$", before) \
+                or helps:
+            person.flags.add("ally")  # 'only the blacksmith's son believes her'
+            person.role = "ally" if person.role == "family" else person.role
         out.append(person)
         claimed.append(person.span)
     return out

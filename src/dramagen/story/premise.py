@@ -500,7 +500,7 @@ def parse_premise(text: str) -> Premise:
     secret = secret if secret and len(content(secret)) >= 1 and len(secret) >= 3 else None  # 'learns the In'
     knows = bool(evidence) or bool(secret and re.search(
         r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed|hears|heard|"
-        r"overhears|overheard)\b", p, re.I)) \
+        r"overhears|overheard|watches|watched|catches|caught)\b", p, re.I)) \
         or bool(_PASSIVE.search(p)) or bool(secret and secret == _caught(p))
     antagonists, allies, love = _cast(p, occupation, gender, secret)
     if love is not None:

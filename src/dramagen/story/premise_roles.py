@@ -118,7 +118,14 @@ _DEEDS = {"shoot": "shot", "kill": "killed", "stab": "stabbed", "poison": "poiso
 def witnessed(clause: str) -> str | None:
     """The deed a witness saw, as a fact about the doer: 'her boss shoot a policeman' → 'her boss shot a policeman'."""
     m = re.match(rf"((?:her|his|the|a|their)\s+(?:[a-z'’]+\s+){{0,4}}?[a-z'’]+?)\s+({'|'.join(_DEEDS)})\b(.*)", clause)
-    return f"{m.group(1)} {_DEEDS[m.group(2)]}{m.group(3)}" if m else None
+    return f"{m.group(1)} {_DEEDS[m.group(2)]}{_clause_end(m.group(3))}" if m else None
+
+
+def _clause_end(rest: str) -> str:
+    """The deed's own words: up to a comma or to what the witness does next ('… on the night shift and must
+    decide whether to turn him in', '… with strychnine, the sheriff, his brother, tells her …')."""
+    rest = rest.split(",")[0]
+    return re.split(r"\s+and\s+(?:must|has to|decides|tries|wants|vows|needs|is|goes|runs|flees|tells)\b", rest)[0]
 
 
 #: 'finds his stepmother slipping powder into his tea': a witness catches someone at a deed, in the act
@@ -147,7 +154,7 @@ def caught(text: str) -> str | None:
         who = m.group(1)
         if not any(re.search(rf"\b{re.escape(w)}\b", who.lower()) for w in (*lex["relations"], *lex["occupations"])):
             continue
-        return f"{who} {_past(m.group(2).lower())}{m.group(3)}"
+        return f"{who} {_past(m.group(2).lower())}{_clause_end(m.group(3))}"
     return None
 
 
