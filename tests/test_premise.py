@@ -654,3 +654,10 @@ def test_a_caught_deed_ends_at_its_clause_and_a_believer_is_an_ally():
     violinist = parse_premise("A penniless violinist in 1920s Vienna learns her fiancé sold her late father's "
                               "Stradivarius to pay his gambling debts.")
     assert violinist.lead_name is None  # her father's Stradivarius is a thing, not the lead
+
+
+def test_keeping_quiet_is_no_stake():
+    p = parse_premise("When a small-town vet in Montana finds the rancher next door poisoning wolves with "
+                      "strychnine, the sheriff, his brother, tells her to keep quiet.")
+    assert p.stakes == "her home and her good name" and "stakes: her home and her good name" in p.assumed
+    assert parse_premise("A widow must find the money to save her farm from the bank.").stakes == "her farm"

@@ -154,7 +154,8 @@ def needs(template: str) -> list[set[str]]:
 
 #: a spoken line's "it" is the event's thing: what it says of it needs that kind of thing
 _SPOKEN = ((re.compile(r"\b(?:read it|read the|to read|read me|handwriting)\b", re.I), {"paper"}),
-           (re.compile(r"\b(?:copy|copies)\b", re.I), {"paper", "picture", "recording"}))
+           (re.compile(r"\b(?:copy|copies)\b", re.I), {"paper", "picture", "recording"}),
+           (re.compile(r"\bforger(?:y|ies)\b", re.I), {"paper", "picture"}))
 
 
 def fits_object(template: str, obj: str, spoken: bool = False) -> bool:

@@ -311,7 +311,9 @@ def _in_city(places: list[str], city: str | None) -> list[str]:
 
 def _stakes(text: str, poss: str) -> str | None:
     pats = (r"\bor (?:she|he|they) (?:will )?los(?:e|es) ([^.;,!?]+)", r"\bbefore (?:she|he) loses ([^.;,!?]+)",
-            r"\bto (?:save|protect|keep|win back|reclaim|clear) ([^.;,!?]+)", r"\brisk(?:s|ing)? ([^.;,!?]+)",
+            r"\bto (?:save|protect|keep|win back|reclaim|clear) "
+            r"((?:(?:her|his|their|the|a|an)\b|(?-i:[A-Z]))[^.;,!?]*)",
+            r"\brisk(?:s|ing)? ([^.;,!?]+)",  # 'to keep quiet' is no stake: a thing or a person is
             r"\bhas (\w+ (?:days|hours|weeks|months) to [^.;,!?]+)")
     for pat in pats:
         m = re.search(pat, text, re.I)
