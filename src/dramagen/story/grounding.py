@@ -20,8 +20,8 @@ import yaml
 
 from ..core.models import StoryEvent
 
-__all__ = ["keeps", "presence_forms", "speech_table", "World", "world_of", "event_words", "grounded", "off_world",
-           "event_check", "head_noun", "stem"]
+__all__ = ["keeps", "object_kind_lists", "presence_forms", "speech_table", "World", "world_of", "event_words",
+           "grounded", "off_world", "event_check", "head_noun", "stem"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
@@ -77,6 +77,11 @@ def world_of(trope: Any) -> World:
 def speech_table() -> dict:
     """role → registers, tics and ways of addressing the lead (the bible's ``Character.speech``)."""
     return _data()["speech"]
+
+
+def object_kind_lists() -> dict[str, list[str]]:
+    """Kind of prop → the last words that make one (``object_kinds``; story.phrases.object_kinds reads it)."""
+    return _data()["object_kinds"]
 
 
 def presence_forms() -> list[tuple[str, str]]:

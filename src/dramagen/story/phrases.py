@@ -126,12 +126,10 @@ _NEEDS = (
 @lru_cache(maxsize=1)
 def _kinds() -> dict[str, frozenset[str]]:
     """Last word of a prop → its kinds (``object_kinds`` of data/story.yaml)."""
-    from importlib import resources
+    from .grounding import object_kind_lists
 
-    with resources.files("dramagen").joinpath("data/story.yaml").open("r", encoding="utf-8") as f:
-        table = yaml.safe_load(f)["object_kinds"]
     out: dict[str, set[str]] = {}
-    for kind, words in table.items():
+    for kind, words in object_kind_lists().items():
         for w in words:
             out.setdefault(str(w), set()).add(kind)
     return {w: frozenset(k) for w, k in out.items()}

@@ -206,11 +206,8 @@ def _caught(text: str) -> str | None:
 
 
 def _secret(text: str, pronoun: str) -> str | None:
-    """The season's secret: a deed the lead catches someone at comes first (it is what she can prove and
-    the villain must bury: a lead's own secret, 'secretly married the heir', is then her status), then
-    the patterns of :data:`_SECRET_PATTERNS` in order."""
-    if deed := _caught(text):
-        return deed
+    """The secret the patterns of :data:`_SECRET_PATTERNS` find, in order (a caught deed comes before them:
+    :func:`parse_premise`)."""
     for pat in _SECRET_PATTERNS:
         m = re.search(pat, text, re.I)
         if not m:
@@ -498,12 +495,15 @@ def parse_premise(text: str) -> Premise:
         assumed.append(f"lead_status: {status}")
     _contradictions(p)
     evidence = _evidence(p, pronoun)
-    secret = evidence[1] if evidence else (_secret(p, pronoun) or _passive(p, poss))
+    # a deed the lead catches someone at comes before her own secret (it is what she can prove and the villain
+    # must bury: 'secretly married the heir' is then her status)
+    deed = _caught(p)
+    secret = evidence[1] if evidence else (deed or _secret(p, pronoun) or _passive(p, poss))
     secret = secret if secret and len(content(secret)) >= 1 and len(secret) >= 3 else None  # 'learns the In'
     knows = bool(evidence) or bool(secret and re.search(
         r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed|hears|heard|"
         r"overhears|overheard|watches|watched|catches|caught)\b", p, re.I)) \
-        or bool(_PASSIVE.search(p)) or bool(secret and secret == _caught(p))
+        or bool(_PASSIVE.search(p)) or bool(deed and secret == deed)
     antagonists, allies, love = _cast(p, occupation, gender, secret)
     if love is not None:
         antagonists, secret = _his_is_the_love(antagonists, secret, gender, love.relation)

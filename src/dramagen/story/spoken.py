@@ -22,14 +22,14 @@ _AGREE = {"You": {"is": "are", "was": "were", "has": "have", "knows": "know", "d
 def _subjects(c: Character) -> list[str]:
     """The words a secret may open with for ``c``: the tie as written ('his captain', 'the heir's stepmother')
     and with 'the', its last word with 'the', the first name, and the love-secret's 'the one who loves her'."""
-    out = [first := c.name.split()[0]]
+    out = [c.name.split()[0]]
     tie = (c.tie or "").strip().lower()
     if tie:
         the = re.sub(r"^(?:her|his|their)\s+", "the ", tie)
         out += [tie, the, "the " + the.split()[-1]]
     if c.role == "love_interest":
         out += ["the one who loves her", "the one who loves him"]
-    return sorted({s for s in out if s and s != first} | {first}, key=len, reverse=True)
+    return sorted(set(out), key=lambda s: (-len(s), s))  # the longest first
 
 
 def about(secret: str, bible: SeriesBible) -> tuple[Character, str] | None:

@@ -245,7 +245,7 @@ class _Writer:
         where: list[tuple[int, int]] = []  # (beat position, -1 action | line number)
         specs: dict[int, list[tuple[str, str]]] = {}
         fixed: dict[int, str] = {}
-        fixed_lines: dict[tuple[int, int], str] = {}
+        lines: dict[tuple[int, int], _Choice] = {}  # (beat position, line number) → its text
         used: set[str] = set()
         for i, b in enumerate(beats):
             if only is not None and i not in only:
@@ -269,7 +269,7 @@ class _Writer:
                 spec.append((speaker, paren))
                 said = self.fixed_line(b, i, j, speaker)
                 if said is not None:
-                    fixed_lines[(i, j)] = said
+                    lines[(i, j)] = _Choice(said, fixed=True)
                     continue
                 slots.append(self.line_slot(b, i, j, speaker, paren or "quiet", used))
                 where.append((i, j))
@@ -287,7 +287,6 @@ class _Writer:
             drafts.append(d)
         for i, text in fixed.items():
             drafts[i].action = _Choice(text, fixed=True)
-        lines: dict[tuple[int, int], _Choice] = {k: _Choice(t, fixed=True) for k, t in fixed_lines.items()}
         for (i, j), res in zip(where, results):
             choice = _Choice(res.text, result=res if res.alternatives else None, alt=0,
                              score=res.score if math.isfinite(res.score) else -3.0)

@@ -189,8 +189,9 @@ class EventWriter(_Writer):
 
     # -- lines --------------------------------------------------------------------------------
     def fixed_line(self, b: Beat, idx: int, j: int, speaker: str) -> str | None:
-        """The secret said aloud (story/spoken.py), once an episode, by the event's actor from its first turn on
-        (before the cliffhanger): to the face of the one it is about, or of oneself in a confession."""
+        """The secret said aloud (story/spoken.py), once an episode, from its first turn on (before the
+        cliffhanger), by the side the phrase file names (``said_by``): to the face of the one it is about, or of
+        oneself (a confession, a foe's threat)."""
         ph = phrases_for(self.ev.type)
         by = self.ev.actor if ph.said_by == "a" else self.ev.target
         if (not ph.said or not self.ev.secret or self.said_at is not None or speaker != by
@@ -199,9 +200,8 @@ class EventWriter(_Writer):
         text = spoken(self.ev.detail, self.bible, speaker, _others(b.characters, speaker, self.bible))
         if text is None or (ph.said_by == "b" and not text.startswith("I ")):  # a foe says only their own deed
             return None
-        said = ph.said
         r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, "said", *self.take)
-        options = [t.format(said=text) for t in said]
+        options = [t.format(said=text) for t in ph.said]
         line = r.choice([t for t in options if len(t.split()) <= 18] or [f"{text}."])
         if len(line.split()) > 22:
             return None

@@ -65,9 +65,10 @@ def _named_title_check(bible: SeriesBible, world, vocab: frozenset[str], need: s
     from ..check import near_misses
 
     names = {c.name.split()[0] for c in bible.characters}
+    shown = set(need) | {stem(n.lower()) for n in names}  # the episode's thing and deed, and the cast
 
     def check(text: str) -> str | None:
-        if need and not grounded(text, need | {stem(n.lower()) for n in names}):
+        if need and not grounded(text, shown):
             return "ungrounded"  # a title names the episode's people, its thing or its deed ('Drawn with a Slap')
         return title_check(text) or ("near_miss_name" if near_misses(text, bible) else None) or off_world(text, world)
 

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ...core.models import SeriesBible
-from ..trope_names import adapt, name_map
+from ..trope_names import _get, adapt, first, name_map
 
 __all__ = ["FUNCTION_GLOSS", "ROLE_LABEL", "adapt", "allowed_words", "cast_line", "first", "keywords", "name_map"]
 
@@ -26,16 +26,6 @@ FUNCTION_GLOSS: dict[str, str] = {
 
 ROLE_LABEL: dict[str, str] = {"lead": "lead", "love_interest": "love interest", "rival": "rival",
                               "antagonist": "villain", "ally": "ally", "mentor": "mentor", "family": "family"}
-
-
-def _get(obj: Any, key: str, default: Any = None) -> Any:
-    if isinstance(obj, dict):
-        return obj.get(key, default)
-    return getattr(obj, key, default)
-
-
-def first(name: str) -> str:
-    return name.split()[0]
 
 
 def cast_line(bible: SeriesBible, names: list[str] | None = None) -> str:
