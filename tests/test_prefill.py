@@ -55,14 +55,27 @@ def test_shared_runs_are_computed_once():
     assert max(n.level for n in nodes) == 2
 
 
-@pytest.fixture(scope="module")
-def fp32():
+@pytest.fixture(scope="module", params=["dramagen-llama", "transformers"])
+def fp32(request):
+    """The default model in float32, computed by llm/llama.py and by transformers' model code (llm/attention.py's
+    grouped-query SDPA)."""
     from dramagen.llm import load_generator
 
-    return load_generator(dtype="float32")
+    return load_generator(dtype="float32", engine=request.param)
 
 
-def test_the_models_logits_are_the_prompts_alone(fp32):
+@pytest.fixture(scope="module")
+def reference():
+    """transformers' own model with its own ``sdpa`` attention: what a plain forward pass of a prompt gives."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    from dramagen.llm import resolve
+
+    return AutoModelForCausalLM.from_pretrained(str(resolve(None).local_dir), dtype=torch.float32).eval()
+
+
+def test_the_models_logits_are_the_prompts_alone(fp32, reference):
     """Prompts in groups (an action pair, a line pair, one prompt the prefix of another, one sharing nothing):
     the prefill's last logits and one decoding step on its cache equal a plain forward pass of each prompt."""
     import torch
@@ -80,13 +93,9 @@ def test_the_models_logits_are_the_prompts_alone(fp32):
         more = torch.cat([mask, torch.ones_like(mask[:, :1])], 1)
         step = sampler._forward(input_ids=nxt[:, None], attention_mask=more, position_ids=pos + 1,
                                 cache=cache).logits[:, -1].float()
-        assert fp32.info["attention"] == "gqa_sdpa"  # llm/attention.py; the reference below is transformers' own
-        fp32.model.set_attn_implementation("sdpa")
-        try:
-            alone_all = [fp32.model(input_ids=torch.tensor([x + [int(nxt[u])]])).logits[0].float()
-                         for u, x in enumerate(ids)]
-        finally:
-            fp32.model.set_attn_implementation("dramagen_gqa_sdpa")
+        assert fp32.info["attention"] == {"dramagen-llama": "sdpa", "transformers": "gqa_sdpa"}[fp32.engine]
+        alone_all = [reference(input_ids=torch.tensor([x + [int(nxt[u])]])).logits[0].float()
+                     for u, x in enumerate(ids)]
         for u, (x, alone) in enumerate(zip(ids, alone_all)):
             assert mask[u].sum() == len(x) and int(pos[u]) == len(x) - 1
             assert torch.allclose(logits[u], alone[-2], atol=2e-3), (u, (logits[u] - alone[-2]).abs().max())

@@ -46,6 +46,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in [
     Setting("DRAMAGEN_REGISTRY", "path", None, "the model registry file; else models/registry.yaml"),
     Setting("DRAMAGEN_THREADS", "int", 0, "CPU threads for the local backends; 0: one per core"),
     Setting("DRAMAGEN_FASTGEN", "flag", True, "0: transformers' generate instead of the shared-prefix sampler"),
+    Setting("DRAMAGEN_LLAMA", "flag", True, "0: transformers' model code computes a Llama in the shared-prefix "
+            "sampler on the CPU, not llm/llama.py (the same logits; 2 s more to load)"),
     Setting("DRAMAGEN_MAX_ROWS", "int", 0, "rows the shared-prefix sampler decodes at once; 0: 96"),
     Setting("DRAMAGEN_CPU_BF16", "flag", True, "0: never bf16 on CPU, even where it is fast"),
     Setting("DRAMAGEN_CPU_INT8", "flag", True, "0: float32 rather than int8 on x86 CPUs without fast bf16 "

@@ -91,15 +91,17 @@ class FastSampler:
     def _prefill(self, ids: list[list[int]]):
         """Steps 1–2 (``llm/prefill.py``): the prompts' shared prefixes once each, by trie level.
         Returns (cache, logits, mask, positions)."""
-        from transformers import DynamicCache
-
         from .prefill import prefill
 
         def forward(**kw):
             return self._forward(**kw).logits[:, -1, :].float()
 
-        def new_cache(data=None):
-            return DynamicCache(ddp_cache_data=data) if data else DynamicCache()
+        new_cache = getattr(self.model, "new_cache", None)  # llm/llama.py's model has its own cache
+        if new_cache is None:
+            from transformers import DynamicCache
+
+            def new_cache(data=None):
+                return DynamicCache(ddp_cache_data=data) if data else DynamicCache()
 
         return prefill(forward, ids, self._pad(), self.device, new_cache)
 

@@ -27,6 +27,9 @@ from .base import (
 _LOAD_LOCK = threading.Lock()
 
 
+#: who computes the model: ``auto`` (llm/llama.py where it can), ``transformers``, or ``dramagen-llama``
+LLAMA_ENGINE = "dramagen-llama"
+_ENGINES = ("auto", "transformers", LLAMA_ENGINE)
 _DTYPES = ("auto", "float32", "fp32", "bfloat16", "bf16", "float16", "fp16", "int8")
 
 
@@ -106,12 +109,9 @@ class TransformersGenerator(Generator):
 
     def __init__(self, path: str | Path, name: str | None = None, device: str = "auto", dtype: str = "auto",
                  threads: int | None = None, batch_size: int = 16, info: dict[str, Any] | None = None,
-                 fast: bool | None = None, max_rows: int | None = None):
+                 fast: bool | None = None, max_rows: int | None = None, engine: str = "auto"):
         import torch
-        from transformers import AutoModelForCausalLM, AutoTokenizer
-        from transformers.utils import logging as hf_logging
 
-        hf_logging.disable_progress_bar()
         self.path = Path(path)
         self.name = name or self.path.name
         threads = threads or config.get_int("DRAMAGEN_THREADS") or (os.cpu_count() or 1)
@@ -123,32 +123,22 @@ class TransformersGenerator(Generator):
         if dtype not in _DTYPES:
             raise InputError("dtype", dtype, "auto, float32, bfloat16, float16 or int8")
         self.dtype = pick_dtype(dtype, self.device)
-        t0 = time.perf_counter()
-        with _LOAD_LOCK:
-            self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
-            self.model = AutoModelForCausalLM.from_pretrained(str(self.path), dtype=self.dtype).to(self.device)
-        self.model.eval()
         self.int8 = dtype == "int8"
-        if self.int8:
-            if self.device != "cpu":
-                raise InputError("dtype", dtype, "int8 on the CPU only (device cpu); bfloat16 or float32 on a GPU")
-            from .int8 import quantize_int8
-
-            self.model = quantize_int8(self.model)
-        self.attention = str(getattr(self.model.config, "_attn_implementation", "") or "default")
-        if self.device == "cpu" and self.dtype == torch.float32:  # float32 and int8 (llm/attention.py)
-            from .attention import use_gqa_sdpa
-
-            if use_gqa_sdpa(self.model):
-                self.attention = "gqa_sdpa"
+        if self.int8 and self.device != "cpu":
+            raise InputError("dtype", dtype, "int8 on the CPU only (device cpu); bfloat16 or float32 on a GPU")
+        #: the shared-prefix sampler (llm/fastgen.py); DRAMAGEN_FASTGEN=0 uses transformers' generate
+        self.fast = fast if fast is not None else config.get_flag("DRAMAGEN_FASTGEN")
+        t0 = time.perf_counter()
+        if engine not in _ENGINES:
+            raise InputError("engine", engine, ", ".join(_ENGINES))
+        with _LOAD_LOCK:
+            self.engine = self._load(engine)
         self.load_seconds = time.perf_counter() - t0
         tok = self.tokenizer
         tok.padding_side = "left"
         if tok.pad_token_id is None:
             tok.pad_token = tok.eos_token
         self.batch_size = batch_size
-        #: the shared-prefix sampler (llm/fastgen.py); DRAMAGEN_FASTGEN=0 uses transformers' generate
-        self.fast = fast if fast is not None else config.get_flag("DRAMAGEN_FASTGEN")
         self.max_rows = max_rows or config.get_int("DRAMAGEN_MAX_ROWS") or 96
         self._fast_sampler = None
         self._lock = threading.Lock()
@@ -164,9 +154,55 @@ class TransformersGenerator(Generator):
             "threads": torch.get_num_threads(),
             "load_seconds": round(self.load_seconds, 3),
             "sampler": "fastgen" if self.fast else "generate",
+            "engine": self.engine,
             "attention": self.attention,
             **(info or {}),
         }
+
+    def _load(self, engine: str) -> str:
+        """Load the tokenizer and the model (int8: quantized after); returns the engine that computes it: our own
+        Llama (``llm/llama.py``) where ``auto`` can have it (the fast sampler on the CPU, a plain Llama with a
+        tokenizer.json, DRAMAGEN_LLAMA not 0) or where asked, else transformers' model code."""
+        model = None
+        auto = engine == "auto" and self.fast and self.device == "cpu" and config.get_flag("DRAMAGEN_LLAMA")
+        if engine == LLAMA_ENGINE and not self.fast:
+            raise InputError("engine", engine, "transformers or auto with DRAMAGEN_FASTGEN=0 (llm/llama.py runs the "
+                             "shared-prefix sampler only)")
+        if (auto or engine == LLAMA_ENGINE) and (self.path / "tokenizer.json").is_file():
+            from . import llama
+
+            model = llama.load(self.path, self.dtype)
+        if model is None and engine == LLAMA_ENGINE:
+            raise InputError("engine", engine, "transformers or auto for this model (llm/llama.py computes a plain "
+                             "Llama with a tokenizer.json)")
+        if model is not None:
+            from transformers import PreTrainedTokenizerFast
+
+            self.tokenizer = PreTrainedTokenizerFast.from_pretrained(str(self.path))
+            self.model, self.attention = model.to(self.device), "sdpa"
+        else:
+            self._load_transformers()
+        if self.int8:
+            from .int8 import quantize_int8
+
+            self.model = quantize_int8(self.model)
+        return "transformers" if model is None else LLAMA_ENGINE
+
+    def _load_transformers(self) -> None:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
+        self.tokenizer = AutoTokenizer.from_pretrained(str(self.path))
+        self.model = AutoModelForCausalLM.from_pretrained(str(self.path), dtype=self.dtype).to(self.device)
+        self.model.eval()
+        self.attention = str(getattr(self.model.config, "_attn_implementation", "") or "default")
+        if self.device == "cpu" and self.dtype == torch.float32:  # float32 and int8 (llm/attention.py)
+            from .attention import use_gqa_sdpa
+
+            if use_gqa_sdpa(self.model):
+                self.attention = "gqa_sdpa"
 
     # -- prompts ---------------------------------------------------------------------------
     def render(self, prompt: Prompt) -> str:
