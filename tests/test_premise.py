@@ -661,3 +661,77 @@ def test_keeping_quiet_is_no_stake():
                       "strychnine, the sheriff, his brother, tells her to keep quiet.")
     assert p.stakes == "her home and her good name" and "stakes: her home and her good name" in p.assumed
     assert parse_premise("A widow must find the money to save her farm from the bank.").stakes == "her farm"
+
+
+# -- stop 27: four premises invented that day; each was misread before -------------------------------------
+
+SEOUL = ("In present-day Seoul, a night-shift pharmacist finds the hospital director switching the chairman's heart "
+         "pills with sugar tablets; she is secretly the chairman's daughter from his first marriage, and the "
+         "director's son is the surgeon she loves.")
+
+
+def test_the_deed_she_catches_and_who_she_is_are_two_secrets():
+    """The caught deed is the season's secret; her own ('she is secretly the chairman's daughter') is the lead's
+    secret, with its proof, and not a second woman in the cast; the man the deed is done to is hers to protect."""
+    p = parse_premise(SEOUL)
+    assert p.secret == "the hospital director switched the chairman's heart pills with sugar tablets"
+    assert p.secret_about == "antagonist" and p.lead_knows
+    assert p.lead_secret == "she is the chairman's daughter from his first marriage"
+    assert [a.label for a in p.antagonists] == ["hospital director"]
+    assert [(a.label, a.relation) for a in p.allies] == [("chairman", "the chairman")]
+    assert p.love_interest == "the director's son"  # '… is the surgeon she loves'
+    assert {"the bottle of pills", "the sugar tablets", "the birth certificate"} <= set(p.objects)
+
+
+def test_someone_elses_child_is_spoken_of_and_the_deed_planned_is_a_deed():
+    p = parse_premise("In 1990s Naples, a seamstress who sews the wedding dress for the Camorra boss's daughter "
+                      "overhears the boss's lawyer planning to frame her brother for a warehouse murder; the boss's "
+                      "youngest son, who loves her, is the only one who can stop it.")
+    assert p.secret == "the boss's lawyer planned to frame her brother for a warehouse murder"
+    assert [(a.label, a.relation) for a in p.antagonists] == [("lawyer", "the boss's lawyer")]
+    assert [a.label for a in p.allies] == ["brother"]
+    assert p.love_interest == "the boss's youngest son"
+
+
+def test_a_status_is_no_job_and_a_long_tie_is_caught():
+    p = parse_premise("A young widow in present-day Dubai finds her late husband's business partner forging his "
+                      "signature on the hotel deed; she is secretly pregnant with her husband's heir, and the "
+                      "partner's bodyguard is the man she falls for.")
+    assert p.lead_gender == "female" and p.lead_status == "widow" and p.lead_occupation not in ("young", "heir")
+    assert p.secret == "her late husband's business partner forged his signature on the hotel deed"
+    assert p.lead_secret == "she is pregnant with her husband's heir"
+    assert [a.relation for a in p.antagonists] == ["her late husband's business partner"]
+    assert p.love_interest == "the partner's bodyguard"
+
+
+def test_she_loves_marks_only_the_one_it_follows():
+    p = parse_premise("In 1920s Shanghai, a nightclub singer catches the police chief taking bribes from the opium "
+                      "boss; she is really the daughter of the man the chief killed, and the boss's son is the "
+                      "pianist she loves.")
+    assert p.love_interest == "the boss's son"
+    assert [a.label for a in p.antagonists] == ["police chief", "boss"]  # the chief once, though named twice
+    assert p.lead_secret == "she is the daughter of the man the chief killed"
+    assert "the envelope of cash" in p.objects
+
+
+def test_her_own_secret_is_a_thread_of_its_own_with_its_own_proof():
+    """The free-text trope keeps both secrets, each with a prop of its own: the pills prove the deed, the birth
+    certificate who she is, and the love interest's secret has a third (stop 27: it had the birth certificate)."""
+    from dramagen.story.custom import custom_trope
+
+    story = custom_trope(SEOUL).story
+    by_id = {s.id: s for s in story.secrets}
+    assert set(by_id) == {"premise-secret", "lead-secret", "love-secret"}
+    assert by_id["lead-secret"].holder == "lead" and by_id["lead-secret"].evidence == "the birth certificate"
+    assert by_id["premise-secret"].evidence == "the bottle of pills"
+    assert len({s.evidence for s in story.secrets}) == 3
+
+
+def test_a_series_title_names_nobody_the_story_lacks():
+    from dramagen.story.stages.bible import _title_check_for
+
+    check = _title_check_for(SEOUL, ["doctor", "hospital"], ["Elena", "Kai"])
+    assert check("You're Not My Brother's Killer") == "off_story"  # no brother, no killing
+    assert check("The Alpha's Luna") == "off_story"
+    assert check("The Chairman's Daughter") is None and check("Elena's Sugar Pills") is None
+    assert check("Episode 2") == "not_a_title"

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 
 from ..core.errors import InputError
 from ..core.text import one_line as _one_line
-from .premise import Premise, lexicon, parse_premise
+from .premise import Premise, evidence_for, lexicon, parse_premise
 from .tropes import (
     _KEYWORD_RE,
     CLIFFHANGER_TYPES,
@@ -69,7 +69,8 @@ _BEATS = {
 
 
 #: relatives of an older generation: an ally among them takes the mentor's place (age, look), not a friend's
-_ELDERS = frozenset("mother father grandmother grandfather aunt uncle stepmother stepfather".split())
+_ELDERS = frozenset("mother father grandmother grandfather aunt uncle stepmother stepfather chairman president "
+                    "judge mayor senator governor king emperor professor headmaster principal".split())
 
 
 def _pool(role: str, gender: str) -> list[str]:
@@ -91,8 +92,8 @@ def _names(fixed: str | None, role: str, gender: str, taken: set[str]) -> list[s
 def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]:
     """Roles (lead first), the fixed names (role → name) and the relations (role → tie to the lead)."""
     taken: set[str] = set()
-    lead_arch = f"{p.lead_status} {p.lead_occupation}" + (f" who hides that {p.secret}" if p.secret_about == "lead"
-                                                          else "")
+    hidden = p.secret if p.secret_about == "lead" else p.lead_secret
+    lead_arch = f"{p.lead_status} {p.lead_occupation}" + (f" who hides that {hidden}" if hidden else "")
     roles = [TropeRole(role="lead", archetype=lead_arch[:160], names=_names(p.lead_name, "lead", p.lead_gender, taken))]
     names = {"lead": p.lead_name} if p.lead_name else {}
     relations: dict[str, str] = {"lead": f"{p.lead_status} {p.lead_occupation}"[:80]}  # who the lead is
@@ -146,9 +147,18 @@ def _secrets(p: Premise, roles: list[TropeRole]) -> list[TropeSecret]:
                         text=f"the {_label(p, ant)} planned every humiliation {p.pronoun} suffered")
     who_loves = p.love_name.split()[0] if p.love_name else f"the one who loves {'her' if poss == 'her' else 'him'}"
     known = f"all along what the {_label(p, ant)} did" if first.about != "lead" else "the truth all along"
-    love = TropeSecret(id="love-secret", holder="love_interest", about="love_interest", evidence=objs[2],
+    mine = None
+    if first.about != "lead" and p.lead_secret:  # the deed she caught, and who she is: 'she is the chairman's daughter'
+        proof = evidence_for(p.lead_secret)
+        mine = TropeSecret(id="lead-secret", holder="lead", about="lead", text=p.lead_secret,
+                           evidence=proof if proof in p.objects and proof != first.evidence else objs[1])
+    taken = {first.evidence, mine.evidence if mine else ""}
+    love = TropeSecret(id="love-secret", holder="love_interest", about="love_interest",
+                       evidence=next(o for o in objs[2:] if o not in taken),  # each secret its own proof
                        text=f"{who_loves} has known {known}")  # said: 'You have known all along what the captain did'
-    return [first, crime, love] if first.about == "lead" else [first, love]
+    if first.about == "lead":
+        return [first, crime, love]
+    return [first, mine, love] if mine else [first, love]
 
 
 def _props(p: Premise) -> list[str]:

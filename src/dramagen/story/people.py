@@ -147,6 +147,8 @@ def subject_occupation(text: str) -> str | None:
     if not m:
         return None
     words = [w for w in m.group(1).split() if w.lower() not in lex["statuses"]]
+    if m.group(1).split()[-1].lower() in lex["statuses"]:
+        return None  # 'a young widow finds …': her status, and no job said
     if not words or re.search(r"['’]s$", words[-1]):
         return None  # 'a lighthouse keeper's daughter' is said elsewhere; 'a poor widow' is a status
     head = words[-1].lower()
@@ -198,8 +200,9 @@ def lead_occupation(text: str, name: str | None) -> str | None:
                   r"(?=\s+(?:for|in|at|to|and)\b|[,.;]|$)", text)
     if m and (hit := first_of(m.group(1), occs)):
         return hit[0]
-    hits = [(pos, -len(o), o) for o in occs for mm in [re.search(
-        r"(?<![A-Za-z\-])" + re.escape(o) + r"(?![A-Za-z\-])(?!['’]s)", text, re.I)] if mm and (pos := mm.start()) >= 0]
+    hits = [(pos, -len(o), o) for o in occs for mm in [re.search(  # not someone's: 'her husband's heir'
+        r"(?<![A-Za-z\-])(?<!['’]s )" + re.escape(o) + r"(?![A-Za-z\-])(?!['’]s)", text, re.I)]
+        if mm and (pos := mm.start()) >= 0]
     return min(hits)[2] if hits else None
 
 
@@ -217,7 +220,13 @@ def _lovely(text: str, pos: int, end: int) -> bool:
     before = text[max(0, pos - 26):pos].lower()
     after = re.split(r"[.;!?]", text[end:end + 70])[0].lower()
     return (any(re.search(rf"\b{re.escape(c)}\b", before) for c in lex["love_cues"])
-            or any(re.search(rf"\b{re.escape(c)}\b", after) for c in lex["love_after_cues"]))
+            or any(re.search(rf"\b{re.escape(c)}\b", after) for c in lex["love_after_cues"])
+            or bool(_LOVED.match(after)))
+
+
+#: right after a person: 'is the surgeon she loves', ', whom she adores', 'she has always loved'
+_LOVED = re.compile(r"\W*(?:(?:is|was) (?:the|a|an) (?:[\w\-]+ ){0,2}?[\w\-]+ )?(?:whom |who |that )?(?:she|he) "
+                    r"(?:loves|adores|has always loved|is in love with|falls for|fell for|still loves)\b")
 
 
 def _determiner(text: str, pos: int) -> str:
@@ -292,8 +301,9 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
         if any(a <= pos < b for a, b in claimed) or (out and not out[-1].name and 0 <= pos - out[-1].span[1] < 4):
             continue  # part of someone already found ('Rohan, the charming heir', 'the billionaire CEO')
         if (occupation and label in (occupation.lower(), occupation.lower().split()[-1])) or re.search(
-                r"\b(?:as|is|was|becomes) (?:a|an|the|his|her|their)\s+(?:\w+\s+)?$", before):
-            continue  # the lead's own job or part ("a doctor", "as a fake fiancee")
+                r"\b(?:as|is|was|becomes)(?: secretly| really| actually)? (?:a|an|the|his|her|their)\s+"
+                r"(?:[\w\-]+(?:['’]s)?\s+)?$", before):
+            continue  # the lead's own job or part ("a doctor", "as a fake fiancee", "is secretly the boss's daughter")
         if re.search(r"\b(?:a|an)\s+[\w\- ]*['’]s\s+$", before):
             continue  # a description, not a person ('a lighthouse keeper's daughter')
         if re.search(r"\b(?:killed|murdered|shot|drowned|poisoned|ran|run)\s+(?:\w+\s+)?$", before):
@@ -304,8 +314,11 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
         role, gender = rel[phrase]
         det = _determiner(text, pos)
         owner = _owner(text, pos, det, lead_gender, out)
-        poss = re.search(r"\bthe ([a-z]+)['’]s\s+$", before)
-        relation = f"{owner} {label}" if owner else f"the {poss.group(1)}'s {label}" if poss else f"{det} {label}"
+        poss = re.search(r"\b(?:the|her|his|their) (?:[a-z]+ )?([a-z]+)['’]s\s+"
+                         r"(?:([a-z]+est|eldest|only|late|new|old) )?$", before)  # 'the boss's youngest son'
+        poss = poss if poss and poss.group(1) not in ("her", "his", "their") else None
+        kin = f"{poss.group(2)} {label}" if poss and poss.group(2) else label  # 'the boss's youngest son'
+        relation = f"{owner} {label}" if owner else f"the {poss.group(1)}'s {kin}" if poss else f"{det} {label}"
         name, end = _name_after(text, pos + len(phrase))
         if name and any(p.name == name for p in out):
             continue  # the same person under a second title ('the chief, Dr Mehta')
@@ -323,8 +336,6 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
             parent = "father" if gender == "male" else "mother"
             person.relation = f"{'his' if lead_gender == 'male' else 'her'} {parent}, the {label}"
             person.role = "antagonist" if "villain" in person.flags else "family"
-        if owner and not name and label in _KIN:
-            continue  # someone else's unnamed relative ('his father' in her story) is spoken of, not cast
         if not owner and det in ("her", "his") and label in ("son", "daughter"):
             person.flags.add("ally")  # the lead's own child
         if owner:
@@ -334,6 +345,9 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
                 or helps:
             person.flags.add("ally")  # 'only the blacksmith's son believes her'
             person.role = "ally" if person.role == "family" else person.role
+        if (owner or poss) and not name and label in _KIN | {"heir", "heiress"} \
+                and not person.flags & {"love", "villain", "ally"}:
+            continue  # someone else's unnamed relative ('his father' in her story, 'the boss's daughter') is spoken of
         out.append(person)
         claimed.append(person.span)
     return out

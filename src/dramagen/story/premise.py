@@ -25,7 +25,7 @@ from .people import Person, gender_of_lead, lead_name, lead_occupation, people, 
 from .premise_roles import cast, caught, deed_objects, held_prop, implied_places, proof_objects, witnessed
 from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
-__all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon"]
+__all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon", "evidence_for"]
 
 MAX_PREMISE_CHARS = 2000
 
@@ -57,6 +57,8 @@ class Premise(Model):
     lead_knows: bool = Field(False, description="the lead knows the secret from the start (she found the proof)")
     secret: str = Field(..., min_length=3, max_length=200, description="completes 'the secret is that …'")
     secret_about: Literal["lead", "antagonist", "love_interest"] = "lead"
+    lead_secret: str = Field("", max_length=200, description="the lead's own secret, where the season's secret is "
+                             "someone else's deed: 'she is the chairman's daughter from his first marriage'")
     world: str = Field(..., min_length=3, max_length=80)
     period: str = Field("present day", min_length=3, max_length=40)
     supernatural: bool = False
@@ -343,12 +345,10 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
             out.append(f"the {o}")
     assumed = False
     if len(out) < 2:
-        for words in (set(content(secret)), set(content(text))):
-            hit = next((obj for cues, obj in lex["evidence_by_cue"] if words & set(cues) and obj not in out), None)
-            if hit:
-                out.append(hit)
-                assumed = True
-                break
+        hit = evidence_for(secret, out) or evidence_for(text, out)
+        if hit:
+            out.append(hit)
+            assumed = True
     for extra in ("the sealed letter", "the old photograph" if not early else "the old portrait"):
         if len(out) >= 2:
             break
@@ -356,6 +356,13 @@ def _objects(text: str, secret: str, early: bool = False, evidence: str | None =
             out.append(extra)
             assumed = True
     return out[:5], assumed
+
+
+def evidence_for(clause: str, taken: list[str] = ()) -> str | None:  # type: ignore[assignment]
+    """The prop that would prove ``clause`` (data/premise.yaml ``evidence_by_cue``): 'she is the chairman's
+    daughter' → the birth certificate; None where no cue word is in it."""
+    words = set(content(clause))
+    return next((obj for cues, obj in lexicon()["evidence_by_cue"] if words & set(cues) and obj not in taken), None)
 
 
 _FAMILY = frozenset("son sons daughter daughters father mother brother brothers sister sisters husband wife "
@@ -498,7 +505,10 @@ def parse_premise(text: str) -> Premise:
     # a deed the lead catches someone at comes before her own secret (it is what she can prove and the villain
     # must bury: 'secretly married the heir' is then her status)
     deed = _caught(p)
-    secret = evidence[1] if evidence else (deed or _secret(p, pronoun) or _passive(p, poss))
+    own = _secret(p, pronoun)
+    secret = evidence[1] if evidence else (deed or own or _passive(p, poss))
+    # her own secret beside the deed she caught ('she is secretly the chairman's daughter'): a second thread
+    lead_secret = own if own and own != secret and re.match(rf"{pronoun} (?:is|was|has|had)\b", own) else ""
     secret = secret if secret and len(content(secret)) >= 1 and len(secret) >= 3 else None  # 'learns the In'
     knows = bool(evidence) or bool(secret and re.search(
         r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed|hears|heard|"
@@ -530,11 +540,15 @@ def parse_premise(text: str) -> Premise:
         assumed.append(f"stakes: {stakes}")
     early = bool(period and period[1]) and not re.match(r"19[2-9]\d", period[0] if period else "")
     objects, obj_assumed = _objects(p, secret, early=early, evidence=evidence[0] if evidence else None)
+    proof = evidence_for(lead_secret) if lead_secret and secret_about != "lead" else None
+    if proof and proof not in objects:  # what proves who she is: 'the chairman's daughter' → the birth certificate
+        objects = [*objects[:4], proof]
     if obj_assumed:
         assumed.append("objects: " + ", ".join(objects))
     return Premise(text=t, lead_name=lead, lead_gender=gender, lead_occupation=occupation, lead_status=status,
                    antagonists=antagonists, allies=allies, love_interest=love.relation[:60] if love else "",
                    love_name=love.name if love else None, secret=secret[:200], secret_about=secret_about,
+                   lead_secret=lead_secret[:200] if secret_about != "lead" else "",
                    lead_knows=knows and secret_about != "lead" and "secret" not in _assumed_fields(assumed),
                    world=world[:80], period=period[0] if period else "present day", supernatural=supernatural,
                    locations=locations, stakes=stakes[:120], objects=objects,

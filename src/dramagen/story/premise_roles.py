@@ -95,7 +95,18 @@ def harmed(secret: str, villain: Doer | None) -> set[str]:
         return set()
     tail = _tail(secret, villain)
     return {rel for rel in lexicon()["relations"]
-            if re.search(rf"\b(?:her|his|their)\s+(?:own\s+)?(?:\w+\s+)?{re.escape(rel)}\b", tail, re.I)}
+            if re.search(rf"\b(?:her|his|their)\s+(?:own\s+)?(?:\w+\s+)?{re.escape(rel)}\b", tail, re.I)
+            or re.search(rf"\bthe\s+{re.escape(rel)}['’]s\s", tail, re.I)}  # 'switched the chairman's pills'
+
+
+def _victims(hurt: set[str], cast_labels: set[str], secret: str) -> list[Person]:
+    """The people a deed is done to through their things ('the chairman's heart pills') whom no relation word cast:
+    the lead protects them. Not where the deed kills: the dead are spoken of, not cast."""
+    if re.search(r"\b(?:killed|murdered|drowned|shot|stabbed|strangled)\b", secret, re.I):
+        return []
+    return [Person(label=h, relation=f"the {h}", gender=_gender_of(h), role="ally", pos=-1)
+            for h in sorted(hurt) if h not in cast_labels
+            and re.search(rf"\bthe\s+{re.escape(h)}['’]s\s", secret, re.I)]
 
 
 def _tail(secret: str, villain: Doer) -> str:
@@ -130,7 +141,7 @@ def _clause_end(rest: str) -> str:
 
 #: 'finds his stepmother slipping powder into his tea': a witness catches someone at a deed, in the act
 _CAUGHT = re.compile(r"\b(?:sees|saw|witnesses|witnessed|watches|catches|caught|finds|found|discovers|discovered|"
-                     r"overhears|walks in on) ((?:her|his|their|the|a) (?:[a-z'’\-]+ ){0,2}?[a-z'’\-]+) "
+                     r"overhears|walks in on) ((?:her|his|their|the|a) (?:[a-z'’\-]+ ){0,3}?[a-z'’\-]+) "
                      r"([a-z]+ing)\b([^.;!?]*)", re.I)
 
 
@@ -200,7 +211,8 @@ def deed_objects(secret: str | None) -> list[str]:
     for m in _deed_re().finditer(secret or ""):
         after = (secret or "")[m.end():]
         for t in (re.match(rf"\s+{_THING}{_THING_END}", after), re.search(rf"\bwith\s+(?:a\s+|an\s+|the\s+)?"
-                                                                           rf"([a-z][a-z'’\-]+){_THING_END}", after),
+                                                                           rf"([a-z][a-z'’\-]+(?:\s+[a-z][a-z'’\-]+)??)"
+                                                                           rf"{_THING_END}", after),
                   re.match(r"\s+([a-z][a-z'’\-]+)(?=\s+(?:into|in|onto|under)\b)", after),  # slipped powder into …
                   re.search(rf"\b(?:on|onto|inside)\s+{_THING}{_THING_END}", after.split(",")[0])):  # on … bags
             if t and (obj := _thing(t.group(1))) and obj not in out:
@@ -269,11 +281,14 @@ def cast(text: str, occupation: str | None, gender: Gender, secret: str | None
             if len(allies) < 2 and all(a.label != p.label for a in allies):
                 allies.append(replace(person, role="ally"))
             continue
-        if any(a.label == p.label for a in antagonists) or len(antagonists) >= 3:
+        if any(a.label in (p.label, person.label) for a in antagonists) or len(antagonists) >= 3:
             continue
         if ("villain" in p.flags or _in(p, sec)) and p.role in ("family", "rival") and "parent" not in p.flags:
             person = replace(person, role="antagonist")
         antagonists.append(person)
+    for victim in _victims(hurt, {p.label for p in found}, sec):
+        if len(allies) < 2:
+            allies.append(victim)
     if villain is not None and villain.label and not cast_villain:
         antagonists.insert(0, Person(label=villain.label, relation=villain.relation, gender=_gender_of(villain.label),
                                      role="antagonist", pos=-1))
