@@ -350,3 +350,18 @@ def test_a_prop_takes_only_the_phrases_its_kind_allows():
     assert fits_object("{a} sets {object} on the table.", "the cracked teacup")  # a thing of no kind: neutral
     assert not fits_object("Read the last line again. Slowly.", "the old photograph", spoken=True)
     assert fits_object("Read the last line again. Slowly.", "the old photograph")  # an action: another paper
+
+
+def test_a_plural_prop_takes_a_plural_verb():
+    """'the car keys appears on the pillow' (stop 27): the verb after {object} agrees with it."""
+    from dramagen.story.phrases import Filler, plural
+
+    keys = Filler(a="Elena", b="Grant", object="the car keys")
+    assert keys.fill("{a} thinks {loc} is safe, until {object} appears on the pillow.") == \
+        "Elena thinks the room is safe, until the car keys appear on the pillow."
+    assert keys.fill("{object} is already in a stranger's hands; {object} slides across.") == \
+        "The car keys are already in a stranger's hands; the car keys slide across."
+    assert keys.fill("{object} touches the glass and {object} carries on.").startswith("The car keys touch")
+    pills = Filler(a="A", b="B", object="the bottle of pills")
+    assert pills.fill("{object} is gone.") == "The bottle of pills is gone."
+    assert not plural("the glass") and not plural("the chairman's will") and plural("the sugar tablets")

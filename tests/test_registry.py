@@ -145,7 +145,8 @@ def test_a_models_candidate_caps_reach_the_slot_engine(stub_generator):
 
     spec = resolve("smollm2-135m-instruct")
     assert spec.candidates["plan.synopsis"] == 0 and spec.candidates["plan.title"] == 0
-    assert spec.candidates["beats.line"] == 0
+    assert spec.candidates["beats.line"] == 0 and spec.candidates["beats.hook_line"] == 0
+    assert spec.candidates["bible.title"] == 0
     assert resolve("smollm2-135m-instruct-gguf").candidates == spec.candidates
     stub_generator.info["candidates_by_kind"] = dict(spec.candidates)
     try:

@@ -73,3 +73,17 @@ def test_the_foe_who_threatens_says_their_own_deed():
     said = spoken(secret, b, "Helena", "Mara")
     assert said == "I slipped powder into his tea to take the casino"
     assert ph.said[0].format(said=said).startswith("You think I slipped powder into his tea")
+
+
+def test_a_secret_names_its_person_instead_of_a_pronoun():
+    """Narrated ('… tells the truth at last: {secret}'), 'the one who loves her' was the confessor himself."""
+    from dramagen.story.spoken import named
+
+    assert named("the one who loves her has known all along what the judge did", "Lucas Ho") == \
+        "Lucas has known all along what the judge did"
+    assert named("she is the daughter of the man the chief killed", "Ava") == \
+        "Ava is the daughter of the man the chief killed"
+    assert named("the heir's stepmother slipped powder into his tea", "Helena") == \
+        "the heir's stepmother slipped powder into his tea"
+    b = _bible()
+    assert spoken(named("she is the heir's wife", "Mara"), b, "Mara", "Lucas Ho") == "I am the heir's wife"

@@ -110,3 +110,27 @@ def test_check_says_when_an_animatics_spoken_runtime_leaves_60_to_90_s(tmp_path)
     found = [f for f in check_folder(sd.path).findings if f.section == "animatic"]
     assert [(f.rule, f.episode) for f in found] == [("animatic.spoken_runtime", 2)]
     assert "55.5 s" in found[0].message and "60–90" in found[0].message
+
+
+SHANGHAI = ("In 1920s Shanghai, a nightclub singer catches the police chief taking bribes from the opium boss; she is "
+            "really the daughter of the man the chief killed, and the boss's son is the pianist she loves.")
+
+
+def test_a_beat_between_hook_and_cliffhanger_is_the_events_two_sides(tmp_path):
+    """In the love interest's confession the villain was handed the lover's shot and line ('Derek raises a hand to
+    knock … Is this the end of us?', stop 27): a middle beat has the event's actor and target, only they speak, and
+    an onlooker is there only where the episode first shows them."""
+    sd = _season(tmp_path / "s", SHANGHAI, True, episodes=(1, 2, 3, 4))
+    plan = sd.load_plan()
+    for n in (1, 2, 3, 4):
+        ep = plan.episode(n)
+        ev = ep.event
+        if ev.actor == ev.target or {ev.actor, ev.target} & set(ep.absent):
+            continue
+        seen = {ev.actor, ev.target}
+        for b in sd.load_beats(n).beats:
+            if b.kind not in ("hook", "cliffhanger"):
+                assert b.characters[:2] == [ev.actor, ev.target], (n, b.characters)
+                assert {ln.character for ln in b.lines} <= {ev.actor, ev.target}, (n, b.lines)
+                assert not set(b.characters[2:]) & seen, (n, b.characters)
+            seen.update(b.characters)

@@ -22,6 +22,7 @@ from ..core.models import EpisodePlan, LedgerState, SeasonPlan, Secret, SeriesBi
 from ..core.seeding import rng
 from .ledger import LedgerError, apply_event, replay
 from .phrases import Filler, phrases_for
+from .spoken import named
 
 __all__ = ["build_ledger", "story_facts", "filler", "CANDIDATES"]
 
@@ -72,8 +73,9 @@ def story_facts(trope: Any, bible: SeriesBible) -> tuple[list[Secret], list[str]
     secrets: list[Secret] = []
     if story is not None:
         for s in _get(story, "secrets", []):
-            secrets.append(Secret(id=s.id, about=roles.get(s.about, roles["lead"]),
-                                  holder=roles.get(s.holder, roles["lead"]), text=s.text, evidence=s.evidence))
+            about = roles.get(s.about, roles["lead"])
+            secrets.append(Secret(id=s.id, about=about, holder=roles.get(s.holder, roles["lead"]),
+                                  text=named(s.text, about), evidence=s.evidence))
         objects = list(_get(story, "objects", []))
         stakes = str(_get(story, "stakes", "everything"))
     else:

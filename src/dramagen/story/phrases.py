@@ -26,7 +26,7 @@ from ..core.seeding import rng
 from .ledger import EVENT_TYPES
 
 __all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_object", "load_phrases", "needs", "object_kinds",
-           "phrases_for", "title_case"]
+           "phrases_for", "plural", "title_case"]
 
 PLACEHOLDERS = frozenset({"a", "b", "object", "secret", "loc", "stakes"})
 
@@ -66,10 +66,37 @@ class Filler:
     stakes: str = "everything"
 
     def fill(self, template: str) -> str:
+        if plural(self.object):  # 'the car keys appear', 'the sugar tablets are', not 'appears', 'is'
+            template = _OBJECT_VERB.sub(lambda m: "{object} " + _plural_verb(m.group(1)), template)
         text = template.format(**self.__dict__)
         # every sentence starts with a capital, a filled-in object too ('… the box. The pawn ticket rolls …')
         text = re.sub(r"([.!?]\s+)([a-z])", lambda m: m.group(1) + m.group(2).upper(), text)
         return text[0].upper() + text[1:] if text else text
+
+
+_OBJECT_VERB = re.compile(r"\{object\} (is|was|has|does|[a-z]{3,}s)\b")
+_NOT_VERBS = frozenset({"across", "always", "perhaps", "unless", "towards", "upwards", "sideways"})
+
+
+def plural(thing: str) -> bool:
+    """'the car keys', 'the bottle of pills' (no: its head is the bottle), 'the glass' (no)."""
+    head = thing.split(" of ")[0].split()
+    word = head[-1].lower() if head else ""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is", "'s", "’s")) and word != "news"
+
+
+def _plural_verb(verb: str) -> str:
+    """The verb after a plural subject: is → are, has → have, appears → appear, carries → carry, touches → touch."""
+    special = {"is": "are", "was": "were", "has": "have", "does": "do"}
+    if verb in special:
+        return special[verb]
+    if verb in _NOT_VERBS:
+        return verb
+    if verb.endswith("ies"):
+        return verb[:-3] + "y"
+    if verb.endswith(("ches", "shes", "sses", "xes", "zes")):
+        return verb[:-2]
+    return verb[:-1]
 
 
 def _dir() -> Path:
@@ -114,6 +141,8 @@ def load_phrases(directory: str | None = None) -> dict[str, EventPhrases]:
 _NEEDS = (
     (re.compile(r"\b(?:reads?|reading|aloud|pages?|signs?|signed|signing|signature|leafs?|upside down|clause|terms|"
                 r"written|unfolds?|copies|letterhead|the date|owner's name|ink)\b"), {"paper"}),
+    (re.compile(r"\b(?:wrote|writes|drafted|typed)\s+\{object\}"), {"paper"}),  # 'not knowing Ava wrote the pills'
+    (re.compile(r"\b(?:forged|forges|faked)\s+\{object\}"), {"paper", "picture"}),  # 'Ava forged the car keys'
     (re.compile(r"\b(?:tears?|tore|torn|rips?|ripped|shreds?|shredded|curls|blackens|into the fire|in the grate|"
                 r"folds \{object\})"), {"paper", "picture"}),
     (re.compile(r"\{object\} into an envelope"), {"paper", "picture", "worn"}),

@@ -13,7 +13,7 @@ import re
 
 from ..core.models import Character, SeriesBible
 
-__all__ = ["about", "spoken"]
+__all__ = ["about", "named", "spoken"]
 
 _AGREE = {"You": {"is": "are", "was": "were", "has": "have", "knows": "know", "does": "do", "wants": "want"},
           "I": {"is": "am", "has": "have", "knows": "know", "does": "do", "wants": "want"}}
@@ -40,6 +40,17 @@ def about(secret: str, bible: SeriesBible) -> tuple[Character, str] | None:
             if low.startswith(s.lower() + " "):
                 return c, secret[len(s):].strip()
     return None
+
+
+_PRONOUN_SUBJECT = re.compile(r"^(?:she|he|the one who loves (?:her|him))\s+", re.I)
+
+
+def named(secret: str, person: str) -> str:
+    """A secret that opens with a pronoun or the love secret's 'the one who loves her' names its person instead:
+    'she is the daughter of …' → 'Ava is the daughter of …'. Narrated, it points at someone ('… says it at last:
+    the one who loves her has known …' was said by him, stop 27); said aloud, :func:`spoken` finds them."""
+    m = _PRONOUN_SUBJECT.match(secret)
+    return f"{person.split()[0]} {secret[m.end():]}" if m and person else secret
 
 
 def spoken(secret: str, bible: SeriesBible, speaker: str, to: str) -> str | None:

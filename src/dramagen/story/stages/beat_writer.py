@@ -259,7 +259,7 @@ class _Writer:
             elif act:
                 slots.append(self.action_slot(b, i))
                 where.append((i, -1))
-            chars = b.characters or [self.bible.characters[0].name]
+            chars = self.speakers(b)
             start = 1 if (b.kind == "hook" and len(chars) > 1) else 0
             r = rng(self.ctx.seed, "beats", self.ep.number, i, "parens")
             spec = []
@@ -459,8 +459,12 @@ class _Writer:
         return (estimate_elements([("dialogue", text)], self.settings)
                 - estimate_elements([("dialogue", d.lines[k].choice.text)], self.settings))
 
+    def speakers(self, b: Beat) -> list[str]:
+        """Who talks in beat ``b``, in turn: everyone in it (a writer may narrow it)."""
+        return list(b.characters) or [self.bible.characters[0].name]
+
     def _next_speaker(self, d: _BeatDraft) -> str:
-        chars = d.beat.characters
+        chars = self.speakers(d.beat)
         if not d.lines:
             return chars[0]
         lastsp = d.lines[-1].speaker

@@ -93,23 +93,29 @@ class EventWriter(_Writer):
         return out
 
     def _side_cast(self, beats: list[Beat]) -> list[Beat]:
-        """A beat between the hook and the cliffhanger faces the event's two sides: where everyone in it stands on
-        one side (the lead and her love interest in a face-slap of the stepmother), the other side's principal
-        takes the place of all but one of them. The event's lines and shots are written for two sides; on one
-        side the love interest was handed the villain's part ('Lucas mimics Mara's accent', stop 26)."""
+        """A beat between the hook and the cliffhanger is the event's two sides, its actor and its target, and at
+        most one onlooker from the beat sheet, the first time they are in the episode. The event's lines and shots
+        are written for its two sides: with one side missing, the love interest was handed the villain's part
+        ('Lucas mimics Mara's accent', stop 26), or the villain the lover's ('Derek raises a hand to knock … Is
+        this the end of us?' in a confession, stop 27)."""
         ev, absent = self.ev, set(self.ep.absent)
-        if not all(p and p not in absent and self.bible.character(p) for p in (ev.actor, ev.target)):
+        principals = [ev.actor, ev.target]
+        if ev.actor == ev.target or not all(p and p not in absent and self.bible.character(p) for p in principals):
             return beats
-        out = []
+        out, seen = [], set(principals)
         for b in beats:
-            sides = {self._side(c, 0, 0) for c in b.characters}
-            if b.kind not in ("hook", "cliffhanger") and len(sides) == 1:
-                side = sides.pop()
-                keep = next((c for c in b.characters if c in (ev.actor, ev.target)), b.characters[0])
-                picked = {keep, ev.target if side == "a" else ev.actor}
-                b = b.model_copy(update={"characters": [c.name for c in self.bible.characters if c.name in picked]})
+            if b.kind not in ("hook", "cliffhanger"):  # the actor first: an exchange is {a}'s line, then {b}'s answer
+                onlooker = [c for c in b.characters if c not in seen][:1]  # new here: the shot says they watch
+                b = b.model_copy(update={"characters": principals + onlooker})
+            seen.update(b.characters)
             out.append(b)
         return out
+
+    def speakers(self, b: Beat) -> list[str]:
+        """Who talks in a beat: the event's two sides where both are in it (an onlooker only watches: their
+        lines would be one side's or the other's), else everyone in it."""
+        sides = [c for c in b.characters if c in (self.ev.actor, self.ev.target)]
+        return sides if len(sides) == 2 and b.kind not in ("hook", "cliffhanger") else super().speakers(b)
 
     def _hook_cast(self, beats: list[Beat]) -> list[Beat]:
         """The hook shows the people of the event it pays off."""
@@ -229,7 +235,9 @@ class EventWriter(_Writer):
 
     def line_slot(self, b: Beat, idx: int, j: int, speaker: str, paren: str, used: set[str]) -> Slot:
         if b.kind == "hook":
-            return super().line_slot(b, idx, j, speaker, paren, used)
+            slot = super().line_slot(b, idx, j, speaker, paren, used)
+            line = self._hook_line(b, idx, j, speaker, used)
+            return dataclasses.replace(slot, fallback=line) if line else slot
         ch = self.bible.character(speaker)
         to = _others(b.characters, speaker, self.bible)
         side = self._side(speaker, idx, j)
@@ -259,6 +267,26 @@ class EventWriter(_Writer):
                     keywords=self.kws, min_words=3, max_words=20, sweet_words=10, max_tokens=26,
                     candidates=self._n("beats.line"),
                     check=self._line_check, retry=False)
+
+    def _hook_line(self, b: Beat, idx: int, j: int, speaker: str, used: set[str]) -> str | None:
+        """The hook's authored line: one of the paid-off event's own for the speaker's side ('Others know. If I
+        disappear, they talk.'), short enough for a hook; None where the speaker took no side in it. The stock
+        hook lines ('Get out. Now.') and the default model's ('Where did you find those shoes.') were off story."""
+        ev = self.opening
+        side = None if ev is None else "a" if speaker == ev.actor else "b" if speaker == ev.target else None
+        if ev is None or side is None:
+            return None
+        to = _others(b.characters, speaker, self.bible)
+        a, o = (first(speaker), first(to)) if side == "a" else (first(to), first(speaker))
+        fill = dataclasses.replace(filler(ev, self.world.stakes), a=a, b=o,
+                                   stakes=_spoken_stakes(self.world.stakes, speaker, to, self.bible))
+        options = [fill.fill(t) for t in _line_templates(ev, side)]
+        options = [t for t in options if keeps(t, self.world) and len(t.split()) <= 8 and t not in used]
+        if not options:
+            return None
+        line = rng(self.ctx.seed, "beats", self.salt, self.ep.number, idx, j, "hook-line", *self.take).choice(options)
+        used.add(line)
+        return line
 
     def _line_check(self, text: str) -> str | None:
         """A model line must show the event itself (its object or a verb of its type, not just a word of the

@@ -203,7 +203,7 @@ def _slots(trope: Any, pins: PinnedBible, cast: list[dict[str, Any]], draft: Ser
         slots.append(Slot(kind="bible.title", template="bible/title.j2", context={"pitch": pitch},
                           fallback=title_fallback, names=names, strict_names=False, allowed_words=words,
                           keywords=kws, min_words=2, max_words=7, sweet_words=4, labels=("Title",),
-                          max_tokens=14, check=_title_check))
+                          max_tokens=14, check=_title_check_for(pitch, kws, names)))
         targets.append(("title", None))
     if pins.logline is None and _get(trope, "custom", False) and story is not None:
         pins = pins.model_copy(update={"logline": pitch[:400]})  # a free-text season's logline is the writer's own
@@ -251,6 +251,30 @@ def _title_check(text: str) -> str | None:
     if "(" in text or any(ch.isdigit() for ch in text) or text.rstrip(".!?").count(".") or text.endswith("?"):
         return "not_a_title"
     return None
+
+
+def _title_check_for(pitch: str, kws: list[str], names: list[str]):
+    """:func:`_title_check`, and a title names nobody the story lacks: a kin or title word ('Brother', 'Alpha',
+    'Billionaire') or a crime noun ('Killer') that neither the pitch, the trope's keywords nor the cast says
+    belongs to another story (stop 27: 'You're Not My Brother's Killer' for a pharmacist who catches a hospital
+    director switching pills; the few-shot examples lend the model their words)."""
+    import re
+
+    from ..wording import lexicon
+
+    lex = lexicon()
+    charged = {w for phrase in lex["relations"] for w in phrase.split()} | set(lex["deed_nouns"])
+    told = {w.lower() for w in re.findall(r"[A-Za-z\-]+", " ".join([pitch, *kws, *names]))}
+    told |= {w.rstrip("s") for w in told}
+
+    def check(text: str) -> str | None:
+        why = _title_check(text)
+        if why:
+            return why
+        words = {re.sub(r"(?:['’]s|s)$", "", w.lower()) for w in re.findall(r"[A-Za-z'’\-]+", text)}
+        return "off_story" if any(w in charged and w not in told for w in words) else None
+
+    return check
 
 
 def _logline_fallback(pitch: str, lead: str, opponent: str) -> str:
