@@ -735,3 +735,13 @@ def test_a_series_title_names_nobody_the_story_lacks():
     assert check("The Alpha's Luna") == "off_story"
     assert check("The Chairman's Daughter") is None and check("Elena's Sugar Pills") is None
     assert check("Episode 2") == "not_a_title"
+
+
+def test_a_deed_she_learns_of_comes_before_her_own_secret():
+    p = parse_premise("In 1960s Havana, a cigar roller discovers that her godfather, the plantation owner, sold her "
+                      "father's land to the mob with a forged deed; she is secretly engaged to the mob boss's nephew, "
+                      "who does not know what his uncle did.")
+    assert p.secret == "her godfather sold her father's land to the mob with a forged deed" and p.lead_knows
+    assert p.lead_secret == "she is engaged to the mob boss's nephew, who does not know what his uncle did"
+    assert [a.relation for a in p.antagonists] == ["her godfather"]
+    assert p.love_interest == "the boss's nephew" and p.locations[:2] == ["CIGAR FACTORY", "PLANTATION"]

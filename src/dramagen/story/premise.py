@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 from ..core.errors import InputError
 from ..core.models import Model
 from .people import Person, gender_of_lead, lead_name, lead_occupation, people, workplace
-from .premise_roles import cast, caught, deed_objects, held_prop, implied_places, proof_objects, witnessed
+from .premise_roles import cast, caught, deed_objects, doer, held_prop, implied_places, proof_objects, witnessed
 from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
 __all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon", "evidence_for"]
@@ -207,6 +207,22 @@ def _caught(text: str) -> str | None:
     return _tidy(deed) if deed else None
 
 
+_LEARNS = re.compile(r"\b(?:discovers|discovered|learns|learned|finds out|found out|uncovers|uncovered|realises|"
+                     r"realizes) (?:that )?((?:her|his|their|the) [^.;!?]+)", re.I)
+
+
+def _learned(text: str) -> str | None:
+    """A deed the lead learns someone did ('discovers that her godfather, the plantation owner, sold her father's
+    land …'): like a caught deed, the season's secret, ahead of her own ('she is secretly engaged to …')."""
+    m = _LEARNS.search(text)
+    if not m:
+        return None
+    clause = re.sub(r"^((?:her|his|their|the) [a-z\-]+),\s+(?:the|a|an) [^,]+,", r"\1", m.group(1))  # apposition
+    clause = _named(_tidy(clause))
+    found = doer(clause)
+    return clause if found is not None and found.deed_at > 0 else None
+
+
 def _secret(text: str, pronoun: str) -> str | None:
     """The secret the patterns of :data:`_SECRET_PATTERNS` find, in order (a caught deed comes before them:
     :func:`parse_premise`)."""
@@ -219,6 +235,8 @@ def _secret(text: str, pronoun: str) -> str | None:
             continue
         if pat.startswith(r"\bhid(?:es|ing)? (her|his"):
             return f"{pronoun} hides {clause}"
+        if pat.startswith(r"\b(?:she|he|who) (?:is|was)"):  # 'she is secretly engaged to …': a predicate
+            return f"{pronoun} is {clause}"
         if "secretly" in pat or "really" in pat:
             verb = re.match(r"(is|was|has|had|\w+s|\w+ed)\b", clause) and not clause.startswith(("the ", "a "))
             return f"{pronoun} {clause}" if verb else f"{pronoun} is {clause}"
@@ -504,7 +522,7 @@ def parse_premise(text: str) -> Premise:
     evidence = _evidence(p, pronoun)
     # a deed the lead catches someone at comes before her own secret (it is what she can prove and the villain
     # must bury: 'secretly married the heir' is then her status)
-    deed = _caught(p)
+    deed = _caught(p) or _learned(p)
     own = _secret(p, pronoun)
     secret = evidence[1] if evidence else (deed or own or _passive(p, poss))
     # her own secret beside the deed she caught ('she is secretly the chairman's daughter'): a second thread
