@@ -103,3 +103,22 @@ def test_it_is_asked_for_only_where_it_runs():
         load_generator(dtype="float32", engine="dramagen-llama", fast=False)
     with pytest.raises(InputError, match="engine"):
         load_generator(dtype="float32", engine="vllm")
+
+
+def test_the_cache_grows_in_place_and_keeps_what_it_holds():
+    """Keys and values are written into a buffer with room (no copy of the whole cache per token); a full buffer
+    doubles; selecting rows keeps their tokens."""
+    import torch
+
+    from dramagen.llm.llama import KVCache
+
+    k0, v0 = torch.randn(3, 2, 5, 4), torch.randn(3, 2, 5, 4)
+    cache = KVCache([(k0, v0)])
+    steps = [(torch.randn(3, 2, 1, 4), torch.randn(3, 2, 1, 4)) for _ in range(70)]  # past the 64 spare
+    for k, v in steps:
+        keys, values = cache.update(0, k, v)
+    assert cache.length() == 75 and keys.shape == (3, 2, 75, 4)
+    assert torch.equal(keys, torch.cat([k0, *[k for k, _ in steps]], dim=2))
+    assert torch.equal(values, torch.cat([v0, *[v for _, v in steps]], dim=2))
+    cache.batch_select_indices(torch.tensor([2, 0]))
+    assert torch.equal(cache.layers[0].keys, torch.cat([k0, *[k for k, _ in steps]], dim=2)[[2, 0]])

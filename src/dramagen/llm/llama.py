@@ -40,28 +40,56 @@ def supports(config: dict) -> bool:
             and rope_type == "default" and config.get("pretraining_tp", 1) == 1)
 
 
+class _Layer:
+    """One layer's keys and values in a buffer with room to grow: a decoding step writes its token in place.
+    Concatenating instead copied the whole cache every step, 83 % of a step at 64 rows of 300 tokens (stop 27)."""
+
+    def __init__(self, k: torch.Tensor, v: torch.Tensor, spare: int = 64):
+        self.n = k.shape[2]
+        self.k = k.new_empty(*k.shape[:2], self.n + spare, k.shape[3])
+        self.v = v.new_empty(*v.shape[:2], self.n + spare, v.shape[3])
+        self.k[:, :, :self.n], self.v[:, :, :self.n] = k, v
+
+    @property
+    def keys(self) -> torch.Tensor:
+        return self.k[:, :, :self.n]
+
+    @property
+    def values(self) -> torch.Tensor:
+        return self.v[:, :, :self.n]
+
+    def append(self, k: torch.Tensor, v: torch.Tensor) -> None:
+        n = self.n + k.shape[2]
+        if n > self.k.shape[2]:  # full: twice the room
+            grown = _Layer(self.keys, self.values, spare=max(self.n, k.shape[2]))
+            self.k, self.v = grown.k, grown.v
+        self.k[:, :, self.n:n], self.v[:, :, self.n:n] = k, v
+        self.n = n
+
+    def select(self, idx: torch.Tensor) -> None:
+        self.k, self.v = self.k[idx, ...], self.v[idx, ...]
+
+
 class KVCache:
     """Per layer the keys and values seen so far, (batch, kv heads, tokens, head dim): what the fast sampler and
     the prefill use of transformers' ``DynamicCache`` (``layers[i].keys``, ``batch_select_indices``)."""
 
     def __init__(self, kv: list | None = None):
-        self.layers = [SimpleNamespace(keys=k, values=v) for k, v in (kv or [])]
+        self.layers = [_Layer(k, v) for k, v in (kv or [])]
 
     def length(self) -> int:
-        return self.layers[0].keys.shape[2] if self.layers else 0
+        return self.layers[0].n if self.layers else 0
 
     def update(self, i: int, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         if i == len(self.layers):
-            self.layers.append(SimpleNamespace(keys=k, values=v))
+            self.layers.append(_Layer(k, v))
         else:
-            layer = self.layers[i]
-            layer.keys = torch.cat([layer.keys, k], dim=2)
-            layer.values = torch.cat([layer.values, v], dim=2)
+            self.layers[i].append(k, v)
         return self.layers[i].keys, self.layers[i].values
 
     def batch_select_indices(self, idx: torch.Tensor) -> None:
         for layer in self.layers:
-            layer.keys, layer.values = layer.keys[idx, ...], layer.values[idx, ...]
+            layer.select(idx)
 
 
 class RMSNorm(nn.Module):
