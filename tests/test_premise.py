@@ -745,3 +745,15 @@ def test_a_deed_she_learns_of_comes_before_her_own_secret():
     assert p.lead_secret == "she is engaged to the mob boss's nephew, who does not know what his uncle did"
     assert [a.relation for a in p.antagonists] == ["her godfather"]
     assert p.love_interest == "the boss's nephew" and p.locations[:2] == ["CIGAR FACTORY", "PLANTATION"]
+
+
+def test_a_plan_overheard_is_a_deed_and_the_one_it_hurts_an_ally():
+    p = parse_premise("In 1950s Lisbon, a fado singer overhears the harbour master planning to sink her brother's "
+                      "fishing boat for the insurance; she is secretly the harbour master's illegitimate daughter, "
+                      "and his first mate is the sailor she loves.")
+    assert p.secret == "the harbour master planned to sink her brother's fishing boat for the insurance"
+    assert p.lead_secret == "she is the harbour master's illegitimate daughter"
+    assert [a.label for a in p.antagonists] == ["harbour master"]  # she is the daughter, not a second woman
+    assert [(a.label, a.relation) for a in p.allies] == [("brother", "her brother")]
+    assert p.love_interest == "the harbour master's first mate"
+    assert "the birth certificate" in p.objects and any("boat" in o for o in p.objects)

@@ -301,8 +301,9 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
         if any(a <= pos < b for a, b in claimed) or (out and not out[-1].name and 0 <= pos - out[-1].span[1] < 4):
             continue  # part of someone already found ('Rohan, the charming heir', 'the billionaire CEO')
         if (occupation and label in (occupation.lower(), occupation.lower().split()[-1])) or re.search(
-                r"\b(?:as|is|was|becomes)(?: secretly| really| actually)? (?:a|an|the|his|her|their)\s+"
-                r"(?:[\w\-]+(?:['’]s)?\s+)?$", before):
+                r"\b(?:as|is|was|becomes) (?:a|an|the|his|her|their)\s+(?:\w+\s+)?$", before) or re.search(
+                r"\b(?:is|was) (?:secretly|really|actually) (?:a|an|the|his|her|their)\s+"
+                r"(?:[\w\-]+(?:['’]s)?\s+){0,3}$", text[max(0, pos - 70):pos].lower()):
             continue  # the lead's own job or part ("a doctor", "as a fake fiancee", "is secretly the boss's daughter")
         if re.search(r"\b(?:a|an)\s+[\w\- ]*['’]s\s+$", before):
             continue  # a description, not a person ('a lighthouse keeper's daughter')

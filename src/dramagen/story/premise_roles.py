@@ -100,13 +100,16 @@ def harmed(secret: str, villain: Doer | None) -> set[str]:
 
 
 def _victims(hurt: set[str], cast_labels: set[str], secret: str) -> list[Person]:
-    """The people a deed is done to through their things ('the chairman's heart pills') whom no relation word cast:
-    the lead protects them. Not where the deed kills: the dead are spoken of, not cast."""
+    """The people a deed is done to through their things ('the chairman's heart pills', 'her brother's boat') whom
+    no relation word cast: the lead protects them. Not where the deed kills: the dead are spoken of, not cast."""
     if re.search(r"\b(?:killed|murdered|drowned|shot|stabbed|strangled)\b", secret, re.I):
         return []
-    return [Person(label=h, relation=f"the {h}", gender=_gender_of(h), role="ally", pos=-1)
-            for h in sorted(hurt) if h not in cast_labels
-            and re.search(rf"\bthe\s+{re.escape(h)}['’]s\s", secret, re.I)]
+    out = []
+    for h in sorted(hurt - cast_labels):
+        m = re.search(rf"\b(the|her|his|their)\s+{re.escape(h)}['’]s\s", secret, re.I)
+        if m:
+            out.append(Person(label=h, relation=f"{m.group(1).lower()} {h}", gender=_gender_of(h), role="ally", pos=-1))
+    return out
 
 
 def _tail(secret: str, villain: Doer) -> str:
@@ -210,11 +213,12 @@ def deed_objects(secret: str | None) -> list[str]:
     out: list[str] = []
     for m in _deed_re().finditer(secret or ""):
         after = (secret or "")[m.end():]
-        for t in (re.match(rf"\s+{_THING}{_THING_END}", after), re.search(rf"\bwith\s+(?:a\s+|an\s+|the\s+)?"
-                                                                           rf"([a-z][a-z'’\-]+(?:\s+[a-z][a-z'’\-]+)??)"
-                                                                           rf"{_THING_END}", after),
-                  re.match(r"\s+([a-z][a-z'’\-]+)(?=\s+(?:into|in|onto|under)\b)", after),  # slipped powder into …
-                  re.search(rf"\b(?:on|onto|inside)\s+{_THING}{_THING_END}", after.split(",")[0])):  # on … bags
+        found = (re.match(rf"\s+(?:[a-z]+\s+)?{_THING}{_THING_END}", after),  # '(planned to) sink her brother's boat'
+                 re.search(rf"\bwith\s+(?:a\s+|an\s+|the\s+)?([a-z][a-z'’\-]+(?:\s+[a-z][a-z'’\-]+)??){_THING_END}",
+                           after),
+                 re.match(r"\s+([a-z][a-z'’\-]+)(?=\s+(?:into|in|onto|under)\b)", after),  # slipped powder into …
+                 re.search(rf"\b(?:on|onto|inside)\s+{_THING}{_THING_END}", after.split(",")[0]))  # on … bags
+        for t in found:
             if t and (obj := _thing(t.group(1))) and obj not in out:
                 out.append(obj)
     return out
