@@ -80,3 +80,24 @@ def test_the_inciting_event_is_the_foe_coming_for_the_proof_she_holds():
     assert ev.type == "threat" and ev.secret == proof.id  # the episode turns on the proof she holds
     assert ev.object != proof.evidence  # a threat's phrases put its prop in the foe's hands: his own leverage
     assert ev.actor == "Mairi Campbell" and ev.target == "Duncan Ross"
+
+
+def test_a_look_follows_the_gender_the_premise_gave():
+    """A free-text premise's brother is the ally: his look is a man's, not 'an apron over a housedress' (stop 27),
+    and a male rival is not in 'a fitted dress, red lipstick'."""
+    import yaml
+
+    from dramagen.story.custom import custom_trope
+
+    story = custom_trope("In 1950s Lisbon, a fado singer overhears the harbour master planning to sink her brother's "
+                         "fishing boat for the insurance; she is secretly the harbour master's illegitimate daughter, "
+                         "and his first mate is the sailor she loves.").story
+    assert story.genders["ally"] == "male" and story.genders["lead"] == "female"
+    looks = yaml.safe_load((Path(__file__).parents[1] / "src/dramagen/data/characters.yaml").read_text())["looks"]
+    world = World(period="1950s")
+    for seed in range(6):
+        cast = [{"name": "Owen", "role": "ally", "want": "", "secret": "", "look": ""},
+                {"name": "Conrad", "role": "rival", "want": "", "secret": "", "look": ""}]
+        fill_profiles(cast, story.model_copy(update={"genders": {**story.genders, "rival": "male"}}), world, seed)
+        assert cast[0]["look"] in looks[world_kind(world)]["ally_m"], cast[0]["look"]
+        assert cast[1]["look"] in looks[world_kind(world)]["rival_m"], cast[1]["look"]

@@ -89,8 +89,9 @@ def _names(fixed: str | None, role: str, gender: str, taken: set[str]) -> list[s
     return out
 
 
-def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]:
-    """Roles (lead first), the fixed names (role → name) and the relations (role → tie to the lead)."""
+def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str], dict[str, str]]:
+    """Roles (lead first), the fixed names (role → name), the relations (role → tie to the lead) and the genders
+    (role → female or male: the names and the looks follow them)."""
     taken: set[str] = set()
     hidden = p.secret if p.secret_about == "lead" else p.lead_secret
     lead_arch = f"{p.lead_status} {p.lead_occupation}" + (f" who hides that {hidden}" if hidden else "")
@@ -98,6 +99,7 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
     names = {"lead": p.lead_name} if p.lead_name else {}
     relations: dict[str, str] = {"lead": f"{p.lead_status} {p.lead_occupation}"[:80]}  # who the lead is
     other = "male" if p.lead_gender == "female" else "female"
+    genders = {"lead": p.lead_gender, "love_interest": other}
     roles.append(TropeRole(role="love_interest", archetype=(p.love_interest or f"the one person who sees "
                                                             f"{p.possessive} worth")[:160],
                            names=_names(p.love_name, "love_interest", other, taken)))
@@ -114,13 +116,15 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str]]
         roles.append(TropeRole(role=role, archetype=person.relation[:160],
                                names=_names(person.name, role, person.gender, taken)))
         relations[role] = person.relation
+        genders[role] = person.gender
         if person.name:
             names[role] = person.name
     if len(roles) < 3:
         roles.append(TropeRole(role="ally", archetype="loyal friend who knows too much",
                                names=_names(None, "ally", "female", taken)))
         relations["ally"] = f"{p.possessive} loyal friend"
-    return roles, names, relations
+        genders["ally"] = "female"
+    return roles, names, relations, genders
 
 
 def _settings(p: Premise) -> list[TropeSetting]:
@@ -214,9 +218,10 @@ def _name(p: Premise) -> str:
 def trope_from_premise(p: Premise, base: Trope) -> Trope:
     """The trope of a free-text season: ``base`` (genre, tone, notes, keywords from the words) remade from ``p``."""
     shape = get_trope(p.tropes[0]) if p.tropes else base
-    roles, names, relations = _roles(p)
+    roles, names, relations, genders = _roles(p)
     story = TropeStory(world=p.world, period=p.period, supernatural=p.supernatural, stakes=p.stakes,
-                       secrets=_secrets(p, roles), objects=_props(p), relations=relations, names=names)
+                       secrets=_secrets(p, roles), objects=_props(p), relations=relations, names=names,
+                       genders=genders)
     sentence = re.split(r"(?<=[.!?])\s", p.text, maxsplit=1)[0] if p.text else base.pitch
     digest = hashlib.sha1(p.model_dump_json().encode()).hexdigest()[:6]
     data = base.model_dump()

@@ -106,16 +106,24 @@ def _secret(c: dict, cast: list[dict], secrets: list[Any], values: dict[str, str
     return options[0].format(**values) if options else ""
 
 
+def _looks(looks: dict, role: str, gender: str | None) -> list[str]:
+    """The looks of ``role`` for a ``gender`` the premise gave: ``<role>_m`` / ``<role>_f`` where the role's own
+    are the other's (a male rival in "a fitted dress, red lipstick", stop 27), else the role's."""
+    key = f"{role}_m" if gender == "male" else f"{role}_f" if gender == "female" else role
+    return list(looks.get(key) or looks.get(role) or looks["ally"])
+
+
 def fill_profiles(cast: list[dict], story: Any, world: World, seed: int) -> None:
     """Fill each empty want / secret / look of ``cast`` (dicts with name, role, want, secret, look) in place."""
     secrets = list(_get(story, "secrets", []) or [])
     values = _values(cast, secrets, str(_get(story, "stakes", "") or ""))
     looks = _data()["looks"][world_kind(world)]
+    genders = dict(_get(story, "genders", {}) or {})
     for i, c in enumerate(cast):
         if not c.get("secret"):
             c["secret"] = _secret(c, cast, secrets, values)
         if not c.get("want"):
             c["want"] = _want(c["role"], _own(c["role"], secrets, values), seed, i)
         if not c.get("look"):
-            pool = looks.get(c["role"]) or looks["ally"]
+            pool = _looks(looks, c["role"], genders.get(c["role"]))
             c["look"] = rng(seed, "bible", "look", i, c["role"]).choice(pool)

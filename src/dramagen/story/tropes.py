@@ -211,6 +211,8 @@ class TropeStory(_Frozen):
     objects: list[str] = Field(..., min_length=2, max_length=6)
     relations: dict[str, str] = Field(default_factory=dict, description="role → how they are tied to the lead")
     names: dict[str, str] = Field(default_factory=dict, description="role → a name the premise gave (kept)")
+    genders: dict[str, Literal["female", "male"]] = Field(
+        default_factory=dict, description="role → the gender the premise gave it (the look follows it)")
 
     @field_validator("objects")
     @classmethod
