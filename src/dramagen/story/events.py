@@ -186,8 +186,9 @@ class _Builder:
             sid, obj = s.id, s.evidence
             if kind == "discovery" or kind == "exposure":
                 b = s.about
-            elif kind == "identity":
-                b = love if self.state.status.get(love) == "present" and love != lead else foe
+            elif kind == "identity":  # revealed to the one who looked down on her ('{b} has dismissed {a} as a
+                # nobody'): the foe; to the love interest that read as his scorn (stop 27)
+                b = foe if foe and foe != lead and self.state.status.get(foe) == "present" else love
             else:
                 a, b = s.holder, lead
         elif kind == "arrival":
