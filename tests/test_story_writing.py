@@ -134,3 +134,15 @@ def test_a_beat_between_hook_and_cliffhanger_is_the_events_two_sides(tmp_path):
                 assert {ln.character for ln in b.lines} <= {ev.actor, ev.target}, (n, b.lines)
                 assert not set(b.characters[2:]) & seen, (n, b.characters)
             seen.update(b.characters)
+
+
+def test_her_identity_is_revealed_to_the_foe_who_looked_down_on_her(tmp_path):
+    """The identity phrases make {b} the one who dismissed her; with the love interest there, he read as the snob."""
+    reveals = []
+    for seed in (3, 6):  # seasons whose plan has an identity episode
+        sd = _season(tmp_path / f"s{seed}", SHANGHAI, True, seed=seed, episodes=(1,))
+        plan, bible = sd.load_plan(), sd.load_bible()
+        reveals += [(bible, ep.event) for ep in plan.episodes if ep.event is not None and ep.event.type == "identity"]
+    assert len(reveals) == 2
+    for bible, ev in reveals:
+        assert bible.character(ev.target).role in ("antagonist", "rival", "family"), ev
