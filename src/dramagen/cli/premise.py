@@ -23,6 +23,7 @@ def _show(console: Console, p) -> None:
                                       for a in p.antagonists)),
             ("allies", "; ".join(a.relation for a in p.allies) or "—"),
             ("love interest", p.love_interest or "—"), ("secret", f"{p.secret} (about the {p.secret_about})"),
+            ("lead's secret", p.lead_secret or "—"),
             ("world", f"{p.world} ({p.period}{', supernatural' if p.supernatural else ''})"),
             ("locations", ", ".join(p.locations)), ("stakes", p.stakes), ("objects", ", ".join(p.objects)),
             ("nearest tropes", ", ".join(p.tropes) or "—")]

@@ -225,7 +225,9 @@ def premise_html(text: str) -> str:
     p = parse_premise(text)
     items = [("Lead", f"{p.lead_name or '(unnamed)'}, {p.lead_status} {p.lead_occupation}"),
              ("Against", "; ".join(a.relation for a in p.antagonists)), ("Love interest", p.love_interest or "—"),
-             ("Secret", p.secret), ("World", p.world), ("Locations", ", ".join(p.locations)),
+             ("Secret", p.secret), ("Her own secret" if p.lead_gender == "female" else "His own secret",
+                                     p.lead_secret or "—"),
+             ("World", p.world), ("Locations", ", ".join(p.locations)),
              ("Stakes", p.stakes), ("Objects", ", ".join(p.objects))]
     lis = "".join(f"<li><b>{k}:</b> {html.escape(v)}</li>" for k, v in items)
     assumed = (f"<p class='studio-hint'><b>Assumed</b> (say it in the premise to change it): "
