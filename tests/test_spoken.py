@@ -86,4 +86,20 @@ def test_a_secret_names_its_person_instead_of_a_pronoun():
     assert named("the heir's stepmother slipped powder into his tea", "Helena") == \
         "the heir's stepmother slipped powder into his tea"
     b = _bible()
-    assert spoken(named("she is the heir's wife", "Mara"), b, "Mara", "Lucas Ho") == "I am the heir's wife"
+    assert spoken(named("she is the heir's wife", "Mara"), b, "Mara", "Lucas Ho") == "I am your wife"
+    assert spoken(named("she is the heir's wife", "Mara"), b, "Mara", "Helena") == "I am the heir's wife"
+
+
+def test_said_to_the_one_the_secret_names_it_is_yours():
+    """An identity said to the man it ties her to: 'I am your illegitimate daughter', not 'the harbour master's'."""
+    b = SeriesBible(
+        title="Fado", logline="A singer's proof.", trope_id="test",
+        characters=[Character(name="Ava", age=21, role="lead", tie="fado singer"),
+                    Character(name="Victor", age=55, role="antagonist", tie="the harbour master"),
+                    Character(name="Lucas", age=26, role="love_interest", tie="the harbour master's first mate")],
+        locations=[Location(name="NIGHTCLUB STAGE", interior=True, time="NIGHT"),
+                   Location(name="LISBON HARBOUR", interior=False, time="DAY"),
+                   Location(name="APARTMENT", interior=True, time="NIGHT")])
+    secret = "Ava is the harbour master's illegitimate daughter"
+    assert spoken(secret, b, "Ava", "Victor") == "I am your illegitimate daughter"
+    assert spoken(secret, b, "Ava", "Lucas") == "I am the harbour master's illegitimate daughter"
