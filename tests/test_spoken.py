@@ -60,6 +60,7 @@ def test_the_leads_own_people_are_mine_when_the_lead_says_it():
     secret = "his captain set the warehouse fire that killed his brother"
     assert spoken(secret, b, "Leo", "Silas") == "You set the warehouse fire that killed my brother"
     assert spoken("the captain set the fire", b, "Leo", "Silas") == "You set the fire"
+    assert spoken(secret, b, "Silas", "Leo") == "I set the warehouse fire that killed your brother"  # to him
 
 
 def test_the_foe_who_threatens_says_their_own_deed():

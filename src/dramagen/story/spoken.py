@@ -70,6 +70,8 @@ def spoken(secret: str, bible: SeriesBible, speaker: str, to: str) -> str | None
     poss = _lead_possessive(bible)
     if poss and speaker.split()[0] == lead.name.split()[0]:  # '… that killed his brother', said by him: 'my brother'
         tail = re.sub(rf"\b{poss}\b", "my", tail)
+    elif poss and to.split()[0] == lead.name.split()[0]:  # said to him by his foe: 'your brother'
+        tail = re.sub(rf"\b{poss}\b", "your", tail)
     listener = next((ch for ch in bible.characters if ch.name.split()[0] == to.split()[0]), None)
     for s in _subjects(listener) if listener is not None and person == "I" else ():  # said to him: 'your daughter'
         tail = re.sub(rf"\b{re.escape(s)}['’]s\b", "your", tail, flags=re.I)
