@@ -466,6 +466,17 @@ def test_random_sigkills_soak(work, batch_ref, generate_ref):
 
 
 # -- the real model ------------------------------------------------------------------------------------
+def _uncapped(registry: Path) -> None:
+    """The registry's models without their candidate caps: the default model writes every slot, so a season takes
+    long enough to be killed mid-way (capped, its beats are the authored library's: 0.06 s an episode, stop 27)."""
+    import yaml
+
+    data = yaml.safe_load(registry.read_text())
+    for spec in data["models"].values():
+        spec.pop("candidates", None)
+    registry.write_text(yaml.safe_dump(data, sort_keys=False))
+
+
 @pytest.mark.timeout(3600)
 @pytest.mark.slow
 @pytest.mark.model
@@ -476,6 +487,7 @@ def test_real_model_sigkill_mid_season_resumes_byte_identical(tmp_path):
     if not resolve(None).is_fetched():
         pytest.fail("default model not fetched: run `dramagen models pull smollm2-135m-instruct`")
     env = _env(tmp_path)
+    _uncapped(Path(env["DRAMAGEN_REGISTRY"]))
     args = ["generate", "--trope", "werewolf-rejected-mate", "--episodes", str(EPISODES), "--seed", "11",
             "--candidates", "2", "--stop-after", "beats", "--resume"]
     t = time.perf_counter()
