@@ -27,8 +27,6 @@ from typing import Any
 import torch
 from torch import nn
 
-ENGINE = "dramagen-llama"
-
 
 def supports(config: dict) -> bool:
     """True for a config this module computes exactly as transformers does: a plain Llama (no biases, SiLU, default

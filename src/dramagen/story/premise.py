@@ -425,6 +425,8 @@ def parse_premise(text: str) -> Premise:
     elif not re.match(rf"{pronoun}\b", secret, re.I):  # 'her boss shot …' is about the boss
         secret_about = "antagonist" if any(a.label in secret.lower() or (a.name and a.name.split()[0] in secret)
                                            for a in antagonists) else "lead"
+    if secret_about == "lead":
+        lead_secret = ""  # the season's secret is hers already
     world = _world(p, lead, period, supernatural, assumed)
     city = _place(p, {w.lower() for w in (lead or "").split()})
     locations, loc_assumed = _locations(p, occupation, kind, city, "lead_occupation" not in _assumed_fields(assumed))
@@ -436,7 +438,7 @@ def parse_premise(text: str) -> Premise:
         assumed.append(f"stakes: {stakes}")
     early = bool(period and period[1]) and not re.match(r"19[2-9]\d", period[0] if period else "")
     objects, obj_assumed = _objects(p, secret, early=early, evidence=evidence[0] if evidence else None)
-    proof = evidence_for(lead_secret) if lead_secret and secret_about != "lead" else None
+    proof = evidence_for(lead_secret) if lead_secret else None
     if proof and proof not in objects:  # what proves who she is: 'the chairman's daughter' → the birth certificate
         objects = [*objects[:4], proof]
     if obj_assumed:
@@ -444,7 +446,7 @@ def parse_premise(text: str) -> Premise:
     return Premise(text=t, lead_name=lead, lead_gender=gender, lead_occupation=occupation, lead_status=status,
                    antagonists=antagonists, allies=allies, love_interest=love.relation[:60] if love else "",
                    love_name=love.name if love else None, secret=secret[:200], secret_about=secret_about,
-                   lead_secret=lead_secret[:200] if secret_about != "lead" else "",
+                   lead_secret=lead_secret[:200],
                    lead_knows=knows and secret_about != "lead" and "secret" not in _assumed_fields(assumed),
                    world=world[:80], period=period[0] if period else "present day", supernatural=supernatural,
                    locations=locations, stakes=stakes[:120], objects=objects,
