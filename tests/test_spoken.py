@@ -4,13 +4,14 @@ from dramagen.core.models import Character, Location, SeriesBible
 from dramagen.story.spoken import about, spoken
 
 
-def _bible() -> SeriesBible:
+def _bible(*cast: Character) -> SeriesBible:
+    """A bible of ``cast`` (spoken() reads only the characters), by default the casino heir's."""
     return SeriesBible(
-        title="The Cracked Teacup", logline="A housekeeper's proof.", trope_id="test",
-        characters=[Character(name="Mara", age=27, role="lead", tie="married housekeeper"),
-                    Character(name="Lucas Ho", age=31, role="love_interest", tie="the heir"),
-                    Character(name="Helena", age=45, role="antagonist", tie="the heir's stepmother"),
-                    Character(name="Regina", age=34, role="ally")],
+        title="A Test Season", logline="A lead's proof.", trope_id="test",
+        characters=list(cast) or [Character(name="Mara", age=27, role="lead", tie="married housekeeper"),
+                                  Character(name="Lucas Ho", age=31, role="love_interest", tie="the heir"),
+                                  Character(name="Helena", age=45, role="antagonist", tie="the heir's stepmother"),
+                                  Character(name="Regina", age=34, role="ally")],
         locations=[Location(name="CASINO", interior=True, time="NIGHT"),
                    Location(name="HOTEL LOBBY", interior=True, time="DAY"),
                    Location(name="APARTMENT", interior=True, time="NIGHT")])
@@ -49,14 +50,9 @@ def test_the_golden_season_says_its_secret_once_in_the_discovery_episode():
 
 
 def test_the_leads_own_people_are_mine_when_the_lead_says_it():
-    b = SeriesBible(
-        title="Ash", logline="A firefighter's proof.", trope_id="test",
-        characters=[Character(name="Leo", age=30, role="lead", tie="disgraced firefighter"),
-                    Character(name="Silas", age=50, role="antagonist", tie="his captain"),
-                    Character(name="Zoe", age=28, role="love_interest")],
-        locations=[Location(name="FIRE STATION", interior=True, time="NIGHT"),
-                   Location(name="WAREHOUSE", interior=True, time="DAY"),
-                   Location(name="APARTMENT", interior=True, time="NIGHT")])
+    b = _bible(Character(name="Leo", age=30, role="lead", tie="disgraced firefighter"),
+               Character(name="Silas", age=50, role="antagonist", tie="his captain"),
+               Character(name="Zoe", age=28, role="love_interest"))
     secret = "his captain set the warehouse fire that killed his brother"
     assert spoken(secret, b, "Leo", "Silas") == "You set the warehouse fire that killed my brother"
     assert spoken("the captain set the fire", b, "Leo", "Silas") == "You set the fire"
@@ -93,14 +89,9 @@ def test_a_secret_names_its_person_instead_of_a_pronoun():
 
 def test_said_to_the_one_the_secret_names_it_is_yours():
     """An identity said to the man it ties her to: 'I am your illegitimate daughter', not 'the harbour master's'."""
-    b = SeriesBible(
-        title="Fado", logline="A singer's proof.", trope_id="test",
-        characters=[Character(name="Ava", age=21, role="lead", tie="fado singer"),
-                    Character(name="Victor", age=55, role="antagonist", tie="the harbour master"),
-                    Character(name="Lucas", age=26, role="love_interest", tie="the harbour master's first mate")],
-        locations=[Location(name="NIGHTCLUB STAGE", interior=True, time="NIGHT"),
-                   Location(name="LISBON HARBOUR", interior=False, time="DAY"),
-                   Location(name="APARTMENT", interior=True, time="NIGHT")])
+    b = _bible(Character(name="Ava", age=21, role="lead", tie="fado singer"),
+               Character(name="Victor", age=55, role="antagonist", tie="the harbour master"),
+               Character(name="Lucas", age=26, role="love_interest", tie="the harbour master's first mate"))
     secret = "Ava is the harbour master's illegitimate daughter"
     assert spoken(secret, b, "Ava", "Victor") == "I am your illegitimate daughter"
     assert spoken(secret, b, "Ava", "Lucas") == "I am the harbour master's illegitimate daughter"
