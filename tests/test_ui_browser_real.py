@@ -62,8 +62,7 @@ def test_real_model_flow_in_the_browser(real_app, browser, shots_dir):  # noqa: 
     assert "New season" not in page.locator("#opt-status").inner_text() and _error_pills(page) == []
 
     # a 10-episode season, two candidates a line (faster on a CPU)
-    episodes.fill("10")
-    s.field("paywall").fill("2")
+    s.season_length(10, 2)
     page.get_by_text("More options").click()
     s.field("candidates").fill("2")
     page.click("#start")

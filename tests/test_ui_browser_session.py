@@ -17,12 +17,7 @@ pytestmark = test_ui_browser.pytestmark  # the browser mark; skipped without chr
 def _new_season(page, s: Studio, episodes: str = "10", studio=None) -> None:
     page.goto(s.url)
     page.wait_for_selector("#start")
-    s.field("episodes").fill(episodes)
-    # a new season length moves the paywall to its default (an answer of the server): type the paywall after it
-    info = "(t) => new RegExp(t).test(document.querySelector('#paywall')?.innerText || '')"
-    page.wait_for_function(info, arg=f"(–|paid ){episodes}\\b(?!–)|all {episodes} episodes")
-    s.field("paywall").fill("2")
-    page.wait_for_function(info, arg="free 1–2,")
+    s.season_length(int(episodes), 2)
     page.click("#start")
     try:
         s.wait_text("bible-status", "Bible written")
