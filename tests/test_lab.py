@@ -52,17 +52,22 @@ def small(**over) -> dict:
     return data
 
 
-@pytest.fixture
-def stub_registry(tmp_path, monkeypatch):
-    """A registry with ``stub`` (SeededStub) next to the real models; set for this process too."""
+def _stub_registry_file(folder: Path) -> Path:
     from dramagen.llm.registry import registry_path
 
     real = yaml.safe_load(Path(registry_path()).read_text())
     real.setdefault("models", {})["stub"] = {
         "description": "lab test stand-in", "backend": "python",
         "source": {"kind": "python", "factory": "tests.test_lab:make_seeded"}, "license": "Apache-2.0"}
-    path = tmp_path / "registry.yaml"
+    path = folder / "registry.yaml"
     path.write_text(yaml.safe_dump(real, sort_keys=False))
+    return path
+
+
+@pytest.fixture
+def stub_registry(tmp_path, monkeypatch):
+    """A registry with ``stub`` (SeededStub) next to the real models; set for this process too."""
+    path = _stub_registry_file(tmp_path)
     monkeypatch.setenv("DRAMAGEN_REGISTRY", str(path))
     return path
 
@@ -163,13 +168,26 @@ def test_sample_experiment_is_valid(stub_registry):
 # --------------------------------------------------------------------------- a grid on the stand-in
 
 
+@pytest.fixture(scope="module")
+def lab_once(tmp_path_factory):
+    """The small experiment, run once for the module (3.6 s a run: seven tests read it)."""
+    base = tmp_path_factory.mktemp("lab-once")
+    events: list = []
+    stub = SeededStub()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("DRAMAGEN_REGISTRY", str(_stub_registry_file(base)))
+        res = run_experiment(parse_experiment(small()), base / "lab", generator_for=lambda m: stub,
+                             progress=lambda d, t, i, m: events.append((d, t, i, m)))
+    return res, base / "lab", events
+
+
 @pytest.fixture
-def lab(tmp_path, stub_registry, gen_for):
+def lab(lab_once, tmp_path, stub_registry):
+    """A copy of the module's run, the test's own to change (a run's files name no folder above it)."""
+    res, src, events = lab_once
     out = tmp_path / "lab"
-    events = []
-    res = run_experiment(parse_experiment(small()), out, generator_for=gen_for[1],
-                         progress=lambda d, t, i, m: events.append((d, t, i, m)))
-    return res, out, events
+    shutil.copytree(src, out)
+    return res, out, list(events)
 
 
 def test_run_writes_runs_results_and_report(lab):

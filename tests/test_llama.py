@@ -38,8 +38,8 @@ def test_it_takes_only_the_llamas_it_computes_exactly():
 
 
 @pytest.mark.model
-@pytest.mark.parametrize("dtype", ["float32", "bfloat16"])
-def test_logits_equal_transformers_with_padding_and_a_cache(dtype):
+@pytest.mark.parametrize("dtype", ["float32", pytest.param("bfloat16", marks=pytest.mark.slow)])  # bf16: 7.5 s on
+def test_logits_equal_transformers_with_padding_and_a_cache(dtype):  # AVX2, where it is emulated (the AMX path)
     """Left-padded prompts through a prefill, then five greedy steps on the cache: transformers' logits (its own
     ``sdpa``), and the same greedy tokens."""
     import torch
@@ -71,6 +71,7 @@ def test_logits_equal_transformers_with_padding_and_a_cache(dtype):
 
 
 @pytest.mark.model
+@pytest.mark.slow  # 7 s; the default suite compares the engines' logits (above) and greedy texts (test_generator)
 def test_sampled_texts_equal_transformers_engine():
     """The whole generator, seeded sampling with stops and candidates: the same texts whoever computes the model."""
     from dramagen.llm import load_generator

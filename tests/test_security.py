@@ -339,7 +339,7 @@ def _listening(port: int) -> set[str]:
 
 
 @pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="needs Linux /proc/net/tcp")
-@pytest.mark.parametrize("how", ["app.py", "dramagen serve"])
+@pytest.mark.parametrize("how", ["app.py", pytest.param("dramagen serve", marks=pytest.mark.slow)])  # one launch()
 def test_app_binds_loopback_by_default_and_auth_rejects_a_wrong_password(tmp_path, how):
     """``python app.py`` / ``dramagen serve`` with no host listen on 127.0.0.1 only; ``--auth`` refuses the
     API without a login, refuses a wrong password, and lets the right one in."""
@@ -459,6 +459,7 @@ def test_cli_works_without_network_stand_in(tmp_path):
 
 
 @needs_netns
+@pytest.mark.slow  # 13 s; the default suite keeps the CLI's (above) and test_ui's test_no_outbound_connections
 def test_app_works_without_network_stand_in(tmp_path):
     env, outbound = recorder_env(tmp_path)
     (tmp_path / "driver.py").write_text(DRIVER.format(app=str(ROOT / "app.py")))
@@ -481,7 +482,7 @@ def test_cli_complete_with_the_real_model_without_network(tmp_path):
     assert not outbound.exists(), outbound.read_text()
 
 
-# slow (issue 15, 17 s): the default suite keeps the same isolation check with the stand-in model
+# slow (issue 15, 17 s): the default suite keeps the CLI's isolation check with the stand-in model
 @pytest.mark.model
 @pytest.mark.slow
 @needs_netns
