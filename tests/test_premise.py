@@ -757,3 +757,31 @@ def test_a_plan_overheard_is_a_deed_and_the_one_it_hurts_an_ally():
     assert [(a.label, a.relation) for a in p.allies] == [("brother", "her brother")]
     assert p.love_interest == "the harbour master's first mate"
     assert "the birth certificate" in p.objects and any("boat" in o for o in p.objects)
+
+
+MARSEILLE = ("In 1970s Marseille, a fishmonger discovers that her fiancé's mother is smuggling heroin inside the fish "
+             "crates; she is secretly the daughter of the customs inspector who is hunting the smugglers.")
+
+
+def test_marseille_fishmonger_her_fiances_mother_smuggles_and_her_secret_father_hunts_the_smugglers():
+    """Stop 28: the deed going on ('is smuggling') read as none, the lead's secret taken for the season's, her father
+    cast as a foe and her fiancé nowhere."""
+    p = parse_premise(MARSEILLE)
+    check_common(p)
+    assert p.secret == "her fiancé's mother smuggled heroin inside the fish crates" and p.secret_about == "antagonist"
+    assert p.lead_secret == "she is the daughter of the customs inspector who is hunting the smugglers"
+    assert [(a.role, a.relation) for a in p.antagonists] == [("antagonist", "her fiancé's mother")]
+    assert [(a.role, a.relation) for a in p.allies] == [("ally", "her father, the inspector")]  # on her side
+    assert p.love_interest == "her fiancé"  # the villain's son: torn between them
+    assert p.locations[:3] == ["FISH MARKET", "MARSEILLE DOCKS", "CUSTOMS HOUSE"]
+    assert p.objects[0] == "the shipping manifest" and "the birth certificate" in p.objects  # crates: papers in hand
+
+
+def test_a_deed_going_on_is_told_as_done():
+    from dramagen.story.premise_secrets import learned_deed
+
+    assert learned_deed("She learns that her boss is skimming the pension fund.") == \
+        "her boss skimmed the pension fund"
+    assert learned_deed("He discovers that his uncle has been selling the farm behind his back.") == \
+        "his uncle sold the farm behind his back"
+    assert learned_deed("She learns that her sister is getting married.") is None  # no deed

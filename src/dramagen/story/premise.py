@@ -318,7 +318,8 @@ def _lead_status(text: str, name: str | None) -> str | None:
     for m in sorted((pos, st) for st in lex["statuses"] if (pos := find(text, st)) >= 0):
         nxt = re.match(r"\s*([a-z\-]+)(['’]s)?", text[m[0] + len(m[1]):].lower())
         if not (nxt and (nxt.group(1) in lex["relations"] or nxt.group(1) in ("her", "his", "their", "him")
-                         or nxt.group(2))):  # 'a dying patient's blood': said of someone else
+                         or nxt.group(1) in lex["people_nouns"] or nxt.group(2))):  # 'a dying patient's blood',
+            # 'a wealthy patient': said of someone else
             return m[1]
     return None
 

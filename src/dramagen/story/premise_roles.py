@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from .people import Gender, Person, people
 from .wording import find, lexicon
 
-__all__ = ["Doer", "cast", "caught", "deed_objects", "doer", "harmed", "implied_places", "proof_objects",
+__all__ = ["Doer", "cast", "caught", "deed_objects", "doer", "harmed", "implied_places", "past", "proof_objects",
            "witnessed"]
 
 _DETS = ("the", "her", "his", "their", "a", "an")
@@ -148,7 +148,7 @@ _CAUGHT = re.compile(r"\b(?:sees|saw|witnesses|witnessed|watches|catches|caught|
                      r"([a-z]+ing)\b([^.;!?]*)", re.I)
 
 
-def _past(gerund: str) -> str:
+def past(gerund: str) -> str:
     """'slipping' → 'slipped', 'poisoning' → 'poisoned', 'burying' → 'buried', 'taking' → 'took'."""
     stem = gerund[:-3]
     for base in (stem, stem + "e", stem[:-1] if len(stem) > 2 and stem[-1] == stem[-2] else ""):
@@ -168,7 +168,7 @@ def caught(text: str) -> str | None:
         who = m.group(1)
         if not any(re.search(rf"\b{re.escape(w)}\b", who.lower()) for w in (*lex["relations"], *lex["occupations"])):
             continue
-        return f"{who} {_past(m.group(2).lower())}{_clause_end(m.group(3))}"
+        return f"{who} {past(m.group(2).lower())}{_clause_end(m.group(3))}"
     return None
 
 
@@ -186,8 +186,9 @@ def _thing(noun: str) -> str | None:
     """'the cassette'; a thing too big to hold as the prop that stands for it ('trawler' → "the trawler's logbook")."""
     lex = lexicon()
     words = noun.lower().split()
-    if not words or any(words[-1] in lex[k] for k in ("relations", "not_objects", "places", "occupations")):
-        return None  # a person, a place or no thing at all
+    if not words or any(words[-1] in lex[k] for k in ("relations", "not_objects", "places", "occupations")) \
+            or any(w in lex["people_nouns"] for w in words):
+        return None  # a person, a place or no thing at all ('let a wealthy patient die')
     return held_prop(" ".join(words))[:40]
 
 
@@ -268,7 +269,7 @@ def cast(text: str, occupation: str | None, gender: Gender, secret: str | None
     sec = secret or ""
     villain = doer(sec)
     hurt = harmed(sec, villain)
-    love = _love(text, found, gender, sec)
+    love = _love(text, found, gender, sec) or _partner_of(villain, gender)
     antagonists: list[Person] = []
     allies: list[Person] = []
     cast_villain = False
@@ -281,7 +282,10 @@ def cast(text: str, occupation: str | None, gender: Gender, secret: str | None
             relation = villain.relation if len(villain.relation) > len(p.relation) else person.relation
             label = villain.label if p.label in villain.label.split() else person.label  # chief → chief surgeon
             person = replace(person, role="antagonist", relation=relation, label=label)
-        elif "ally" in p.flags or p.label in hurt:
+        elif "ally" in p.flags or p.label in hurt or ("parent" in p.flags and "villain" not in p.flags
+                                                       and villain is not None and villain.label):
+            # her secret parent beside someone else's deed ('the daughter of the customs inspector hunting the
+            # smugglers') is on her side of it, not a foe
             if len(allies) < 2 and all(a.label != p.label for a in allies):
                 allies.append(replace(person, role="ally"))
             continue
@@ -306,6 +310,20 @@ def _love(text: str, found: list[Person], gender: Gender, sec: str) -> Person | 
          and not re.search(rf"\b{re.escape(p.label)}\b", sec.lower())
          and not (p.name and p.name.split()[0] in sec)
          and not {"villain", "parent", "theirs", "ally"} & p.flags), None)
+
+
+_PARTNERS = ("fiancé", "fiance", "fiancée", "fiancee", "boyfriend", "girlfriend", "husband", "wife", "lover")
+
+
+def _partner_of(villain: Doer | None, gender: Gender) -> Person | None:
+    """The lead's own partner through whom the villain is tied to her ("her fiancé's mother smuggled …"): her love,
+    torn between them. Spoken of only as an owner, no relation word cast him."""
+    m = re.match(rf"(her|his) ({'|'.join(_PARTNERS)})['’]s\s", villain.relation if villain else "")
+    if m is None or (m.group(1) == "her") != (gender == "female"):
+        return None
+    label = m.group(2)
+    return Person(label=label, relation=f"{m.group(1)} {label}", gender=lexicon()["relations"][label][1], role="love",
+                  pos=-1, flags={"love"})
 
 
 def _does(person: Person, villain: Doer) -> bool:

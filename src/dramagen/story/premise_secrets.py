@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from .premise_roles import caught, doer, witnessed
+from .premise_roles import caught, doer, past, witnessed
 
 __all__ = ["PASSIVE", "caught_deed", "evidence_clue", "learned_deed", "passive_deed", "stated_secret"]
 
@@ -107,9 +107,19 @@ def learned_deed(text: str) -> str | None:
     if not m:
         return None
     clause = re.sub(r"^((?:her|his|their|the) [a-z\-]+),\s+(?:the|a|an) [^,]+,", r"\1", m.group(1))  # apposition
-    clause = _named(_tidy(clause))
+    clause = _simple_past(_named(_tidy(clause)))
     found = doer(clause)
     return clause if found is not None and found.deed_at > 0 else None
+
+
+_PROGRESSIVE = re.compile(r"^((?:her|his|their|the) [^,]{2,60}?) (?:is|was|has been|had been) ([a-z]{3,}ing)\b")
+
+
+def _simple_past(clause: str) -> str:
+    """A deed going on, told as done, like a caught one: "her fiancé's mother is smuggling heroin …" → "… smuggled
+    heroin …" (the verb need not be a listed deed: :func:`doer` then decides whether it is one)."""
+    m = _PROGRESSIVE.match(clause)
+    return f"{m.group(1)} {past(m.group(2))}{clause[m.end():]}" if m else clause
 
 
 def stated_secret(text: str, pronoun: str) -> str | None:
