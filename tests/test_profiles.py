@@ -101,3 +101,38 @@ def test_a_look_follows_the_gender_the_premise_gave():
         fill_profiles(cast, story.model_copy(update={"genders": {**story.genders, "rival": "male"}}), world, seed)
         assert cast[0]["look"] in looks[world_kind(world)]["ally_m"], cast[0]["look"]
         assert cast[1]["look"] in looks[world_kind(world)]["rival_m"], cast[1]["look"]
+
+
+MARSEILLE = ("In 1970s Marseille, a fishmonger discovers that her fiancé's mother is smuggling heroin inside the fish "
+             "crates; she is secretly the daughter of the customs inspector who is hunting the smugglers.")
+
+
+def test_a_parent_is_of_a_parents_age_and_a_secret_on_its_own_card_names_its_holder():
+    """Stop 28: the fiancé's mother was 35 (her son 31), the lead's father a 34-year-old friend in a shop apron, and
+    Regina's card said 'her fiancé's mother smuggled …' (whose fiancé?)."""
+    bible, _ = _bible(MARSEILLE, True, seed=7)
+    by_role = {c.role: c for c in bible.characters}
+    foe, love, father = by_role["antagonist"], by_role["love_interest"], by_role["mentor"]
+    assert foe.tie == "her fiancé's mother" and foe.age >= 48 > love.age
+    assert foe.secret == f"{foe.name.split()[0]} smuggled heroin inside the fish crates"
+    assert love.secret == f"{love.name.split()[0]} has known all along what his mother did"
+    assert father.tie == "her father, the inspector" and father.age >= 48
+
+
+def test_her_own_secret_is_revealed_once_a_season_to_the_foe_with_its_proof():
+    """Left to the draw of cliffhanger types, no episode of seed 7 said she is the inspector's daughter (stop 28);
+    its reveal bows to no heiress ('The manager bows low', 'the mystery heir')."""
+    from dramagen.story.events import build_ledger
+    from dramagen.story.planner import plan_season
+    from dramagen.story.scenes import phrase_options
+
+    bible, trope = _bible(MARSEILLE, True, seed=7)
+    _, plan = build_ledger(plan_season(trope, bible, 10, 2, seed=7), bible, trope, 7)
+    reveals = [ep.event for ep in plan.episodes if ep.event.type == "identity"]
+    assert len(reveals) == 1 and reveals[0].secret == "lead-secret" and reveals[0].object == "the birth certificate"
+    world = World(period="1970s", bible=bible)
+    for kind in ("cliffhanger", "action", "synopsis"):
+        for text in phrase_options(reveals[0], kind, world):
+            assert not any(w in text for w in ("bows", "heir", "guest of honor")), text
+    downfall = plan.episodes[-1].event
+    assert downfall.type != "downfall" or downfall.object == "the shipping manifest"  # what brought her down

@@ -20,7 +20,8 @@ from pydantic import ValidationError
 
 from ..core.errors import InputError
 from ..core.text import one_line as _one_line
-from .premise import Premise, evidence_for, lexicon, parse_premise
+from .places import place_phrase
+from .premise import Premise, PremiseAntagonist, evidence_for, lexicon, parse_premise
 from .tropes import (
     _KEYWORD_RE,
     CLIFFHANGER_TYPES,
@@ -73,6 +74,11 @@ _ELDERS = frozenset("mother father grandmother grandfather aunt uncle stepmother
                     "judge mayor senator governor king emperor professor headmaster principal".split())
 
 
+def _elder(person: PremiseAntagonist) -> bool:
+    """An ally of the older generation, by title or by tie ('her father, the inspector')."""
+    return person.label in _ELDERS or bool(_ELDERS & set(re.findall(r"[a-z]+", person.relation.split(",")[0])))
+
+
 def _pool(role: str, gender: str) -> list[str]:
     key = f"{role}_m" if gender == "male" and f"{role}_m" in _POOLS else \
         f"{role}_f" if gender == "female" and f"{role}_f" in _POOLS else role
@@ -107,7 +113,7 @@ def _roles(p: Premise) -> tuple[list[TropeRole], dict[str, str], dict[str, str],
         names["love_interest"] = p.love_name
     relations["love_interest"] = p.love_interest or f"the one who sees {p.possessive} worth"
     for person, order in [*((a, (a.role, "rival", "family", "antagonist", "ally", "mentor")) for a in p.antagonists),
-                          *((a, ("mentor", "ally") if a.label in _ELDERS else ("ally", "mentor")) for a in p.allies)]:
+                          *((a, ("mentor", "ally") if _elder(a) else ("ally", "mentor")) for a in p.allies)]:
         # someone the lead protects is never made a foe for want of a free role ('her father' no rival); a parent
         # she protects is the older friend (mentor's age and look), not a friend of her own age
         role = next((r for r in order if r not in {x.role for x in roles}), None)
@@ -150,19 +156,35 @@ def _secrets(p: Premise, roles: list[TropeRole]) -> list[TropeSecret]:
     crime = TropeSecret(id="foe-crime", holder=ant, about=ant, evidence=objs[1],
                         text=f"the {_label(p, ant)} planned every humiliation {p.pronoun} suffered")
     who_loves = p.love_name.split()[0] if p.love_name else f"the one who loves {'her' if poss == 'her' else 'him'}"
-    known = f"all along what the {_label(p, ant)} did" if first.about != "lead" else "the truth all along"
+    known = f"all along what {_whose(p, ant)} did" if first.about != "lead" else "the truth all along"
     mine = None
     if first.about != "lead" and p.lead_secret:  # the deed she caught, and who she is: 'she is the chairman's daughter'
         proof = evidence_for(p.lead_secret)
         mine = TropeSecret(id="lead-secret", holder="lead", about="lead", text=p.lead_secret,
                            evidence=proof if proof in p.objects and proof != first.evidence else objs[1])
     taken = {first.evidence, mine.evidence if mine else ""}
+    unsent = "the unsent letter"  # what shows he knew: his own words, not a world prop ('the pocket watch')
     love = TropeSecret(id="love-secret", holder="love_interest", about="love_interest",
-                       evidence=next(o for o in objs[2:] if o not in taken),  # each secret its own proof
+                       evidence=unsent if unsent not in taken else next(o for o in objs[2:] if o not in taken),
                        text=f"{who_loves} has known {known}")  # said: 'You have known all along what the captain did'
     if first.about == "lead":
         return [first, crime, love]
     return [first, mine, love] if mine else [first, love]
+
+
+def _whose(p: Premise, role: str) -> str:
+    """The foe as the love interest knows them: 'his mother' where she is 'her fiancé's mother', else 'the mother'."""
+    person = next((a for a in p.antagonists if a.role == role), p.antagonists[0])
+    love = p.love_interest.split(",")[0]
+    poss = "his" if p.lead_gender == "female" else "her"  # the love interest's
+    if love and person.relation.startswith(f"{love}'s "):
+        return f"{poss} {person.relation[len(love) + 3:]}"
+    kin = re.match(r"the ([a-z\-]+)['’]s (step|grand)?(daughter|son|niece|nephew)$", love)
+    if kin and kin.group(1) in person.label.split():  # 'the chief's daughter' knows what her father did
+        older = "uncle" if kin.group(3) in ("niece", "nephew") else "father"
+        older = {"father": "mother", "uncle": "aunt"}[older] if person.gender == "female" else older
+        return f"{poss} {kin.group(2) or ''}{older}"
+    return f"the {person.label}"
 
 
 def _props(p: Premise) -> list[str]:
@@ -187,7 +209,7 @@ def _label(p: Premise, role: str) -> str:
 def _beats(p: Premise, shape: Trope, roles: list[TropeRole]) -> list[SignatureBeat]:
     pool = {r.role: r.names[0] for r in roles}
     fill = {"lead": pool["lead"], "ant": pool.get("antagonist", pool.get("rival", pool.get("family", "Victor"))),
-            "loc0": p.locations[0].lower(), "secret": p.secret, "stakes": p.stakes, "object": p.objects[0]}
+            "loc0": place_phrase(p.locations[0])[4:], "secret": p.secret, "stakes": p.stakes, "object": p.objects[0]}
     return [SignatureBeat(at=b.at, function=b.function, beat=_BEATS[b.function].format(**fill)[:240])
             for b in shape.signature_beats]
 
@@ -197,7 +219,7 @@ def _examples(p: Premise, roles: list[TropeRole]) -> list[TropeExample]:
     lead = pool["lead"]
     ant = pool.get("antagonist", pool.get("rival", pool.get("family")))
     love = pool["love_interest"]
-    loc = p.locations[0].lower()
+    loc = place_phrase(p.locations[0])[4:]
     obj = p.objects[0]
     return [
         TropeExample(story=f"At the {loc}, {ant} humiliates {lead} in front of everyone.", cliffhanger_type="reveal",

@@ -10,6 +10,7 @@ character's empty want / secret / look are still written.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ...core.errors import InputError
@@ -28,6 +29,30 @@ AGE_RANGES: dict[str, tuple[int, int]] = {
     "lead": (21, 27), "love_interest": (26, 33), "rival": (22, 29), "antagonist": (35, 58),
     "ally": (24, 34), "mentor": (50, 72), "family": (45, 68),
 }
+
+#: ties of an older generation: their age whatever the role ('her fiancé's mother' is no 35-year-old)
+_ELDER_TIES: dict[str, tuple[int, int]] = {
+    "mother": (48, 66), "father": (48, 66), "stepmother": (42, 60), "stepfather": (44, 62), "aunt": (42, 62),
+    "uncle": (42, 62), "godmother": (50, 70), "godfather": (50, 70), "grandmother": (68, 84),
+    "grandfather": (68, 84), "mother-in-law": (48, 66), "father-in-law": (48, 66)}
+
+
+def _age_range(role: str, tie: str) -> tuple[int, int]:
+    """The ages a character is drawn from: by the kin word their tie is ('her father, the inspector'), else by role."""
+    head = re.match(r"(?:her|his|their|the)\s+(?:[\w\-]+['’]s\s+)*([a-z\-]+)", tie or "")
+    return (head and _ELDER_TIES.get(head.group(1))) or AGE_RANGES.get(role, (24, 45))
+
+
+def _own_card(secret: str, tie: str, name: str) -> str:
+    """A secret on its holder's own card names them where it spoke of them from the lead's side: "her fiancé's
+    mother smuggled …" on Regina's card is "Regina smuggled …" ('her' would be Regina's own fiancé)."""
+    who = first(name)
+    for lead_side in (tie, "the one who loves her", "the one who loves him"):
+        if lead_side and lead_side.startswith(("her ", "his ", "the one ")) and secret.lower().startswith(
+                lead_side.lower() + " "):
+            return f"{who} {secret[len(lead_side) + 1:]}"
+    return secret
+
 
 _SPARE_NAMES = ["Nora", "Eli", "Maya", "Owen", "Iris", "Leo", "Zara", "Miles", "Ruby", "Felix", "Jade", "Hugo"]
 
@@ -157,10 +182,11 @@ def _cast(trope: Any, pins: PinnedBible, n_chars: int, story: Any, seed: int) ->
             pool = [n for n in _SPARE_NAMES if first(n).lower() not in taken]
         name = r.choice(pool)
         taken.add(first(name).lower())
-        lo, hi = AGE_RANGES.get(role, (24, 45))
-        cast.append({"name": name, "age": r.randint(lo, hi), "role": role, "archetype": archetype,
-                     "want": "", "secret": secrets.get(role, "")[:300], "look": "", "tie": ties.get(role, "")[:80],
-                     "speech": speech_of(role, seed, i)})
+        tie = ties.get(role, "")
+        lo, hi = _age_range(role, tie)
+        secret = secrets.get(role, "") if role == "lead" else _own_card(secrets.get(role, ""), tie, name)
+        cast.append({"name": name, "age": r.randint(lo, hi), "role": role, "archetype": archetype, "want": "",
+                     "secret": secret[:300], "look": "", "tie": tie[:80], "speech": speech_of(role, seed, i)})
     return cast
 
 
