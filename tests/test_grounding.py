@@ -220,3 +220,28 @@ def test_a_phone_switched_off_is_modern():
     assert off_world("He switched off his phone and waited.", sixties) == "anachronism"
     assert off_world("The phone rings twice in the hall; Elena does not answer.", sixties) is None
     assert off_world("Elena turns off her phone.", World(period="present day")) is None
+
+
+def test_a_heading_in_prose_keeps_the_capital_of_a_name_no_place_list_knows():
+    from dramagen.story.places import place_phrase
+
+    assert place_phrase("MARSEILLE DOCKS") == "the Marseille docks"  # 'the marseille docks' before stop 28
+    assert place_phrase("FISH MARKET") == "the fish market"
+    assert place_phrase("CEO'S OFFICE") == "the ceo's office"  # a catalogue setting's words stay low
+    assert place_phrase("") == "the room"
+
+
+def test_only_a_digital_thing_is_deleted_and_only_a_secret_of_rank_is_bowed_to():
+    from dramagen.story.phrases import fits_event
+
+    betrayal = StoryEvent(id="ep008", episode=8, type="betrayal", actor="Lily", target="Marcus",
+                          object="the sealed letter")
+    assert not fits_event("{b} deletes {object} from {a}'s laptop and walks out.", betrayal)
+    assert fits_event("{b} deletes {object} from {a}'s laptop and walks out.",
+                      betrayal.model_copy(update={"object": "the voicemail"}))
+    reveal = StoryEvent(id="ep006", episode=6, type="identity", actor="Elena", target="Regina",
+                        object="the birth certificate", secret="lead-secret",
+                        detail="Elena is the daughter of the customs inspector")
+    bow = "The manager bows low to {a} as {b} drops {object} in disbelief."
+    assert not fits_event(bow, reveal)
+    assert fits_event(bow, reveal.model_copy(update={"detail": "Elena is the heiress of the Laurent fortune"}))

@@ -22,6 +22,7 @@ from ..core.models import EpisodePlan, LedgerState, SeasonPlan, Secret, SeriesBi
 from ..core.seeding import rng
 from .ledger import LedgerError, apply_event, replay
 from .phrases import Filler, phrases_for
+from .places import place_phrase
 from .spoken import named
 
 __all__ = ["build_ledger", "story_facts", "filler", "CANDIDATES"]
@@ -107,9 +108,8 @@ _LEAD_WIELDS = frozenset({"face_slap", "exposure", "downfall", "decision"})
 
 def filler(ev: StoryEvent, stakes: str = "") -> Filler:
     """The values an event's phrases are filled with."""
-    loc = f"the {ev.location.lower()}" if ev.location else "the room"
     return Filler(a=ev.actor.split()[0], b=ev.target.split()[0], object=ev.object or "the letter",
-                  secret=ev.detail or stakes or "the truth", loc=loc.replace("'S", "'s"),
+                  secret=ev.detail or stakes or "the truth", loc=place_phrase(ev.location),
                   stakes=stakes or ev.detail or "everything")
 
 
@@ -143,13 +143,15 @@ class _Builder:
         rest = self._present(self.lead, *exclude)
         return rest[rng(self.seed, "events", "other", e).randrange(len(rest))] if rest else None
 
-    def _object(self, e: int, kind: str = "") -> str:
+    def _object(self, e: int, kind: str = "", who: tuple[str, ...] = ()) -> str:
         """A prop for an event that turns on no secret (never the hidden evidence of a secret): the one the
-        season has used least so far, so that one prop does not carry every episode."""
+        season has used least so far, so that one prop does not carry every episode. Nor the proof of a secret
+        about someone the event leaves out ("Elena signs the unsent letter" at Regina: his letter, stop 28)."""
         evidence = {s.evidence for s in self.ledger.secrets if s.id not in self.state.public  # the proof of a
                     and (kind not in _LEAD_WIELDS or s.about == self.lead  # foe's secret she holds may be in
                          # her hands (a face slap, a downfall), never in a foe's ('Carmine pours wine over the
                          or self.state.objects.get(s.evidence) != self.lead)}  # pawn ticket'); her own never
+        evidence |= {s.evidence for s in self.ledger.secrets if who and s.about not in (self.lead, *who)}
         props = [o for o in self.ledger.objects if o not in evidence] or self.ledger.objects
         least = min(self.uses.get(o, 0) for o in props)
         obj = next(o for o in props if self.uses.get(o, 0) == least)  # at a tie, the story's own objects come first
@@ -203,8 +205,10 @@ class _Builder:
             if e >= self.n:
                 return None
         elif kind == "downfall":
-            if not any(s.about == foe and s.id in self.state.public for s in self.ledger.secrets):
+            fallen = next((s for s in self.ledger.secrets if s.about == foe and s.id in self.state.public), None)
+            if fallen is None:
                 return None
+            obj = fallen.evidence  # what brought them down, not the prop used least ('the old photograph')
         elif kind == "proposal":
             a, b = love, lead
         elif kind == "decision" and love != lead and self.state.status.get(love) == "present":
@@ -215,7 +219,7 @@ class _Builder:
             sid = proof.id  # the foe comes for the proof she holds: the episode turns on that secret, and the
             # foe's leverage is another prop (a threat's phrases put its object in the foe's hands)
         if not obj:  # every event has a prop the camera can hold on (and the payoff can name)
-            obj = self._object(e, kind)
+            obj = self._object(e, kind, (a, b))
         if a is None or b is None or a == b:
             return None
         sec = self.ledger.secret(sid) if sid else None

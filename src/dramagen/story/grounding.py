@@ -20,8 +20,8 @@ import yaml
 
 from ..core.models import StoryEvent
 
-__all__ = ["keeps", "object_kind_lists", "presence_forms", "speech_table", "World", "world_of", "event_words",
-           "grounded", "off_world", "event_check", "head_noun", "stem"]
+__all__ = ["keeps", "object_kind_lists", "presence_forms", "rank_words", "speech_table", "World", "world_of",
+           "event_words", "grounded", "off_world", "event_check", "head_noun", "stem"]
 
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 
@@ -82,6 +82,12 @@ def speech_table() -> dict:
 def object_kind_lists() -> dict[str, list[str]]:
     """Kind of prop → the last words that make one (``object_kinds``; story.phrases.object_kinds reads it)."""
     return _data()["object_kinds"]
+
+
+def rank_words() -> tuple[list[str], list[str]]:
+    """(words of a secret of rank, words of a phrase that bows to one): ``rank`` (story.phrases.fits_event)."""
+    d = _data()["rank"]
+    return [str(w) for w in d["secret"]], [str(w) for w in d["phrase"]]
 
 
 def presence_forms() -> list[tuple[str, str]]:

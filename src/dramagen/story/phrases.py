@@ -21,12 +21,12 @@ import yaml
 from pydantic import Field
 
 from ..core.errors import PromptError
-from ..core.models import Model
+from ..core.models import Model, StoryEvent
 from ..core.seeding import rng
 from .ledger import EVENT_TYPES
 
-__all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_object", "load_phrases", "needs", "object_kinds",
-           "phrases_for", "plural", "title_case"]
+__all__ = ["EventPhrases", "Filler", "PLACEHOLDERS", "fits_event", "fits_object", "load_phrases", "needs",
+           "object_kinds", "phrases_for", "plural", "title_case"]
 
 PLACEHOLDERS = frozenset({"a", "b", "object", "secret", "loc", "stakes"})
 
@@ -147,6 +147,8 @@ _NEEDS = (
                 r"folds \{object\})"), {"paper", "picture"}),
     (re.compile(r"\{object\} into an envelope"), {"paper", "picture", "worn"}),
     (re.compile(r"\b(?:plays?|voice|rewinds?|press(?:es)? play)\b"), {"recording"}),
+    (re.compile(r"\b(?:deletes?|deleted|uploads?|uploaded|downloads?|emails?|emailed)\s+\{object\}"),
+     {"recording", "digital"}),  # 'Lily deletes the sealed letter from Marcus's laptop' (stop 28)
     (re.compile(r"\b(?:wearing|wears|puts on|fastens|clasps)\s+\{object\}"), {"worn"}),
     (re.compile(r"\bopens?\s+\{object\}"), {"paper", "container", "recording"}),
 )
@@ -192,6 +194,27 @@ def fits_object(template: str, obj: str, spoken: bool = False) -> bool:
     kinds = object_kinds(obj)
     spoken_needs = [need for pattern, need in _SPOKEN if spoken and pattern.search(template)]
     return all(kinds & need for need in needs(template) + spoken_needs)
+
+
+@lru_cache(maxsize=1)
+def _rank_res() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    from .grounding import rank_words
+
+    secret, phrase = rank_words()
+    return (re.compile(r"\b(?:" + "|".join(map(re.escape, secret)) + r")\b", re.I),
+            re.compile(r"\b(?:" + "|".join(map(re.escape, phrase)) + r")\b", re.I))
+
+
+def fits_event(template: str, ev: StoryEvent, spoken: bool = False) -> bool:
+    """Whether an authored phrase suits ``ev``: {secret} only with a secret, its thing the kind the phrase handles
+    (:func:`fits_object`), and a phrase that bows to a rank ('The manager bows low to {a}') only for a secret of
+    rank (an heir, not a customs inspector's daughter)."""
+    if not ev.secret and "{secret}" in template:
+        return False
+    if not fits_object(template, ev.object, spoken):
+        return False
+    ranked, bowing = _rank_res()
+    return ev.type != "identity" or not bowing.search(template) or bool(ranked.search(ev.detail))
 
 
 _SMALL = frozenset("a an the of at in on to for and or by from with as".split())

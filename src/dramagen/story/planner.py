@@ -317,6 +317,19 @@ def _pick_type(r, candidates: Sequence[str], prefs: list[str], function: str, pr
     return r.choices(allowed, weights=weights, k=1)[0]
 
 
+def _reveal_her_secret(types: list[str], funcs: list[str], trope: Any) -> None:
+    """A lead with a secret of her own says it once a season (an identity cliffhanger: docs/architecture.md §5).
+    Left to the draw, a 10-episode season of a fishmonger who is secretly the customs inspector's daughter never
+    said so (stop 28): the midpoint (else the twist, else a reversal) turns on it."""
+    story = _get(trope, "story", None)
+    secrets = (_get(story, "secrets", None) or []) if story is not None else []
+    if "identity" in types or not any(_get(x, "about", "") == "lead" for x in secrets):
+        return
+    e = next((i for f in ("midpoint", "twist", "reversal") for i, g in enumerate(funcs) if g == f), None)
+    if e is not None:
+        types[e] = "identity"
+
+
 def _strengths(funcs: list[str], paywall: int, seed: int) -> list[int]:
     n = len(funcs)
     s: list[int] = []
@@ -407,6 +420,7 @@ def plan_season(trope: Any, bible: SeriesBible, episodes: int, paywall: int, tar
         r = rng(seed, "plan", "cliffhanger", e)
         cands = STRONG_TYPES if e == pw else CLIFFHANGER_TYPES
         types.append(_pick_type(r, cands, prefs, funcs[e - 1], types[-2:]))
+    _reveal_her_secret(types, funcs, trope)
 
     eps = [
         EpisodePlan(number=e, function=funcs[e - 1], free=e <= pw, target_seconds=target,

@@ -16,13 +16,14 @@ from ..core.models import StoryEvent
 from ..core.seeding import rng
 from .events import filler
 from .grounding import World, keeps
-from .phrases import fits_object, phrases_for
+from .phrases import fits_event, phrases_for
+from .places import place_phrase
 
 __all__ = ["scene_line", "phrase_options", "phrase_examples", "phrase_fallback"]
 
 
 def _place(location: str) -> str:
-    return ("the " + location.lower()).replace("'S", "'s") if location else "the room"
+    return place_phrase(location)
 
 
 def scene_line(ev: StoryEvent, previous: StoryEvent | None = None) -> str:
@@ -42,9 +43,8 @@ def phrase_options(ev: StoryEvent, kind: str, world: World, side: str = "a") -> 
     ph = phrases_for(ev.type)
     raw = getattr(ph.lines, side) if kind == "lines" else getattr(ph, kind)
     fill = filler(ev, world.stakes)
-    if not ev.secret:  # {secret} reads as a clause ("that she is the heir"): only events with a secret use it
-        raw = [t for t in raw if "{secret}" not in t] or raw
-    raw = [t for t in raw if fits_object(t, ev.object)] or raw  # nobody signs a pocket watch
+    # {secret} only with a secret ("that she is the heir"), nobody signs a pocket watch, nobody bows to a fishmonger
+    raw = [t for t in raw if fits_event(t, ev)] or raw
     out = [fill.fill(t) for t in raw]
     kept = [t for t in out if keeps(t, world)]
     return kept or out

@@ -27,6 +27,7 @@ from ...core.timing import estimate_elements
 from ..events import filler
 from ..grounding import event_check, event_words, grounded, keeps, presence_forms, world_of
 from ..phrases import phrases_for
+from ..places import place_phrase
 from ..scenes import phrase_options, scene_line
 from ..slots import Slot
 from ..spoken import spoken
@@ -150,7 +151,7 @@ class EventWriter(_Writer):
         else:
             a = names[0] if names else (chars[0] if chars else ev.actor)
             o = next((c for c in chars if c != a), None) or _others(chars, a, self.bible)
-        loc = ("the " + b.location.lower()).replace("'S", "'s")
+        loc = place_phrase(b.location)
         return dataclasses.replace(filler(self.ev, self.world.stakes), a=first(a), b=first(o), loc=loc)
 
     def _action_fallback(self, b: Beat, idx: int, names: list[str]) -> str:
@@ -354,19 +355,19 @@ def _fill_side(ev: StoryEvent, stakes: str, actor: str, target: str, template: s
 
 def _action_templates(ev: StoryEvent) -> list[str]:
     """The event's action phrases that suit any beat: no {secret} without a secret, no place of their own."""
-    from ..phrases import fits_object, phrases_for
+    from ..phrases import fits_event, phrases_for
 
     raw = phrases_for(ev.type).action
-    keep = [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object)
+    keep = [t for t in raw if fits_event(t, ev)
             and ("{loc}" in t or not re.match(r"(At|In|On|Outside|Inside) (an?|the) ", t))]
     return keep or raw
 
 
 def _line_templates(ev: StoryEvent, side: str) -> list[str]:
-    from ..phrases import fits_object, phrases_for
+    from ..phrases import fits_event, phrases_for
 
     raw = getattr(phrases_for(ev.type).lines, side)
-    return [t for t in raw if (ev.secret or "{secret}" not in t) and fits_object(t, ev.object, spoken=True)] or raw
+    return [t for t in raw if fits_event(t, ev, spoken=True)] or raw
 
 
 def _spoken_stakes(stakes: str, speaker: str, to: str, bible) -> str:
@@ -385,11 +386,10 @@ _KIN = re.compile(r"\bmy (wife|husband|father|mother|son|daughter|sister|brother
 
 def _exchanges(ev: StoryEvent) -> list[tuple[str, str]]:
     """The event type's two-line exchanges that suit this event (no {secret} without a secret, papers signed only)."""
-    from ..phrases import fits_object, phrases_for
+    from ..phrases import fits_event, phrases_for
 
     raw = [tuple(p) for p in getattr(phrases_for(ev.type), "exchanges", []) or []]
-    return [p for p in raw
-            if (ev.secret or "{secret}" not in p[0] + p[1]) and fits_object(p[0] + " " + p[1], ev.object, spoken=True)]
+    return [p for p in raw if fits_event(p[0] + " " + p[1], ev, spoken=True)]
 
 
 def _object_words(ev: StoryEvent) -> list[str]:
