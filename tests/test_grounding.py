@@ -245,3 +245,26 @@ def test_only_a_digital_thing_is_deleted_and_only_a_secret_of_rank_is_bowed_to()
     bow = "The manager bows low to {a} as {b} drops {object} in disbelief."
     assert not fits_event(bow, reveal)
     assert fits_event(bow, reveal.model_copy(update={"detail": "Elena is the heiress of the Laurent fortune"}))
+
+
+def test_a_secret_of_knowing_is_confessed_as_knowing():
+    from dramagen.story.phrases import fits_event
+
+    ev = StoryEvent(id="ep002", episode=2, type="confession", actor="Kai", target="Elena", object="the unsent letter",
+                    secret="love-secret", detail="Kai has known all along what the mate did")
+    assert not fits_event("{a} slides {object} across the table to {b}: I did it. For you.", ev)
+    assert fits_event("{a} takes {b}'s hand and tells the truth at last: {secret}.", ev)
+
+
+def test_a_pack_in_the_woods_has_no_manager_even_where_its_world_names_no_woods():
+    """Stop 28: 'The manager bows to Elena' in a pack whose world read 'present-day Oregon' (its places: PACK HOUSE,
+    FOREST CLEARING)."""
+    from types import SimpleNamespace
+
+    places = [SimpleNamespace(name="PACK HOUSE"), SimpleNamespace(name="FOREST CLEARING")]
+    world = World(period="present day", supernatural=True,
+                  bible=SimpleNamespace(world="present-day Oregon", locations=places))
+    assert world.wild
+    assert off_world("The manager bows to Elena as the wolfsbane changes hands.", world) == "anachronism"
+    assert off_world("Elena hands the wolfsbane to the magistrate.", world) == "anachronism"
+    assert off_world("Elena holds the wolfsbane high for the whole pack.", world) is None

@@ -785,3 +785,14 @@ def test_a_deed_going_on_is_told_as_done():
     assert learned_deed("He discovers that his uncle has been selling the farm behind his back.") == \
         "his uncle sold the farm behind his back"
     assert learned_deed("She learns that her sister is getting married.") is None  # no deed
+
+
+def test_the_alphas_mate_poisons_the_alpha_the_mate_is_the_foe_and_the_alpha_her_ally():
+    """Stop 28: "the Alpha's mate" was read as a name ('Alpha's' has a capital) and the Alpha, the one poisoned,
+    cast as the villain."""
+    p = parse_premise("In a werewolf pack deep in the Oregon woods, an omega healer overhears the Alpha's mate "
+                      "plotting to poison the Alpha with wolfsbane; she is secretly the Alpha's half-sister.")
+    check_common(p)
+    assert [(a.role, a.label, a.relation) for a in p.antagonists] == [("antagonist", "mate", "the Alpha's mate")]
+    assert [a.label for a in p.allies] == ["alpha"]  # the one the deed is done to
+    assert p.lead_secret == "she is the Alpha's half-sister" and p.supernatural

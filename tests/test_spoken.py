@@ -95,3 +95,11 @@ def test_said_to_the_one_the_secret_names_it_is_yours():
     secret = "Ava is the harbour master's illegitimate daughter"
     assert spoken(secret, b, "Ava", "Victor") == "I am your illegitimate daughter"
     assert spoken(secret, b, "Ava", "Lucas") == "I am the harbour master's illegitimate daughter"
+
+
+def test_what_the_love_interests_own_kin_did_is_yours_to_him():
+    """Stop 28: 'You have known all along what his mother did. Admit it.' (Elena to Adrian, Regina's son)."""
+    b = _bible()
+    secret = "Lucas has known all along what his mother did"
+    assert spoken(secret, b, "Mara", "Lucas Ho") == "You have known all along what your mother did"
+    assert spoken(secret, b, "Lucas Ho", "Mara") == "I have known all along what my mother did"

@@ -44,7 +44,9 @@ class World:
     @property
     def wild(self) -> bool:
         """A supernatural world away from the city (a pack in the woods, a fae kingdom): no modern city scenes."""
-        where = str(getattr(self.bible, "world", "") or "").lower()
+        places = [str(getattr(loc, "name", "")) for loc in getattr(self.bible, "locations", None) or []]
+        where = " ".join([str(getattr(self.bible, "world", "") or ""), *places]).lower()  # 'present-day Oregon', PACK
+        # HOUSE: the world names no woods, its places do
         return self.supernatural and bool(re.search(r"\b(pack|woods|forest|kingdom|village|castle|clan|mountains?)\b",
                                                     where))
 
@@ -150,8 +152,8 @@ def off_world(text: str, world: World) -> str | None:
         return "supernatural"
     if world.year < 1990 and (ws & set(d["modern_words"]) or _modern_phrases().search(text)):
         return "anachronism"
-    if world.wild and _modern_phrases().search(text):
-        return "anachronism"  # a pack in the woods has no parking lots, airports or buzzing phones
+    if world.wild and (_modern_phrases().search(text) or ws & set(d["town_words"])):
+        return "anachronism"  # a pack in the woods has no parking lots, airports, buzzing phones or managers
     if world.year < 1900 and ws & set(d["industrial_words"]):
         return "anachronism"
     return None

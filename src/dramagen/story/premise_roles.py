@@ -77,7 +77,8 @@ def doer(secret: str) -> Doer | None:
     det = "the" if words[0].lower() in ("a", "an") else words[0].lower()
     head, tie = _head(words[1:])
     head = [w for w in head if w.lower() != "own"]
-    if not head or len(head) > 4 or any(w[:1].isupper() for w in head) or sum(c.isalpha() for c in head[-1]) < 2:
+    if not head or len(head) > 4 or sum(c.isalpha() for c in head[-1]) < 2 or any(
+            w[:1].isupper() and not re.search(r"['’]s$", w) for w in head):  # "the Alpha's mate" is no name
         return Doer(label="", relation="", subject=" ".join([words[0], *head]), deed_at=m.start())
     owners = [i for i, w in enumerate(head) if re.search(r"['’]s$", w)]
     own = head[owners[-1] + 1:] if owners else head  # 'the restaurant's owner' → owner
@@ -96,7 +97,14 @@ def harmed(secret: str, villain: Doer | None) -> set[str]:
     tail = _tail(secret, villain)
     return {rel for rel in lexicon()["relations"]
             if re.search(rf"\b(?:her|his|their)\s+(?:own\s+)?(?:\w+\s+)?{re.escape(rel)}\b", tail, re.I)
-            or re.search(rf"\bthe\s+{re.escape(rel)}['’]s\s", tail, re.I)}  # 'switched the chairman's pills'
+            or re.search(rf"\bthe\s+{re.escape(rel)}['’]s\s", tail, re.I)  # 'switched the chairman's pills'
+            or (villain.label and re.search(rf"{_HARM}\w*\s+the\s+{re.escape(rel)}\b(?!['’])", tail, re.I))}
+    # 'the Alpha's mate plotted to poison the Alpha'; not where the lead does it ('she poisons the queen')
+
+
+#: verbs whose object is the one harmed ('plotted to poison the Alpha'), by stem
+_HARM = r"\b(?:poison|kill|murder|drown|ruin|frame|framed|betray|blackmail|rob|shoot|shot|stab|strangl|kidnap|abduct|" \
+        r"cheat|swindl|push|sabotag)"
 
 
 def _victims(hurt: set[str], cast_labels: set[str], secret: str) -> list[Person]:
@@ -328,7 +336,7 @@ def _partner_of(villain: Doer | None, gender: Gender) -> Person | None:
 
 def _does(person: Person, villain: Doer) -> bool:
     """Whether ``person`` is the doer of the secret's deed: their label or first name is in its subject."""
-    head = villain.subject.lower()
+    head = re.split(r"['’]s\s+", villain.subject.lower())[-1]  # "the Alpha's mate": the mate, not the Alpha
     first = person.name.split()[0].lower() if person.name else None
     return bool(re.search(rf"\b{re.escape(person.label)}\b", head) or (first and re.search(rf"\b{first}\b", head)))
 

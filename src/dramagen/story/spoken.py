@@ -72,6 +72,9 @@ def spoken(secret: str, bible: SeriesBible, speaker: str, to: str) -> str | None
         tail = re.sub(rf"\b{poss}\b", "my", tail)
     elif poss and to.split()[0] == lead.name.split()[0]:  # said to him by his foe: 'your brother'
         tail = re.sub(rf"\b{poss}\b", "your", tail)
+    if c.role == "love_interest":  # 'Adrian has known … what his mother did', to him: 'what your mother did'
+        tail = re.sub(r"\b(?:his|her) (mother|father|stepmother|stepfather|brother|sister|uncle|aunt|family)\b",
+                      lambda m: f"{'your' if person == 'You' else 'my'} {m.group(1)}", tail)
     listener = next((ch for ch in bible.characters if ch.name.split()[0] == to.split()[0]), None)
     for s in _subjects(listener) if listener is not None and person == "I" else ():  # said to him: 'your daughter'
         tail = re.sub(rf"\b{re.escape(s)}['’]s\b", "your", tail, flags=re.I)
