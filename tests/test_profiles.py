@@ -117,6 +117,7 @@ def test_a_parent_is_of_a_parents_age_and_a_secret_on_its_own_card_names_its_hol
     assert foe.secret == f"{foe.name.split()[0]} smuggled heroin inside the fish crates"
     assert love.secret == f"{love.name.split()[0]} has known all along what his mother did"
     assert father.tie == "her father, the inspector" and father.age >= 48
+    assert father.want == "to keep hunting the smugglers"  # the premise's words, not a mentor's template
 
 
 def test_her_own_secret_is_revealed_once_a_season_to_the_foe_with_its_proof():

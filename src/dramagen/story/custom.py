@@ -187,6 +187,15 @@ def _whose(p: Premise, role: str) -> str:
     return f"the {person.label}"
 
 
+def _wants(p: Premise, relations: dict[str, str]) -> dict[str, str]:
+    """What the premise says someone on her side is after: her secret parent 'who is hunting the smugglers' wants
+    'to keep hunting the smugglers' (a mentor's template wanted 'to see Elena claim what was stolen', stop 28)."""
+    m = re.search(r"\bwho (?:is|was) ([a-z]+ing\b[^,;.]*)", p.lead_secret or "")
+    parent = next((role for role, rel in relations.items() if role in ("ally", "mentor")
+                   and re.match(r"(?:her|his) (?:father|mother), the ", rel)), None)
+    return {parent: f"to keep {m.group(1).strip()}"[:120]} if m and parent else {}
+
+
 def _props(p: Premise) -> list[str]:
     """The premise's objects, and props of its kind of world up to five (events that turn on no secret need one)."""
     from .grounding import World
@@ -243,7 +252,7 @@ def trope_from_premise(p: Premise, base: Trope) -> Trope:
     roles, names, relations, genders = _roles(p)
     story = TropeStory(world=p.world, period=p.period, supernatural=p.supernatural, stakes=p.stakes,
                        secrets=_secrets(p, roles), objects=_props(p), relations=relations, names=names,
-                       genders=genders)
+                       genders=genders, wants=_wants(p, relations))
     sentence = re.split(r"(?<=[.!?])\s", p.text, maxsplit=1)[0] if p.text else base.pitch
     digest = hashlib.sha1(p.model_dump_json().encode()).hexdigest()[:6]
     data = base.model_dump()

@@ -119,11 +119,12 @@ def fill_profiles(cast: list[dict], story: Any, world: World, seed: int) -> None
     values = _values(cast, secrets, str(_get(story, "stakes", "") or ""))
     looks = _data()["looks"][world_kind(world)]
     genders = dict(_get(story, "genders", {}) or {})
+    said = dict(_get(story, "wants", {}) or {})  # the premise's own words win over a template
     for i, c in enumerate(cast):
         if not c.get("secret"):
             c["secret"] = _secret(c, cast, secrets, values)
         if not c.get("want"):
-            c["want"] = _want(c["role"], _own(c["role"], secrets, values), seed, i)
+            c["want"] = said.get(c["role"]) or _want(c["role"], _own(c["role"], secrets, values), seed, i)
         if not c.get("look"):
             pool = _looks(looks, c["role"], genders.get(c["role"]))
             c["look"] = rng(seed, "bible", "look", i, c["role"]).choice(pool)

@@ -213,6 +213,7 @@ class TropeStory(_Frozen):
     names: dict[str, str] = Field(default_factory=dict, description="role → a name the premise gave (kept)")
     genders: dict[str, Literal["female", "male"]] = Field(
         default_factory=dict, description="role → the gender the premise gave it (the look follows it)")
+    wants: dict[str, str] = Field(default_factory=dict, description="role → what the premise says they are after")
 
     @field_validator("objects")
     @classmethod
