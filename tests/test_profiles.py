@@ -137,3 +137,6 @@ def test_her_own_secret_is_revealed_once_a_season_to_the_foe_with_its_proof():
             assert not any(w in text for w in ("bows", "heir", "guest of honor")), text
     downfall = plan.episodes[-1].event
     assert downfall.type != "downfall" or downfall.object == "the shipping manifest"  # what brought her down
+    father = next(c.name for c in bible.characters if c.role == "mentor")
+    betrayals = [ep.event for ep in plan.episodes if ep.event.type == "betrayal"]
+    assert betrayals and all(ev.target != father for ev in betrayals)  # her secret father never sells her out

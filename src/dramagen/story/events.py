@@ -213,8 +213,8 @@ class _Builder:
             a, b = love, lead
         elif kind == "decision" and love != lead and self.state.status.get(love) == "present":
             b = love  # a decision's phrases leave a partner ('I waited three years for you to see me')
-        elif kind in ("betrayal",):
-            b = self._other(e, foe or "") or foe
+        elif kind in ("betrayal",):  # never the elder who stands by her (her secret father sold her out, stop 28)
+            b = self._other(e, foe or "", self.roles.get("mentor", "")) or foe
         if kind == "threat" and e == 1 and (proof := self._held_proof()) is not None:
             sid = proof.id  # the foe comes for the proof she holds: the episode turns on that secret, and the
             # foe's leverage is another prop (a threat's phrases put its object in the foe's hands)
