@@ -152,7 +152,7 @@ def off_world(text: str, world: World) -> str | None:
         return "supernatural"
     if world.year < 1990 and (ws & set(d["modern_words"]) or _modern_phrases().search(text)):
         return "anachronism"
-    if world.wild and (_modern_phrases().search(text) or ws & set(d["town_words"])):
+    if world.wild and (_modern_phrases().search(text) or ws & set(d["town_words"]) or ws & set(d["modern_words"])):
         return "anachronism"  # a pack in the woods has no parking lots, airports, buzzing phones or managers
     if world.year < 1900 and ws & set(d["industrial_words"]):
         return "anachronism"

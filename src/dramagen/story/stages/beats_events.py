@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from typing import Any
 
 from ...core.models import Beat, EpisodeBeats, StoryEvent
 from ...core.seeding import rng
@@ -156,12 +157,15 @@ class EventWriter(_Writer):
 
     def _action_fallback(self, b: Beat, idx: int, names: list[str]) -> str:
         fill = self._fill_for(b, names)
-        options = [fill.fill(t) for t in _action_templates(self.ev)]
-        options = [t for t in options if keeps(t, self.world)] or options
+        templates = _action_templates(self.ev)
+        options = {k: fill.fill(t) for k, t in enumerate(templates)}
+        options = {k: t for k, t in options.items() if keeps(t, self.world)} or options
+        where = next((loc for loc in self.bible.locations if loc.name == b.location), None)
         r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, idx, "action-fallback", *self.take)
-        free = [k for k, t in enumerate(options) if k not in self.used_phrases] or list(range(len(options)))
+        unused = [k for k in options if k not in self.used_phrases]  # a set that fits, else a new action, else any
+        free = [k for k in unused if _fits_place(options[k], where)] or unused or list(options)
         k = r.choice(free)
-        self.used_phrases.add(k)
+        self.used_phrases.add(k)  # a template's index: the episode does not repeat an action
         text = options[k]
         missing = [first(n) for n in names if first(n) not in text]
         if not missing:
@@ -351,6 +355,24 @@ def _no_pronoun(inner):
 def _fill_side(ev: StoryEvent, stakes: str, actor: str, target: str, template: str) -> str:
     """A line template filled for the event's own people and the season's stakes."""
     return dataclasses.replace(filler(ev, stakes), a=first(actor), b=first(target)).fill(template)
+
+
+#: a bed is at home, and a drawer or a fireplace indoors: 'opens a locked case under the bed' at the fish market and
+#: 'crouches by the fireplace in the moonlit forest' read as set errors (stop 28)
+_BED = re.compile(r"\b(?:bed|beds|pillow|bedside)\b", re.I)
+_HOME = re.compile(r"\b(?:APARTMENT|HOUSE|HOME|BEDROOM|SUITE|COTTAGE|FLAT|CABIN|QUARTERS|VILLA|MANOR|MANSION|ESTATE|"
+                   r"ROOM|DORM|HOTEL|MOTEL|INN|CHAMBERS?|BEDCHAMBER|TENT|LOFT|PENTHOUSE|HOSPITAL|WARD|CLINIC)\b")
+_INDOORS = re.compile(r"\b(?:drawers?|fireplace|shelf|desk|curtains?|stairs|wall panel|wardrobe|mirror|ceiling|"
+                      r"sofa|couch|floorboards?|study door|off the wall|on the wall)\b", re.I)
+
+
+def _fits_place(text: str, where: Any) -> bool:
+    """Whether an action's set suits the beat's location (a ``Location``; None when the bible has no such one)."""
+    if where is None:
+        return True
+    if not where.interior and _INDOORS.search(text):
+        return False
+    return not _BED.search(text) or bool(_HOME.search(where.name))
 
 
 def _action_templates(ev: StoryEvent) -> list[str]:
