@@ -154,6 +154,28 @@ def test_an_arriving_character_may_appear_in_the_last_scene_only(season):
     assert f"beat {b.index}" in issues[0].message
 
 
+def test_the_captive_of_a_rescue_may_be_shown_held_throughout_its_episode(season):
+    """Stop 28: a 60-episode season's rescue episode showed the kidnapped lead in her cell before the last scene,
+    and the rule refused it; the camera cuts between her and her rescuer. Anyone else captive is still refused."""
+    bible, plan, beats, ledger = season
+    arrival = ledger.events[2]
+    assert arrival.type == "arrival" and arrival.episode == 2
+    held = arrival.target
+    captor = next(n for n in bible.names if n not in (held, arrival.actor))
+    events = list(ledger.events)
+    events.insert(2, events[1].model_copy(update={"id": "ep001-taken", "type": "kidnapping", "secret": "",
+                                                  "actor": held, "target": captor}))
+    rescue = arrival.model_copy(update={"type": "rescue"})
+    events[3] = rescue
+    ledger = ledger.model_copy(update={"events": events})
+    eps = [ep.model_copy(update={"event": rescue}) if ep.number == 2 else ep for ep in plan.episodes]
+    plan = plan.model_copy(update={"episodes": eps})
+    early = [i for i, b in enumerate(beats[2].beats) if i not in _last_scene(beats[2]) and i > 0]
+    b = beats[2].beats[early[0]]
+    edit_beat(beats, 2, early[0], characters=[*b.characters, held] if held not in b.characters else b.characters)
+    assert [i for i in check_continuity(ledger, plan, beats, bible.names) if i.rule == "absent_acts"] == []
+
+
 # --------------------------------------------------------------------------- rule: payoff
 
 

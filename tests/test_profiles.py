@@ -140,3 +140,19 @@ def test_her_own_secret_is_revealed_once_a_season_to_the_foe_with_its_proof():
     father = next(c.name for c in bible.characters if c.role == "mentor")
     betrayals = [ep.event for ep in plan.episodes if ep.event.type == "betrayal"]
     assert betrayals and all(ev.target != father for ev in betrayals)  # her secret father never sells her out
+
+
+def test_a_long_season_reveals_her_secret_and_nobody_betrays_her_every_few_episodes():
+    """Stop 28, 60 episodes of the Marseille premise: the only identity cliffhanger was drawn for the last episode
+    (whose resolution is a downfall: her secret was never said) and the fiancé betrayed her five times."""
+    from collections import Counter
+
+    from dramagen.story.events import build_ledger
+    from dramagen.story.planner import plan_season
+
+    req = make_request(trope=MARSEILLE, custom_trope=True, episodes=60, paywall=10, seed=4)
+    trope = resolve_trope(req)
+    bible = write_bible(WriteContext(StubGenerator(), 4), trope)
+    ledger, plan = build_ledger(plan_season(trope, bible, 60, 10, seed=4), bible, trope, 4)
+    assert [e.secret for e in ledger.events if e.type == "identity"] == ["lead-secret"]
+    assert max(Counter(e.target for e in ledger.events if e.type == "betrayal").values()) <= 2

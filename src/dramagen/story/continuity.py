@@ -5,8 +5,9 @@ Five rules, each a pure function of the data model (docs/architecture.md, "Story
 - ``ledger``: the ledger replays (no secret revealed twice or without being set up, no
   event with a dead, away or captive character, no unknown name);
 - ``absent_acts``: nobody who is away, captive or dead is on screen (the hook may show the
-  people of the cliffhanger it pays off; an arriving or rescued character may appear in the
-  last scene, where the event brings them);
+  people of the cliffhanger it pays off; an arriving character may appear in the last scene,
+  where the event brings them, and the captive of a rescue throughout its episode: the camera
+  cuts between her cell and her rescuer);
 - ``payoff``: an episode's first :data:`PAYOFF_SECONDS` seconds name the people of the
   cliffhanger it opens on and show its object or its kind of event;
 - ``introduced``: a character is named in an action paragraph before they first speak;
@@ -76,13 +77,15 @@ def _absent(plan: SeasonPlan, beats: Mapping[int, EpisodeBeats], ledger: StoryLe
         ep = plan.episode(n)
         st = status.get(n, {})
         opening = set(ep.opening.participants) if ep.opening else set()
-        arriving = {ep.event.target} if ep.event and ep.event.type in ("arrival", "rescue") else set()
+        arriving = {ep.event.target} if ep.event and ep.event.type == "arrival" else set()
+        rescued = {ep.event.target} if ep.event and ep.event.type == "rescue" else set()
         last_scene = _last_scene(eb)
         for i, b in enumerate(eb.beats):
             on = set(b.characters) | {ln.character for ln in b.lines}
             for who in sorted(on):
                 state = st.get(who, "present")
-                if state == "present" or (i == 0 and who in opening) or (who in arriving and i in last_scene):
+                if state == "present" or (i == 0 and who in opening) or (who in arriving and i in last_scene) \
+                        or (who in rescued and state == "captive"):
                     continue
                 issues.append(ContinuityIssue("absent_acts", n, f"{who} is {state} but on screen in beat {b.index}"))
     return issues

@@ -125,6 +125,7 @@ class _Builder:
         self.n = len(skeleton.episodes)
         self.e = 0
         self.uses: dict[str, int] = {}
+        self.betrayals: dict[str, int] = {}  # who has betrayed the lead, how often
 
     # -- who ----------------------------------------------------------------------------
     def _present(self, *exclude: str) -> list[str]:
@@ -138,6 +139,19 @@ class _Builder:
                 return name
         rest = self._present(self.lead, self.roles["love_interest"])
         return rest[e % len(rest)] if rest else None
+
+    def _betrayer(self, e: int, foe: str | None) -> str | None:
+        """Who betrays her: someone present but the foe and the mentor, of those who betrayed her least so far; ""
+        when each of them has betrayed her as often as a season allows (once in 40 episodes, at least once); the foe
+        when nobody else is there."""
+        rest = self._present(self.lead, foe or "", self.roles.get("mentor", ""))
+        if not rest:
+            return foe
+        least = min(self.betrayals.get(n, 0) for n in rest)
+        if least >= max(1, self.n // 40 + 1):
+            return ""
+        rest = [n for n in rest if self.betrayals.get(n, 0) == least]
+        return rest[rng(self.seed, "events", "other", e).randrange(len(rest))]
 
     def _other(self, e: int, *exclude: str) -> str | None:
         rest = self._present(self.lead, *exclude)
@@ -213,8 +227,10 @@ class _Builder:
             a, b = love, lead
         elif kind == "decision" and love != lead and self.state.status.get(love) == "present":
             b = love  # a decision's phrases leave a partner ('I waited three years for you to see me')
-        elif kind in ("betrayal",):  # never the elder who stands by her (her secret father sold her out, stop 28)
-            b = self._other(e, foe or "", self.roles.get("mentor", "")) or foe
+        elif kind in ("betrayal",):  # never the elder who stands by her (her secret father sold her out, stop 28),
+            b = self._betrayer(e, foe)  # and not the same one time after time (the fiancé five times in 60)
+            if b == "":
+                return None
         if kind == "threat" and e == 1 and (proof := self._held_proof()) is not None:
             sid = proof.id  # the foe comes for the proof she holds: the episode turns on that secret, and the
             # foe's leverage is another prop (a threat's phrases put its object in the foe's hands)
@@ -237,6 +253,8 @@ class _Builder:
                 self.state = apply_event(self.ledger, self.state, ev)
             except LedgerError:
                 continue
+            if ev.type == "betrayal":
+                self.betrayals[ev.target] = self.betrayals.get(ev.target, 0) + 1
             return ev
         return None
 

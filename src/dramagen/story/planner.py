@@ -323,7 +323,11 @@ def _reveal_her_secret(types: list[str], funcs: list[str], trope: Any) -> None:
     said so (stop 28): the midpoint (else the twist, else a reversal) turns on it."""
     story = _get(trope, "story", None)
     secrets = (_get(story, "secrets", None) or []) if story is not None else []
-    if "identity" in types or not any(_get(x, "about", "") == "lead" for x in secrets):
+    # an identity drawn where the episode's function picks its own event first (a resolution's downfall: a 60-episode
+    # season's only identity was its last episode's) or at the opening does not count
+    owned = ("reversal", "climax", "resolution", "dark_moment")
+    if any(t == "identity" and i and funcs[i] not in owned for i, t in enumerate(types)) \
+            or not any(_get(x, "about", "") == "lead" for x in secrets):
         return
     e = next((i for f in ("midpoint", "twist", "reversal") for i, g in enumerate(funcs) if g == f), None)
     if e is not None:
