@@ -796,3 +796,18 @@ def test_the_alphas_mate_poisons_the_alpha_the_mate_is_the_foe_and_the_alpha_her
     assert [(a.role, a.label, a.relation) for a in p.antagonists] == [("antagonist", "mate", "the Alpha's mate")]
     assert [a.label for a in p.allies] == ["alpha"]  # the one the deed is done to
     assert p.lead_secret == "she is the Alpha's half-sister" and p.supernatural
+
+
+MONACO = ("After his twin brother dies in a yacht fire in Monaco, a shy mechanic takes his place and learns that his "
+          "brother's wife set the fire.")
+
+
+def test_monaco_twin_the_dead_brother_is_spoken_of_and_his_wife_set_the_fire():
+    """Stop 28: the dead twin was cast as a foe, 'set the fire' was no deed (the secret was read as the lead's) and
+    'takes his place' gave him no secret of his own."""
+    p = parse_premise(MONACO)
+    check_common(p)
+    assert [(a.role, a.relation) for a in p.antagonists] == [("antagonist", "his brother's wife")]
+    assert p.secret == "his brother's wife set the fire" and p.secret_about == "antagonist"
+    assert p.lead_secret == "he is posing as his twin brother"
+    assert p.objects[0] == "the melted lighter" and "MARINA" in p.locations

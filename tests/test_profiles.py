@@ -156,3 +156,19 @@ def test_a_long_season_reveals_her_secret_and_nobody_betrays_her_every_few_episo
     ledger, plan = build_ledger(plan_season(trope, bible, 60, 10, seed=4), bible, trope, 4)
     assert [e.secret for e in ledger.events if e.type == "identity"] == ["lead-secret"]
     assert max(Counter(e.target for e in ledger.events if e.type == "betrayal").values()) <= 2
+
+
+def test_a_brothers_wife_is_of_his_generation_and_nobody_proposes_without_a_ring():
+    """Stop 28, the Monaco twin: his brother's wife was 49 beside a 24-year-old, and the love interest proposed with
+    'the birth certificate' ('Grace holds out the birth certificate, and Leo's answer is drowned by the fireworks')."""
+    from dramagen.story.events import build_ledger
+    from dramagen.story.phrases import object_kinds
+    from dramagen.story.planner import plan_season
+
+    bible, trope = _bible("After his twin brother dies in a yacht fire in Monaco, a shy mechanic takes his place and "
+                          "learns that his brother's wife set the fire.", True, seed=21)
+    foe = next(c for c in bible.characters if c.role == "antagonist")
+    assert foe.tie == "his brother's wife" and 24 <= foe.age <= 34
+    for seed in (21, 3, 8):
+        ledger, _ = build_ledger(plan_season(trope, bible, 30, 5, seed=seed), bible, trope, seed)
+        assert all("worn" in object_kinds(e.object) for e in ledger.events if e.type == "proposal")

@@ -21,7 +21,7 @@ from typing import Any
 from ..core.models import EpisodePlan, LedgerState, SeasonPlan, Secret, SeriesBible, StoryEvent, StoryLedger
 from ..core.seeding import rng
 from .ledger import LedgerError, apply_event, replay
-from .phrases import Filler, phrases_for
+from .phrases import Filler, object_kinds, phrases_for
 from .places import place_phrase
 from .spoken import named
 
@@ -223,8 +223,12 @@ class _Builder:
             if fallen is None:
                 return None
             obj = fallen.evidence  # what brought them down, not the prop used least ('the old photograph')
-        elif kind == "proposal":
-            a, b = love, lead
+        elif kind == "proposal":  # with a ring: 'Grace holds out the birth certificate, and Leo's answer is drowned
+            a, b = love, lead  # by the fireworks' (stop 28); no ring among the story's props, no proposal
+            worn = [o for o in self.ledger.objects if "worn" in object_kinds(o)]
+            obj = next((o for o in worn if o.endswith("ring")), worn[0] if worn else "")
+            if not obj:
+                return None
         elif kind == "decision" and love != lead and self.state.status.get(love) == "present":
             b = love  # a decision's phrases leave a partner ('I waited three years for you to see me')
         elif kind in ("betrayal",):  # never the elder who stands by her (her secret father sold her out, stop 28),

@@ -312,6 +312,9 @@ def people(text: str, occupation: str | None, lead_gender: Gender) -> list[Perso
         if re.search(r"\b(?:dead|late|deceased|murdered|missing|drowned)\s+(?:\w+\s+)?$", before) or \
                 re.search(r"^\s*\w*['’]s\b", text[pos + len(phrase):pos + len(phrase) + 4]):
             continue  # someone spoken of, not on screen ("her late father's kidney", "a sailor's logbook")
+        if re.match(r"\s+(?:[A-Z][a-z]+\s+)?(?:dies|died|is killed|was killed|drowns|drowned|is murdered|was murdered|"
+                    r"burns to death|burned to death|is found dead|was found dead)\b", text[pos + len(phrase):]):
+            continue  # the dead are spoken of ('after his twin brother dies in a yacht fire', stop 28)
         role, gender = rel[phrase]
         det = _determiner(text, pos)
         owner = _owner(text, pos, det, lead_gender, out)

@@ -23,7 +23,7 @@ from ..core.errors import InputError
 from ..core.models import Model
 from .people import Person, gender_of_lead, lead_name, lead_occupation, people, workplace
 from .premise_roles import cast, deed_objects, held_prop, implied_places, proof_objects
-from .premise_secrets import PASSIVE, caught_deed, evidence_clue, learned_deed, passive_deed, stated_secret
+from .premise_secrets import PASSIVE, caught_deed, evidence_clue, impostor, learned_deed, passive_deed, stated_secret
 from .wording import ENGLISH, FOREIGN, WORD, content, find, first_of, lexicon
 
 __all__ = ["Premise", "PremiseAntagonist", "parse_premise", "MAX_PREMISE_CHARS", "lexicon", "evidence_for"]
@@ -405,7 +405,8 @@ def parse_premise(text: str) -> Premise:
     own = stated_secret(p, pronoun)
     secret = evidence[1] if evidence else (deed or own or passive_deed(p, poss))
     # her own secret beside the deed she caught ('she is secretly the chairman's daughter'): a second thread
-    lead_secret = own if own and own != secret and re.match(rf"{pronoun} (?:is|was|has|had)\b", own) else ""
+    lead_secret = own if own and own != secret and re.match(rf"{pronoun} (?:is|was|has|had)\b", own) else \
+        impostor(p, pronoun, poss) or ""  # 'takes his place': who he passes for
     secret = secret if secret and len(content(secret)) >= 1 and len(secret) >= 3 else None  # 'learns the In'
     knows = bool(evidence) or bool(secret and re.search(
         r"\b(?:discovers|learns|finds out|uncovers|realises|realizes|sees|saw|witnesses|witnessed|hears|heard|"

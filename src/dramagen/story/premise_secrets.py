@@ -13,7 +13,7 @@ import re
 
 from .premise_roles import caught, doer, past, witnessed
 
-__all__ = ["PASSIVE", "caught_deed", "evidence_clue", "learned_deed", "passive_deed", "stated_secret"]
+__all__ = ["PASSIVE", "caught_deed", "evidence_clue", "impostor", "learned_deed", "passive_deed", "stated_secret"]
 
 
 #: "finds a drowned sailor's logbook that proves …": the evidence and the secret in one clause
@@ -120,6 +120,19 @@ def _simple_past(clause: str) -> str:
     heroin …" (the verb need not be a listed deed: :func:`doer` then decides whether it is one)."""
     m = _PROGRESSIVE.match(clause)
     return f"{m.group(1)} {past(m.group(2))}{clause[m.end():]}" if m else clause
+
+
+_IMPOSTOR = re.compile(r"\b(?:takes|took|taking|assumes|assumed) (?:his|her) (?:dead |late )?(?:\w+['’]s )?(?:place|"
+                       r"identity|name)\b", re.I)
+_KIN_OF = re.compile(r"\b(?:his|her) ((?:identical )?twin(?: brother| sister)?|brother|sister|cousin)\b", re.I)
+
+
+def impostor(text: str, pronoun: str, poss: str) -> str | None:
+    """'after his twin brother dies …, a shy mechanic takes his place': the lead's own secret is who he passes for."""
+    if not _IMPOSTOR.search(text):
+        return None
+    kin = _KIN_OF.search(text)
+    return f"{pronoun} is posing as {poss} {kin.group(1).lower()}" if kin else None
 
 
 def stated_secret(text: str, pronoun: str) -> str | None:

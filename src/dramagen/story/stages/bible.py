@@ -37,10 +37,17 @@ _ELDER_TIES: dict[str, tuple[int, int]] = {
     "grandfather": (68, 84), "mother-in-law": (48, 66), "father-in-law": (48, 66)}
 
 
+_PEER_OWNERS = frozenset("brother sister twin cousin friend".split())
+_SPOUSES = frozenset("wife husband fiancé fiance fiancée fiancee girlfriend boyfriend widow widower".split())
+
+
 def _age_range(role: str, tie: str) -> tuple[int, int]:
-    """The ages a character is drawn from: by the kin word their tie is ('her father, the inspector'), else by role."""
-    head = re.match(r"(?:her|his|their|the)\s+(?:[\w\-]+['’]s\s+)*([a-z\-]+)", tie or "")
-    return (head and _ELDER_TIES.get(head.group(1))) or AGE_RANGES.get(role, (24, 45))
+    """The ages a character is drawn from: by the kin word their tie is ('her father, the inspector'), the partner of
+    someone of the lead's generation is of it ('his brother's wife' was 49 beside a 24-year-old), else by role."""
+    head = re.match(r"(?:her|his|their|the)\s+((?:[\w\-]+['’]s\s+)*)([a-z\-]+)", tie or "")
+    if head and head.group(2) in _SPOUSES and _PEER_OWNERS & set(re.findall(r"[a-z]+(?=['’]s)", head.group(1))):
+        return (24, 34)
+    return (head and _ELDER_TIES.get(head.group(2))) or AGE_RANGES.get(role, (24, 45))
 
 
 def _own_card(secret: str, tie: str, name: str) -> str:
