@@ -172,3 +172,15 @@ def test_a_brothers_wife_is_of_his_generation_and_nobody_proposes_without_a_ring
     for seed in (21, 3, 8):
         ledger, _ = build_ledger(plan_season(trope, bible, 30, 5, seed=seed), bible, trope, seed)
         assert all("worn" in object_kinds(e.object) for e in ledger.events if e.type == "proposal")
+
+
+def test_the_one_the_deed_is_done_to_trusts_the_foe_and_the_foes_card_names_them():
+    """Stop 28, the pack: the Alpha (poisoned by his mate) 'owes Silas a debt', and Silas's card read 'the Alpha's
+    mate plotted …'."""
+    bible, _ = _bible("In a werewolf pack deep in the Oregon woods, an omega healer overhears the Alpha's mate "
+                      "plotting to poison the Alpha with wolfsbane; she is secretly the Alpha's half-sister.", True,
+                      seed=3)
+    by_role = {c.role: c for c in bible.characters}
+    foe, alpha = by_role["antagonist"], by_role["ally"]
+    assert alpha.tie == "the alpha" and alpha.secret == f"trusts {foe.name.split()[0]} more than anyone"
+    assert foe.secret == f"{foe.name.split()[0]} plotted to poison the Alpha with wolfsbane"

@@ -196,6 +196,16 @@ def _wants(p: Premise, relations: dict[str, str]) -> dict[str, str]:
     return {parent: f"to keep {m.group(1).strip()}"[:120]} if m and parent else {}
 
 
+def _hides(p: Premise, relations: dict[str, str]) -> dict[str, str]:
+    """The one the deed is done to does not know it: 'trusts Silas more than anyone' (the Alpha, poisoned by his mate,
+    had 'owes Silas a debt that could be called in any day', stop 28)."""
+    if p.secret_about == "lead":
+        return {}
+    hurt = {a.label for a in p.allies if re.search(rf"\b{re.escape(a.label)}\b", p.secret, re.I)}
+    return {role: "trusts {foe} more than anyone" for role, rel in relations.items()
+            if role in ("ally", "mentor") and any(rel.lower().endswith(h) for h in hurt)}
+
+
 def _props(p: Premise) -> list[str]:
     """The premise's objects, and props of its kind of world up to five (events that turn on no secret need one)."""
     from .grounding import World
@@ -252,7 +262,7 @@ def trope_from_premise(p: Premise, base: Trope) -> Trope:
     roles, names, relations, genders = _roles(p)
     story = TropeStory(world=p.world, period=p.period, supernatural=p.supernatural, stakes=p.stakes,
                        secrets=_secrets(p, roles), objects=_props(p), relations=relations, names=names,
-                       genders=genders, wants=_wants(p, relations))
+                       genders=genders, wants=_wants(p, relations), hides=_hides(p, relations))
     sentence = re.split(r"(?<=[.!?])\s", p.text, maxsplit=1)[0] if p.text else base.pitch
     digest = hashlib.sha1(p.model_dump_json().encode()).hexdigest()[:6]
     data = base.model_dump()

@@ -120,9 +120,11 @@ def fill_profiles(cast: list[dict], story: Any, world: World, seed: int) -> None
     looks = _data()["looks"][world_kind(world)]
     genders = dict(_get(story, "genders", {}) or {})
     said = dict(_get(story, "wants", {}) or {})  # the premise's own words win over a template
+    hides = {k: v for k, v in (_get(story, "hides", {}) or {}).items() if _fits(v, values)}
     for i, c in enumerate(cast):
         if not c.get("secret"):
-            c["secret"] = _secret(c, cast, secrets, values)
+            c["secret"] = hides[c["role"]].format(**values) if c["role"] in hides else \
+                _secret(c, cast, secrets, values)
         if not c.get("want"):
             c["want"] = said.get(c["role"]) or _want(c["role"], _own(c["role"], secrets, values), seed, i)
         if not c.get("look"):

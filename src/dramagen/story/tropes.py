@@ -214,6 +214,8 @@ class TropeStory(_Frozen):
     genders: dict[str, Literal["female", "male"]] = Field(
         default_factory=dict, description="role → the gender the premise gave it (the look follows it)")
     wants: dict[str, str] = Field(default_factory=dict, description="role → what the premise says they are after")
+    hides: dict[str, str] = Field(default_factory=dict, description="role → the secret on their card the premise "
+                                  "implies, no thread of the ledger ({foe} {lead}: first names)")
 
     @field_validator("objects")
     @classmethod

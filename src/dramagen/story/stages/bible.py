@@ -51,11 +51,12 @@ def _age_range(role: str, tie: str) -> tuple[int, int]:
 
 
 def _own_card(secret: str, tie: str, name: str) -> str:
-    """A secret on its holder's own card names them where it spoke of them from the lead's side: "her fiancé's
-    mother smuggled …" on Regina's card is "Regina smuggled …" ('her' would be Regina's own fiancé)."""
+    """A secret on its holder's own card names them where it spoke of them by their tie: "her fiancé's mother
+    smuggled …" on Regina's card is "Regina smuggled …" ('her' would be Regina's own fiancé), "the Alpha's mate
+    plotted …" is "Silas plotted …"."""
     who = first(name)
     for lead_side in (tie, "the one who loves her", "the one who loves him"):
-        if lead_side and lead_side.startswith(("her ", "his ", "the one ")) and secret.lower().startswith(
+        if lead_side and lead_side.startswith(("her ", "his ", "the ")) and secret.lower().startswith(
                 lead_side.lower() + " "):
             return f"{who} {secret[len(lead_side) + 1:]}"
     return secret
