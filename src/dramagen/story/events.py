@@ -25,7 +25,7 @@ from .phrases import Filler, object_kinds, phrases_for
 from .places import place_phrase
 from .spoken import named
 
-__all__ = ["build_ledger", "story_facts", "filler", "CANDIDATES"]
+__all__ = ["build_ledger", "story_facts", "filler", "CANDIDATES", "FUNCTION_FIRST"]
 
 #: cliffhanger type → event types to try, in order
 CANDIDATES: dict[str, tuple[str, ...]] = {
@@ -141,7 +141,7 @@ class _Builder:
         return rest[e % len(rest)] if rest else None
 
     def _betrayer(self, e: int, foe: str | None) -> str | None:
-        """Who betrays her: someone present but the foe and the mentor, of those who betrayed her least so far; ""
+        """Who betrays her: someone present but the foe and the mentor, of those who betrayed her least so far; None
         when each of them has betrayed her as often as a season allows (once in 40 episodes, at least once); the foe
         when nobody else is there."""
         rest = self._present(self.lead, foe or "", self.roles.get("mentor", ""))
@@ -149,13 +149,14 @@ class _Builder:
             return foe
         least = min(self.betrayals.get(n, 0) for n in rest)
         if least >= max(1, self.n // 40 + 1):
-            return ""
-        rest = [n for n in rest if self.betrayals.get(n, 0) == least]
-        return rest[rng(self.seed, "events", "other", e).randrange(len(rest))]
+            return None
+        return self._pick(e, [n for n in rest if self.betrayals.get(n, 0) == least])
 
     def _other(self, e: int, *exclude: str) -> str | None:
-        rest = self._present(self.lead, *exclude)
-        return rest[rng(self.seed, "events", "other", e).randrange(len(rest))] if rest else None
+        return self._pick(e, self._present(self.lead, *exclude))
+
+    def _pick(self, e: int, names: list[str]) -> str | None:
+        return names[rng(self.seed, "events", "other", e).randrange(len(names))] if names else None
 
     def _object(self, e: int, kind: str = "", who: tuple[str, ...] = ()) -> str:
         """A prop for an event that turns on no secret (never the hidden evidence of a secret): the one the
@@ -233,7 +234,7 @@ class _Builder:
             b = love  # a decision's phrases leave a partner ('I waited three years for you to see me')
         elif kind in ("betrayal",):  # never the elder who stands by her (her secret father sold her out, stop 28),
             b = self._betrayer(e, foe)  # and not the same one time after time (the fiancé five times in 60)
-            if b == "":
+            if b is None:
                 return None
         if kind == "threat" and e == 1 and (proof := self._held_proof()) is not None:
             sid = proof.id  # the foe comes for the proof she holds: the episode turns on that secret, and the

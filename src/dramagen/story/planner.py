@@ -48,6 +48,7 @@ from ..core.models import (
 )
 from ..core.seeding import derive_seed, rng
 from ..core.timing import TimingSettings, estimate_elements, get_settings, grid_edges
+from .events import FUNCTION_FIRST
 from .trope_names import adapt, name_map
 
 __all__ = [
@@ -320,16 +321,15 @@ def _pick_type(r, candidates: Sequence[str], prefs: list[str], function: str, pr
 def _reveal_her_secret(types: list[str], funcs: list[str], trope: Any) -> None:
     """A lead with a secret of her own says it once a season (an identity cliffhanger: docs/architecture.md §5).
     Left to the draw, a 10-episode season of a fishmonger who is secretly the customs inspector's daughter never
-    said so (stop 28): the midpoint (else the twist, else a reversal) turns on it."""
+    said so (stop 28): the midpoint (else the twist) turns on it."""
     story = _get(trope, "story", None)
     secrets = (_get(story, "secrets", None) or []) if story is not None else []
-    # an identity drawn where the episode's function picks its own event first (a resolution's downfall: a 60-episode
-    # season's only identity was its last episode's) or at the opening does not count
-    owned = ("reversal", "climax", "resolution", "dark_moment")
-    if any(t == "identity" and i and funcs[i] not in owned for i, t in enumerate(types)) \
+    # an identity drawn where the episode's function picks its own event first (FUNCTION_FIRST: a resolution's
+    # downfall; a 60-episode season's only identity was its last episode's) or at the opening does not count
+    if any(t == "identity" and i and funcs[i] not in FUNCTION_FIRST for i, t in enumerate(types)) \
             or not any(_get(x, "about", "") == "lead" for x in secrets):
         return
-    e = next((i for f in ("midpoint", "twist", "reversal") for i, g in enumerate(funcs) if g == f), None)
+    e = next((i for f in ("midpoint", "twist") for i, g in enumerate(funcs) if g == f), None)
     if e is not None:
         types[e] = "identity"
 

@@ -160,7 +160,7 @@ class EventWriter(_Writer):
         templates = _action_templates(self.ev)
         options = {k: fill.fill(t) for k, t in enumerate(templates)}
         options = {k: t for k, t in options.items() if keeps(t, self.world)} or options
-        where = next((loc for loc in self.bible.locations if loc.name == b.location), None)
+        where = self.bible.location(b.location)
         r = rng(self.ctx.seed, "beats", self.salt, self.ep.number, idx, "action-fallback", *self.take)
         unused = [k for k in options if k not in self.used_phrases]  # a set that fits, else a new action, else any
         free = [k for k in unused if _fits_place(options[k], where)] or unused or list(options)
